@@ -1,0 +1,210 @@
+"""Describe: read §28 descriptions (YAML in data/) into the model, with source positions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from dcatgen.errors import InputError, Position, Problem
+from dcatgen.model import Description
+
+try:  # libyaml's composer is several times faster; fall back to pure Python.
+    from yaml import CSafeLoader as SafeLoader
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml import SafeLoader  # type: ignore[assignment]
+
+FieldPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A loaded description with the position of every mapping key and list item."""
+
+    description: Description
+    path: Path
+    positions: dict[FieldPath, Position]
+
+    def position(self, field_path: FieldPath) -> Position:
+        """The position of a field, or of its nearest enclosing field that has one."""
+        for cut in range(len(field_path), -1, -1):
+            found = self.positions.get(field_path[:cut])
+            if found is not None:
+                return found
+        return Position(self.path, 1, 1)
+
+    def register_path(self, register_id: str) -> FieldPath:
+        """The field path of a register in this file."""
+        for unit_index, unit in enumerate(self.description.units):
+            for register_index, register in enumerate(unit.registers):
+                if register.id == register_id:
+                    return ("units", unit_index, "registers", register_index)
+        raise KeyError(register_id)
+
+
+def _plain(node: yaml.Node, path: Path, at: FieldPath, positions: dict[FieldPath, Position]) -> Any:
+    """Turn a composed node into Python values, recording positions.
+
+    Scalars stay strings unless they are true/false/null: YAML 1.1 would read
+    `no` as false and `0503` as an octal number, which is never what an author means.
+    """
+    positions[at] = Position(path, node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise InputError([Problem(positions[at], _dotted(at), "keys must be plain text")])
+            if key in result:
+                where = Position(path, key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                raise InputError(
+                    [Problem(where, _dotted((*at, key)), "duplicate key: keep one of them")]
+                )
+            result[key] = _plain(value_node, path, (*at, key), positions)
+            key_at = Position(path, key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            positions[(*at, key)] = key_at
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _plain(item, path, (*at, index), positions) for index, item in enumerate(node.value)
+        ]
+    assert isinstance(node, yaml.ScalarNode)
+    if node.tag == "tag:yaml.org,2002:null" and node.style is None:
+        return None
+    if node.style is None and node.value in ("true", "false"):
+        return node.value == "true"
+    return node.value
+
+
+def _dotted(field_path: FieldPath) -> str:
+    text = ""
+    for part in field_path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+def _yaml_problem(path: Path, error: yaml.YAMLError) -> Problem:
+    mark = getattr(error, "problem_mark", None)
+    position = Position(path, mark.line + 1, mark.column + 1) if mark is not None else None
+    problem = getattr(error, "problem", None) or str(error)
+    return Problem(position, "", f"not valid YAML: {problem} (check indentation and quoting)")
+
+
+def parse_text(text: str, path: Path) -> Source:
+    """Parse one description from YAML text; raise InputError naming every problem."""
+    try:
+        node = yaml.compose(text, Loader=SafeLoader)
+    except yaml.YAMLError as error:
+        raise InputError([_yaml_problem(path, error)]) from None
+    if node is None:
+        raise InputError([Problem(Position(path, 1, 1), "", "the file is empty")])
+    positions: dict[FieldPath, Position] = {}
+    data = _plain(node, path, (), positions)
+    if not isinstance(data, dict):
+        raise InputError(
+            [Problem(positions[()], "", "expected a mapping with organisation: and units:")]
+        )
+    language = data.get("language", "fi")
+    try:
+        description = Description.model_validate(
+            data, context={"language": language if language in ("fi", "sv") else "fi"}
+        )
+    except ValidationError as error:
+        problems = []
+        for item in error.errors(include_url=False):
+            location = tuple(part for part in item["loc"] if not _is_pydantic_branch(part))
+            where = _nearest(positions, location, path)
+            problems.append(Problem(where, _dotted(location), _message(item)))
+        raise InputError(problems) from None
+    return Source(description, path, positions)
+
+
+def _is_pydantic_branch(part: str | int) -> bool:
+    # Pydantic puts union branch names and validator names in locations; they are not keys.
+    return isinstance(part, str) and (
+        part.startswith("function-") or part in ("str", "dict[str,str]", "DataGroup")
+    )
+
+
+def _nearest(positions: dict[FieldPath, Position], location: FieldPath, path: Path) -> Position:
+    for cut in range(len(location), -1, -1):
+        if location[:cut] in positions:
+            return positions[location[:cut]]
+    return Position(path, 1, 1)
+
+
+def _message(item: Any) -> str:
+    kind = item["type"]
+    if kind == "extra_forbidden":
+        return "unknown field: remove it or check its spelling (see schema/description.schema.json)"
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "enum":
+        expected = item.get("ctx", {}).get("expected", "")
+        return f"{item['input']!r} is not allowed: use {expected}"
+    message = str(item["msg"])
+    return message.removeprefix("Value error, ")
+
+
+def load_file(path: Path) -> Source:
+    """Load one YAML description file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(
+            [Problem(Position(path, 1, 1), "", f"not UTF-8 text ({error.reason}): save as UTF-8")]
+        ) from None
+    except OSError as error:
+        raise InputError([Problem(None, "", f"cannot read {path}: {error.strerror}")]) from None
+    return parse_text(text, path)
+
+
+def description_files(target: Path) -> list[Path]:
+    """The description files under a path: the file itself, or *.yaml / *.yml in a folder."""
+    if target.is_dir():
+        files = sorted(p for p in target.rglob("*") if p.suffix in (".yaml", ".yml"))
+        if not files:
+            raise InputError([Problem(None, "", f"{target}: no *.yaml description files here")])
+        return files
+    if not target.exists():
+        raise InputError([Problem(None, "", f"{target}: no such file or folder")])
+    return [target]
+
+
+def load(target: Path) -> list[Source]:
+    """Load every description under a path; report problems of all files together."""
+    sources: list[Source] = []
+    problems: list[Problem] = []
+    for path in description_files(target):
+        try:
+            sources.append(load_file(path))
+        except InputError as error:
+            problems.extend(error.problems)
+    seen: dict[str, Path] = {}
+    for source in sources:
+        organisation = source.description.organisation
+        if organisation.id in seen:
+            problems.append(
+                Problem(
+                    source.position(("organisation", "id")),
+                    "organisation.id",
+                    f"{organisation.id!r} is also the id in {seen[organisation.id]}: "
+                    "each organisation needs its own id",
+                )
+            )
+        seen[organisation.id] = source.path
+    if problems:
+        raise InputError(problems)
+    return sources
+
+
+def iter_registers(sources: list[Source]) -> Iterator[tuple[Source, int, int]]:
+    """Every register as (source, unit index, register index), in document order."""
+    for source in sources:
+        for unit_index, unit in enumerate(source.description.units):
+            for register_index in range(len(unit.registers)):
+                yield source, unit_index, register_index

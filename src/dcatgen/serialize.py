@@ -1,0 +1,248 @@
+"""Serialise: triples → Turtle, N-Triples, RDF/XML and compacted JSON-LD 1.1, written atomically.
+
+Output is canonical: triples are sorted, so the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import Enum
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Literal, URIRef
+
+from dcatgen.mapping import Triple, sort_key
+from dcatgen.namespaces import PREFIXES, RDF, XSD
+
+CONTEXT_IRI = "https://w3id.org/dcatgen/ns/context.jsonld"
+
+
+class Format(Enum):
+    """An RDF serialisation dcatgen writes, with its media type and file extension."""
+
+    TURTLE = ("turtle", "text/turtle", "ttl")
+    JSON_LD = ("json-ld", "application/ld+json", "jsonld")
+    RDF_XML = ("rdf-xml", "application/rdf+xml", "rdf")
+    N_TRIPLES = ("n-triples", "application/n-triples", "nt")
+
+    def __init__(self, label: str, media_type: str, extension: str) -> None:
+        self.label = label
+        self.media_type = media_type
+        self.extension = extension
+
+    @classmethod
+    def from_name(cls, name: str) -> Format:
+        """A format by label, extension or media type ('ttl', 'turtle', 'text/turtle')."""
+        wanted = name.lower().split(";")[0].strip()
+        for member in cls:
+            if wanted in (member.label, member.extension, member.media_type):
+                return member
+        aliases = {"json": cls.JSON_LD, "xml": cls.RDF_XML, "ntriples": cls.N_TRIPLES}
+        if wanted in aliases:
+            return aliases[wanted]
+        raise ValueError(
+            f"unknown format {name!r}: use one of {', '.join(m.label for m in cls)}"
+        )
+
+
+# --- terms ------------------------------------------------------------------------------
+
+
+def to_oxigraph(triple: Triple) -> ox.Triple:
+    """An rdflib triple as a pyoxigraph triple."""
+    subject, predicate, obj = triple
+    if isinstance(obj, Literal):
+        if obj.language:
+            value: ox.NamedNode | ox.Literal = ox.Literal(str(obj), language=obj.language)
+        elif obj.datatype is not None and obj.datatype != XSD.string:
+            value = ox.Literal(str(obj), datatype=ox.NamedNode(str(obj.datatype)))
+        else:
+            value = ox.Literal(str(obj))
+    else:
+        value = ox.NamedNode(str(obj))
+    return ox.Triple(ox.NamedNode(str(subject)), ox.NamedNode(str(predicate)), value)
+
+
+def canonical(triples: Iterable[Triple]) -> list[Triple]:
+    """Distinct triples in canonical order (subject, rdf:type first, predicate, object)."""
+    return sorted(set(triples), key=sort_key)
+
+
+# --- writers ----------------------------------------------------------------------------
+
+
+def _oxigraph_writer(format: ox.RdfFormat) -> Callable[[list[Triple]], bytes]:
+    def write(triples: list[Triple]) -> bytes:
+        data: bytes = ox.serialize(
+            (to_oxigraph(t) for t in triples), format=format, prefixes=PREFIXES
+        )
+        return data
+
+    return write
+
+
+def _ntriples(triples: list[Triple]) -> bytes:
+    # pyoxigraph writes canonical N-Triples; one line per triple in our canonical order.
+    data: bytes = ox.serialize((to_oxigraph(t) for t in triples), format=ox.RdfFormat.N_TRIPLES)
+    return data
+
+
+@cache
+def context_document() -> dict[str, Any]:
+    """The JSON-LD context of dcatgen's output (ontology/dcatgen.context.jsonld)."""
+    source = resources.files("dcatgen").joinpath("resources/ontology/dcatgen.context.jsonld")
+    document: dict[str, Any] = json.loads(source.read_text(encoding="utf-8"))
+    return document
+
+
+@dataclass(frozen=True)
+class _Compactor:
+    prefixes: dict[str, str]
+    iri_terms: dict[str, str]
+    language_terms: dict[str, str]
+    typed_terms: dict[tuple[str, str], str]
+    string_terms: dict[str, str]
+    class_terms: dict[str, str]
+
+    def iri(self, value: str) -> str:
+        """A compact IRI (prefix:local) when a prefix fits, else the IRI itself."""
+        best = ""
+        for prefix, namespace in self.prefixes.items():
+            if value.startswith(namespace) and len(namespace) > len(self.prefixes.get(best, "")):
+                best = prefix
+        if best:
+            local = value[len(self.prefixes[best]) :]
+            if local and not local.startswith("//"):
+                return f"{best}:{local}"
+        return value
+
+
+@cache
+def _compactor() -> _Compactor:
+    context: dict[str, Any] = context_document()["@context"]
+    prefixes = {k: v for k, v in context.items() if isinstance(v, str) and v[-1] in "/#"}
+    expand: Callable[[str], str] = lambda value: (  # noqa: E731
+        prefixes[value.split(":", 1)[0]] + value.split(":", 1)[1]
+        if ":" in value and value.split(":", 1)[0] in prefixes
+        else value
+    )
+    iri_terms: dict[str, str] = {}
+    language_terms: dict[str, str] = {}
+    typed_terms: dict[tuple[str, str], str] = {}
+    string_terms: dict[str, str] = {}
+    class_terms: dict[str, str] = {}
+    for term, definition in context.items():
+        if term.startswith("@") or term in prefixes:
+            continue
+        if isinstance(definition, str):
+            class_terms[expand(definition)] = term
+            continue
+        predicate = expand(definition["@id"])
+        if definition.get("@type") == "@id":
+            iri_terms[predicate] = term
+        elif definition.get("@container") == "@language":
+            language_terms[predicate] = term
+        elif "@type" in definition:
+            typed_terms[(predicate, expand(definition["@type"]))] = term
+        else:
+            string_terms[predicate] = term
+    return _Compactor(prefixes, iri_terms, language_terms, typed_terms, string_terms, class_terms)
+
+
+def _add(node: dict[str, Any], key: str, value: Any) -> None:
+    if key not in node:
+        node[key] = value
+    elif isinstance(node[key], list):
+        node[key].append(value)
+    else:
+        node[key] = [node[key], value]
+
+
+def _add_language(node: dict[str, Any], key: str, language: str, text: str) -> None:
+    texts = node.setdefault(key, {})
+    _add(texts, language, text)
+
+
+def jsonld_document(triples: list[Triple]) -> dict[str, Any]:
+    """A compacted JSON-LD 1.1 document of sorted triples, one node object per subject."""
+    compactor = _compactor()
+    nodes: dict[str, dict[str, Any]] = {}
+    for subject, predicate, obj in triples:
+        node = nodes.setdefault(str(subject), {"@id": str(subject)})
+        p = str(predicate)
+        if predicate == RDF.type:
+            _add(node, "@type", compactor.class_terms.get(str(obj)) or compactor.iri(str(obj)))
+        elif isinstance(obj, URIRef):
+            if p in compactor.iri_terms:
+                _add(node, compactor.iri_terms[p], compactor.iri(str(obj)))
+            else:
+                _add(node, compactor.iri(p), {"@id": compactor.iri(str(obj))})
+        elif obj.language:
+            if p in compactor.language_terms:
+                _add_language(node, compactor.language_terms[p], obj.language, str(obj))
+            else:
+                _add(node, compactor.iri(p), {"@value": str(obj), "@language": obj.language})
+        elif obj.datatype is not None and obj.datatype != XSD.string:
+            term = compactor.typed_terms.get((p, str(obj.datatype)))
+            if term:
+                _add(node, term, str(obj))
+            else:
+                value = {"@value": str(obj), "@type": compactor.iri(str(obj.datatype))}
+                _add(node, compactor.iri(p), value)
+        else:
+            _add(node, compactor.string_terms.get(p) or compactor.iri(p), str(obj))
+    return {"@context": context_document()["@context"], "@graph": list(nodes.values())}
+
+
+def _jsonld(triples: list[Triple]) -> bytes:
+    text = json.dumps(jsonld_document(triples), ensure_ascii=False, indent=2)
+    return (text + "\n").encode("utf-8")
+
+
+WRITERS: dict[Format, Callable[[list[Triple]], bytes]] = {
+    Format.TURTLE: _oxigraph_writer(ox.RdfFormat.TURTLE),
+    Format.RDF_XML: _oxigraph_writer(ox.RdfFormat.RDF_XML),
+    Format.N_TRIPLES: _ntriples,
+    Format.JSON_LD: _jsonld,
+}
+
+
+def serialize(triples: list[Triple], format: Format) -> bytes:
+    """Bytes of canonically ordered triples in one format."""
+    return WRITERS[format](triples)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a file so that readers see the old file or the new one, never half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_all(
+    triples: list[Triple], directory: Path, stem: str = "catalog", formats: Iterable[Format] = Format
+) -> list[Path]:
+    """Write every format into a directory; return the paths written."""
+    written = []
+    for format in formats:
+        path = directory / f"{stem}.{format.extension}"
+        write_atomic(path, serialize(triples, format))
+        written.append(path)
+    return written
