@@ -255,7 +255,11 @@ def _codelists() -> dict[URIRef, tuple[Triple, ...]]:
         assert isinstance(subject, URIRef) and isinstance(predicate, URIRef)
         assert isinstance(obj, URIRef | Literal)
         table.setdefault(subject, []).append((subject, predicate, obj))
-    scheme_of = {s: o for s, p, o in graph if p == SKOS.inScheme and isinstance(o, URIRef)}
+    scheme_of = {
+        s: o
+        for s, p, o in graph
+        if p == SKOS.inScheme and isinstance(s, URIRef) and isinstance(o, URIRef)
+    }
     for value, scheme in scheme_of.items():
         # A used value brings its scheme's description (DCAT-AP checks schemes too).
         table[value].extend(table.get(scheme, ()))

@@ -48,9 +48,7 @@ class Format(Enum):
         aliases = {"json": cls.JSON_LD, "xml": cls.RDF_XML, "ntriples": cls.N_TRIPLES}
         if wanted in aliases:
             return aliases[wanted]
-        raise ValueError(
-            f"unknown format {name!r}: use one of {', '.join(m.label for m in cls)}"
-        )
+        raise ValueError(f"unknown format {name!r}: use one of {', '.join(m.label for m in cls)}")
 
 
 # --- terms ------------------------------------------------------------------------------
@@ -81,18 +79,18 @@ def canonical(triples: Iterable[Triple]) -> list[Triple]:
 
 def _oxigraph_writer(format: ox.RdfFormat) -> Callable[[list[Triple]], bytes]:
     def write(triples: list[Triple]) -> bytes:
-        data: bytes = ox.serialize(
-            (to_oxigraph(t) for t in triples), format=format, prefixes=PREFIXES
-        )
-        return data
+        data = ox.serialize((to_oxigraph(t) for t in triples), format=format, prefixes=PREFIXES)
+        assert data is not None
+        return bytes(data)
 
     return write
 
 
 def _ntriples(triples: list[Triple]) -> bytes:
     # pyoxigraph writes canonical N-Triples; one line per triple in our canonical order.
-    data: bytes = ox.serialize((to_oxigraph(t) for t in triples), format=ox.RdfFormat.N_TRIPLES)
-    return data
+    data = ox.serialize((to_oxigraph(t) for t in triples), format=ox.RdfFormat.N_TRIPLES)
+    assert data is not None
+    return bytes(data)
 
 
 @cache
@@ -237,7 +235,10 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def write_all(
-    triples: list[Triple], directory: Path, stem: str = "catalog", formats: Iterable[Format] = Format
+    triples: list[Triple],
+    directory: Path,
+    stem: str = "catalog",
+    formats: Iterable[Format] = Format,
 ) -> list[Path]:
     """Write every format into a directory; return the paths written."""
     written = []

@@ -1,0 +1,198 @@
+"""The `dcatgen` command: thin shells over the pipeline's functions.
+
+Exit codes: 0 success (warnings allowed), 1 violations found, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from dcatgen import __version__
+from dcatgen.errors import InputError
+from dcatgen.model import Description
+from dcatgen.pipeline import build as run_build
+from dcatgen.pipeline import check, make_catalog
+from dcatgen.serialize import Format, write_atomic
+from dcatgen.validate import Severity, format_text
+
+EXIT_VIOLATIONS = 1
+EXIT_BAD_INPUT = 2
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def fail_on_bad_input(error: InputError) -> NoReturn:
+    """Print every problem of bad input and exit 2."""
+    for problem in error.problems:
+        click.echo(f"error: {problem}", err=True)
+    count = len(error.problems)
+    click.echo(
+        f"{count} problem{'s' if count != 1 else ''} in the input; nothing written", err=True
+    )
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def data_argument(function: F) -> F:
+    """The DATA argument: a description file or a folder of them (default: data/)."""
+    return click.argument(
+        "data",
+        type=click.Path(path_type=Path),
+        default=Path("data"),
+        required=False,
+    )(function)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version")
+def main() -> None:
+    """Publish §28 register descriptions (Information Management Act 906/2019) as DCAT-AP 3.
+
+    Describe registers in YAML, build a validated catalog in Turtle, JSON-LD, RDF/XML and
+    N-Triples, and serve it to harvesters and analysts.
+    """
+
+
+@main.command()
+@data_argument
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Folder to write catalog.ttl, .jsonld, .rdf and .nt into.",
+)
+@click.option(
+    "--force", is_flag=True, help="Write the files even when validation finds violations."
+)
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice([f.label for f in Format]),
+    help="Write only these formats (repeatable). Default: all four.",
+)
+@click.option("--timings", is_flag=True, help="Print how long each stage took.")
+def build(data: Path, out_dir: Path, force: bool, formats: tuple[str, ...], timings: bool) -> None:
+    """Build the catalog from DATA (a YAML file or folder) into OUT.
+
+    Validates first and refuses to write when there are violations, unless --force.
+
+    Example: dcatgen build data -o out
+    """
+    chosen = [Format.from_name(name) for name in formats] or list(Format)
+    try:
+        result = run_build(data, out_dir, force=force, formats=chosen)
+    except InputError as error:
+        fail_on_bad_input(error)
+    report = result.report
+    catalog = result.catalog
+    click.echo(
+        f"{len(catalog.sources)} description{'s' if len(catalog.sources) != 1 else ''}, "
+        f"{catalog.registers} registers, {len(catalog.triples)} triples"
+    )
+    click.echo(
+        f"validation: {'conforms' if report.conforms else 'does not conform'}: {report.summary()}"
+    )
+    if not report.conforms:
+        click.echo(format_text(report), err=True)
+    for path in result.written:
+        click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
+    if timings:
+        for stage, seconds in catalog.timings.items():
+            click.echo(f"  {stage:10} {seconds:8.3f} s")
+    if not result.written:
+        click.echo("nothing written: fix the violations above, or use --force", err=True)
+        sys.exit(EXIT_VIOLATIONS)
+    if not report.conforms:
+        sys.exit(EXIT_VIOLATIONS)
+
+
+@main.command()
+@data_argument
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "turtle"]),
+    default="text",
+    show_default=True,
+    help="text for people; json or turtle (the SHACL report) for machines.",
+)
+@click.option(
+    "--severity",
+    type=click.Choice(["violation", "warning", "info"]),
+    default="info",
+    show_default=True,
+    help="Show findings of this severity and worse (text format).",
+)
+def validate(data: Path, output_format: str, severity: str) -> None:
+    """Validate DATA against DCAT-AP 3 and the §28 completeness shapes.
+
+    Findings are grouped by register and point to file:line and the field to fix.
+    Exit 0 when the catalog conforms (warnings allowed), 1 on violations, 2 on bad input.
+
+    Example: dcatgen validate data --severity warning
+    """
+    try:
+        catalog = make_catalog(data)
+    except InputError as error:
+        fail_on_bad_input(error)
+    report = check(catalog)
+    if output_format == "json":
+        click.echo(report.to_json())
+    elif output_format == "turtle":
+        from dcatgen.validate import validate_triples
+
+        full = validate_triples(catalog.triples, catalog.sources, keep_graph=True)
+        assert full.graph is not None
+        click.echo(full.graph.serialize(format="turtle"))
+    else:
+        threshold = Severity[severity.upper()]
+        shown = [f for f in report.findings if f.severity >= threshold]
+        report_shown = type(report)(shown)
+        text = format_text(report_shown).rsplit("\n", 1)[0] if shown else ""
+        if text:
+            click.echo(text)
+        click.echo(
+            f"{catalog.registers} registers: "
+            f"{'conforms' if report.conforms else 'does not conform'}: {report.summary()}"
+        )
+    sys.exit(0 if report.conforms else EXIT_VIOLATIONS)
+
+
+@main.command()
+@click.option(
+    "-o",
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the schema to this file instead of standard output.",
+)
+def schema(out_file: Path | None) -> None:
+    """Print the JSON Schema of the description format (for editors).
+
+    Example: dcatgen schema -o schema/description.schema.json
+    """
+    text = json.dumps(description_schema(), ensure_ascii=False, indent=2) + "\n"
+    if out_file is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(out_file, text.encode("utf-8"))
+        click.echo(f"wrote {out_file}")
+
+
+def description_schema() -> dict[str, Any]:
+    """The JSON Schema of a description file."""
+    schema_document = Description.model_json_schema()
+    schema_document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema_document["$id"] = "https://w3id.org/dcatgen/schema/description.schema.json"
+    schema_document["title"] = "dcatgen §28 description"
+    return schema_document

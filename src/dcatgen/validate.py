@@ -1,0 +1,362 @@
+"""Validate: SHACL (official DCAT-AP 3 shapes plus ours) via pyshacl, as a typed report.
+
+Each finding is traced back to the register it concerns and to the YAML field and line
+that produced it, so an information manager knows what to fix where.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from enum import IntEnum
+from functools import cache
+from importlib import resources
+
+from pyshacl import validate as pyshacl_validate
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import SH
+from rdflib.term import Node
+
+from dcatgen.errors import Position
+from dcatgen.load import FieldPath, Source
+from dcatgen.mapping import FIELD_OF_PREDICATE, Iris, Triple
+
+SHAPE_FILES = (
+    "dcat-ap-3/shapes.ttl",
+    "dcat-ap-3/range.ttl",
+    "dcat-ap-3/shapes_recommended.ttl",
+    "dcat-ap-3/mdr-vocabularies.shape.ttl",
+    "dcat-ap-3/deprecateduris.ttl",
+    "dcatgen-s28.ttl",
+    "dcatgen-vocabulary.ttl",
+)
+"""The shapes a catalog is checked against, relative to shapes/."""
+
+
+class Severity(IntEnum):
+    """SHACL severities, ordered so that max() gives the worst."""
+
+    INFO = 0
+    WARNING = 1
+    VIOLATION = 2
+
+    @classmethod
+    def from_iri(cls, iri: Node | None) -> Severity:
+        """The severity named by a sh:Info / sh:Warning / sh:Violation IRI."""
+        if iri == SH.Info:
+            return cls.INFO
+        if iri == SH.Warning:
+            return cls.WARNING
+        return cls.VIOLATION
+
+    @property
+    def label(self) -> str:
+        """Lower-case name for reports."""
+        return self.name.lower()
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One validation result, with where in the description it comes from."""
+
+    severity: Severity
+    register: str | None
+    focus_node: str
+    path: str | None
+    component: str
+    message: str
+    shape: str | None = None
+    value: str | None = None
+    field: str | None = None
+    position: Position | None = dataclasses.field(default=None, compare=False)
+
+    def sort_key(self) -> tuple[str, int, str, str, str, str]:
+        """Order: by register, worst first, then focus node, path, component, value."""
+        return (
+            self.register or "",
+            -self.severity,
+            self.focus_node,
+            self.path or "",
+            self.component,
+            self.value or "",
+        )
+
+    def to_json(self) -> dict[str, object]:
+        """A JSON-ready dict of this finding."""
+        data = asdict(self)
+        data["severity"] = self.severity.label
+        data["position"] = (
+            {"file": str(self.position.path), "line": self.position.line} if self.position else None
+        )
+        return data
+
+
+@dataclass
+class Report:
+    """The outcome of validating one or more catalogs."""
+
+    findings: list[Finding]
+    graph: Graph | None = None
+
+    @property
+    def conforms(self) -> bool:
+        """True when there are no violations (warnings are allowed for publication)."""
+        return not any(f.severity is Severity.VIOLATION for f in self.findings)
+
+    def count(self, severity: Severity) -> int:
+        """How many findings have this severity."""
+        return sum(1 for f in self.findings if f.severity is severity)
+
+    def summary(self) -> str:
+        """'N violations, N warnings, N infos'."""
+        return ", ".join(
+            f"{self.count(s)} {s.label}{'s' if self.count(s) != 1 else ''}"
+            for s in (Severity.VIOLATION, Severity.WARNING, Severity.INFO)
+        )
+
+    def to_json(self) -> str:
+        """The machine report as JSON."""
+        return json.dumps(
+            {
+                "conforms": self.conforms,
+                "violations": self.count(Severity.VIOLATION),
+                "warnings": self.count(Severity.WARNING),
+                "infos": self.count(Severity.INFO),
+                "findings": [f.to_json() for f in self.findings],
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+
+
+@cache
+def shapes_graph() -> Graph:
+    """Every shape file dcatgen validates against, in one graph."""
+    graph = Graph()
+    folder = resources.files("dcatgen").joinpath("resources/shapes")
+    for name in SHAPE_FILES:
+        graph.parse(data=folder.joinpath(name).read_text(encoding="utf-8"), format="turtle")
+    return graph
+
+
+def _short(node: Node | None) -> str | None:
+    if node is None:
+        return None
+    if isinstance(node, Literal):
+        return str(node)
+    text = str(node)
+    for prefix, namespace in (
+        ("sh:", str(SH)),
+        ("dcat:", "http://www.w3.org/ns/dcat#"),
+        ("dct:", "http://purl.org/dc/terms/"),
+        ("dg:", "https://w3id.org/dcatgen/ns#"),
+        ("foaf:", "http://xmlns.com/foaf/0.1/"),
+        ("vcard:", "http://www.w3.org/2006/vcard/ns#"),
+        ("skos:", "http://www.w3.org/2004/02/skos/core#"),
+        ("dcatap:", "http://data.europa.eu/r5r/"),
+    ):
+        if text.startswith(namespace):
+            return prefix + text[len(namespace) :]
+    return text
+
+
+def shacl_findings(data: Graph, shapes: Graph | None = None) -> tuple[list[Finding], Graph]:
+    """Run pyshacl; return the report's top-level results (nested sh:detail ones are not)."""
+    _, report_graph, _ = pyshacl_validate(
+        data,
+        shacl_graph=shapes if shapes is not None else shapes_graph(),
+        inference="none",
+        allow_warnings=True,
+        advanced=False,
+    )
+    findings = []
+    for report in report_graph.subjects(SH.conforms, None):
+        for result in report_graph.objects(report, SH.result):
+            path = report_graph.value(result, SH.resultPath)
+            findings.append(
+                Finding(
+                    severity=Severity.from_iri(report_graph.value(result, SH.resultSeverity)),
+                    register=None,
+                    focus_node=str(report_graph.value(result, SH.focusNode)),
+                    path=_short(path) if isinstance(path, URIRef) else None,
+                    component=_short(report_graph.value(result, SH.sourceConstraintComponent))
+                    or "",
+                    message=str(report_graph.value(result, SH.resultMessage) or ""),
+                    shape=_short(report_graph.value(result, SH.sourceShape))
+                    if isinstance(report_graph.value(result, SH.sourceShape), URIRef)
+                    else None,
+                    value=_short(report_graph.value(result, SH.value)),
+                )
+            )
+    return findings, report_graph
+
+
+def _locate(finding: Finding, sources: Sequence[Source]) -> Finding:
+    """Attach the register, YAML field and position a finding comes from."""
+    focus = finding.focus_node.split("#", 1)[0]
+    for source in sources:
+        iris = Iris(str(source.description.organisation.base_iri))
+        if not finding.focus_node.startswith(iris.base):
+            continue
+        field_path: FieldPath = ("organisation",)
+        register_id = None
+        if focus.startswith(iris.base + "register/"):
+            register_id = focus.removeprefix(iris.base + "register/")
+            try:
+                field_path = source.register_path(register_id)
+            except KeyError:
+                register_id = None
+        elif focus.startswith(iris.base + "unit/"):
+            unit_id = focus.removeprefix(iris.base + "unit/")
+            for index, unit in enumerate(source.description.units):
+                if unit.id == unit_id:
+                    field_path = ("units", index)
+        elif focus.startswith(iris.base + "system/"):
+            register_id, field_path = _first_register_naming_system(source, focus, iris)
+        yaml_field = None
+        if register_id is not None and finding.path and "#" not in finding.focus_node:
+            predicate = _expand(finding.path)
+            yaml_field = FIELD_OF_PREDICATE.get(URIRef(predicate)) if predicate else None
+        full_path = (*field_path, yaml_field) if yaml_field else field_path
+        return Finding(
+            severity=finding.severity,
+            register=register_id,
+            focus_node=finding.focus_node,
+            path=finding.path,
+            component=finding.component,
+            message=finding.message,
+            shape=finding.shape,
+            value=finding.value,
+            field=_dotted(full_path),
+            position=source.position(full_path),
+        )
+    return finding
+
+
+def _first_register_naming_system(
+    source: Source, system_iri: str, iris: Iris
+) -> tuple[str | None, FieldPath]:
+    for unit_index, unit in enumerate(source.description.units):
+        for register_index, register in enumerate(unit.registers):
+            for system_index, system in enumerate(register.systems):
+                names = [system.id or system.name, *system.parts]
+                if any(str(iris.system(name)) == system_iri for name in names):
+                    return register.id, (
+                        "units",
+                        unit_index,
+                        "registers",
+                        register_index,
+                        "systems",
+                        system_index,
+                    )
+    return None, ("units",)
+
+
+def _expand(short: str) -> str | None:
+    for prefix, namespace in (
+        ("dcat:", "http://www.w3.org/ns/dcat#"),
+        ("dct:", "http://purl.org/dc/terms/"),
+        ("dg:", "https://w3id.org/dcatgen/ns#"),
+        ("foaf:", "http://xmlns.com/foaf/0.1/"),
+        ("dcatap:", "http://data.europa.eu/r5r/"),
+    ):
+        if short.startswith(prefix):
+            return namespace + short[len(prefix) :]
+    return short if short.startswith("http") else None
+
+
+def _dotted(field_path: FieldPath) -> str:
+    text = ""
+    for part in field_path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+def unplaced_findings(sources: Iterable[Source]) -> list[Finding]:
+    """Warnings for lines an importer could not place (the `unplaced:` section)."""
+    findings = []
+    for source in sources:
+        for index, line in enumerate(source.description.unplaced):
+            findings.append(
+                Finding(
+                    severity=Severity.WARNING,
+                    register=None,
+                    focus_node=str(source.path),
+                    path=None,
+                    component="dcatgen:Unplaced",
+                    message=f"the importer could not place this text: {line!r}; "
+                    "move it to the right field or delete it",
+                    field=f"unplaced[{index}]",
+                    position=source.position(("unplaced", index)),
+                )
+            )
+    return findings
+
+
+def validate_triples(
+    triples: Iterable[Triple], sources: Sequence[Source] = (), keep_graph: bool = False
+) -> Report:
+    """Validate a catalog's triples; findings point back into the sources."""
+    graph = Graph()
+    for triple in triples:
+        graph.add(triple)
+    findings, report_graph = shacl_findings(graph)
+    located = sorted((_locate(f, sources) for f in findings), key=Finding.sort_key)
+    located.extend(unplaced_findings(sources))
+    return Report(located, report_graph if keep_graph else None)
+
+
+HINTS = {
+    "dcat:contactPoint": "add contact_point: (email, telephone or url) to the register, "
+    "its unit or the organisation, or give the disclosure authority's contact",
+    "dcat:distribution": "add distributions: only when the data can be downloaded or has an API",
+    "dct:temporal": "temporal coverage is not part of a §28 description; dcatgen leaves it out",
+    "dct:issued": "release dates are not part of a §28 description; dcatgen leaves them out",
+    "dct:modified": "release dates are not part of a §28 description; dcatgen leaves them out",
+    "dct:license": "add a licence only when the catalog metadata has one",
+    "foaf:homepage": "add organisation.homepage",
+    "dct:publisher": "Finnish authorities are not in the EU corporate-body table; expected",
+    "dct:spatial": "municipality codes are not in the EU place tables; expected",
+    "dcat:bbox": "geometry is not part of a §28 description",
+    "dcat:centroid": "geometry is not part of a §28 description",
+    "dg:disclosureAuthority": "add disclosure_authority: {name: ..., contact: {...}} to the "
+    "organisation, the unit or the register",
+    "dg:informationSystem": "add systems: to the register",
+    "dg:dataGroup": "add data_groups: to the register",
+    "dg:searchCriterion": "add search_criteria: {concepts: [...], statement: ...}",
+    "dg:openInterfaceAvailability": "add api: {availability: ..., statement: ...} to the "
+    "register, its unit or the organisation",
+    "dg:purpose": "add purpose: to the register or its unit",
+}
+"""How to fix a finding, by the property it is about."""
+
+
+def explain(finding: Finding) -> str:
+    """A one-line message for a finding: what is wrong, and how to fix it."""
+    message = finding.message
+    if finding.component == "sh:MinCountConstraintComponent" and message.startswith("Less than"):
+        need = "required" if finding.severity is Severity.VIOLATION else "recommended"
+        message = f"{finding.path} missing ({need} by DCAT-AP 3)"
+    elif "See details" in message:
+        message = f"{finding.path} value {finding.value} is not from the vocabulary DCAT-AP expects"
+    hint = HINTS.get(finding.path or "")
+    return f"{message}; {hint}" if hint and hint not in message else message
+
+
+def format_text(report: Report) -> str:
+    """Findings grouped by register, each with file:line, field and message."""
+    lines: list[str] = []
+    groups: dict[str | None, list[Finding]] = {}
+    for finding in sorted(report.findings, key=Finding.sort_key):
+        groups.setdefault(finding.register, []).append(finding)
+    for register, findings in groups.items():
+        title = f"register {register}" if register else "catalog, organisation and units"
+        lines.append(title)
+        for finding in findings:
+            place = f"{finding.position}" if finding.position else finding.focus_node
+            target = finding.field or finding.path or ""
+            lines.append(f"  {finding.severity.label}: {place}: {target}: {explain(finding)}")
+    lines.append(("conforms" if report.conforms else "does not conform") + f": {report.summary()}")
+    return "\n".join(lines)
