@@ -19,6 +19,7 @@ from dcatgen.model import Description
 from dcatgen.pipeline import build as run_build
 from dcatgen.pipeline import check, make_catalog
 from dcatgen.serialize import Format, write_atomic
+from dcatgen.store import CatalogSource, read_source
 from dcatgen.validate import Severity, format_text
 
 EXIT_VIOLATIONS = 1
@@ -196,3 +197,267 @@ def description_schema() -> dict[str, Any]:
     schema_document["$id"] = "https://w3id.org/dcatgen/schema/description.schema.json"
     schema_document["title"] = "dcatgen §28 description"
     return schema_document
+
+
+# --- serve, query, publish ---------------------------------------------------------------
+
+
+def read_data(data: Path, force: bool, validate_yaml: bool = True) -> CatalogSource:
+    """DATA as triples; YAML is built and validated (refused on violations unless forced)."""
+    try:
+        source = read_source(data)
+    except InputError as error:
+        fail_on_bad_input(error)
+    if source.catalog is not None and validate_yaml:
+        report = check(source.catalog)
+        if not report.conforms:
+            click.echo(format_text(report), err=True)
+            if not force:
+                click.echo(
+                    f"refused: {report.summary()}: fix the violations above, or use --force",
+                    err=True,
+                )
+                sys.exit(EXIT_VIOLATIONS)
+    return source
+
+
+@main.command()
+@data_argument
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True)
+@click.option(
+    "--page-size",
+    type=click.IntRange(min=1),
+    default=100,
+    show_default=True,
+    help="Datasets per catalog page (Hydra paging with ?page=N).",
+)
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Keep the store in this folder (replaced at start) instead of in memory.",
+)
+@click.option(
+    "--base",
+    default=None,
+    help="The base IRI the server's root / stands for. Default: the catalog's base "
+    "(its IRI without 'catalog').",
+)
+@click.option(
+    "--query-timeout",
+    type=click.FloatRange(min=0.01),
+    default=10.0,
+    show_default=True,
+    help="Seconds a SPARQL query may run; past it the query is stopped and gets 503.",
+)
+@click.option(
+    "--max-results",
+    type=click.IntRange(min=1),
+    default=10_000,
+    show_default=True,
+    help="Most solutions (SELECT) or triples (CONSTRUCT/DESCRIBE) a query may return.",
+)
+@click.option("--allow-service", is_flag=True, help="Allow SERVICE (federated queries).")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Query worker processes (queries running at once).",
+)
+@click.option(
+    "--max-request-bytes",
+    type=click.IntRange(min=1),
+    default=1_000_000,
+    show_default=True,
+    help="Largest request body accepted; larger ones get 413.",
+)
+@click.option(
+    "--force", is_flag=True, help="Serve YAML data even when validation finds violations."
+)
+@click.option(
+    "--log-level",
+    type=click.Choice(["debug", "info", "warning", "error"]),
+    default="info",
+    show_default=True,
+)
+def serve(
+    data: Path,
+    host: str,
+    port: int,
+    page_size: int,
+    store_dir: Path | None,
+    base: str | None,
+    query_timeout: float,
+    max_results: int,
+    allow_service: bool,
+    workers: int,
+    max_request_bytes: int,
+    force: bool,
+    log_level: str,
+) -> None:
+    """Serve DATA (YAML, or a build's out/ folder) to harvesters, browsers and SPARQL clients.
+
+    /catalog with content negotiation and Hydra paging; every minted IRI under --base
+    dereferences (/register/ID, /unit/ID, /system/SLUG, /organisation); the vocabulary at
+    /ns; SPARQL 1.1 Protocol at /sparql (read-only). Stops gracefully on SIGTERM or Ctrl-C.
+
+    Example: dcatgen serve data --port 8080 --page-size 50
+    """
+    from dcatgen.serve import Settings, Site, configure_logging, default_base, describe_site, run
+    from dcatgen.store import catalog_iris, open_store, vocabulary_last_modified
+
+    source = read_data(data, force)
+    settings = Settings(
+        host=host,
+        port=port,
+        page_size=page_size,
+        base=base,
+        query_timeout=query_timeout,
+        max_results=max_results,
+        allow_service=allow_service,
+        workers=workers,
+        max_request_bytes=max_request_bytes,
+        log_level=log_level,
+    )
+    configure_logging(log_level)
+    store, spec = open_store(source.triples, store_dir)
+    chosen_base = base or default_base(catalog_iris(store))
+    site = Site(
+        store,
+        spec,
+        chosen_base,
+        max(source.last_modified, vocabulary_last_modified()),
+        settings,
+    )
+    click.echo(
+        f"{len(source.triples)} triples from {', '.join(map(str, source.files))}; "
+        f"{len(site.catalogs)} catalog{'s' if len(site.catalogs) != 1 else ''}",
+        err=True,
+    )
+    shown_host = f"[{host}]" if ":" in host else host
+    for line in describe_site(site, f"http://{shown_host}:{port}"):
+        click.echo(line, err=True)
+    run(site, settings)
+
+
+def _query_text(query: str) -> str:
+    if not query.startswith("@"):
+        return query
+    path = Path(query[1:])
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise click.BadParameter(f"cannot read {path}: {error.strerror}") from None
+
+
+@main.command()
+@click.argument("query_arg", metavar="QUERY|@FILE.rq")
+@click.option(
+    "--data",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Query this YAML folder/file or out/ folder in an embedded store (default: data).",
+)
+@click.option("--endpoint", default=None, help="Query this SPARQL endpoint URL instead.")
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["table", "csv", "tsv", "json"]),
+    default="table",
+    show_default=True,
+    help="table for people; csv, tsv, json are the SPARQL result formats.",
+)
+def query(query_arg: str, data: Path | None, endpoint: str | None, output: str) -> None:
+    """Run a SPARQL query over the catalog (embedded store) or a remote endpoint.
+
+    The vocabulary is in the named graph <https://w3id.org/dcatgen/ns> beside the catalog.
+    Exit 0 on success, 1 when the endpoint fails, 2 on a bad query or bad input.
+
+    Example: dcatgen query @examples/queries/searchable-by-personal-identity-code.rq
+    """
+    from dcatgen.query import EndpointError, render, run_local, run_remote
+    from dcatgen.sparql import QueryError
+    from dcatgen.store import open_store
+
+    if data is not None and endpoint is not None:
+        raise click.UsageError("give --data or --endpoint, not both")
+    text = _query_text(query_arg)
+    try:
+        if endpoint is not None:
+            result = run_remote(endpoint, text, output)
+        else:
+            source = read_data(data or Path("data"), force=True, validate_yaml=False)
+            store, _ = open_store(source.triples)
+            result = run_local(store, text, output)
+    except QueryError as error:
+        click.echo(f"error: {error.message}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except EndpointError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(render(result, output))
+
+
+@main.command()
+@data_argument
+@click.option(
+    "--to",
+    "store_url",
+    required=True,
+    help="The store's SPARQL Graph Store endpoint, e.g. http://127.0.0.1:7878/store.",
+)
+@click.option("--graph", required=True, help="IRI of the named graph to replace.")
+@click.option("--user", default=None, help="User name, when the store needs a login.")
+@click.option(
+    "--password-env",
+    default=None,
+    metavar="VAR",
+    help="Name of the environment variable holding the password (never the password itself).",
+)
+@click.option(
+    "--auth",
+    type=click.Choice(["auto", "basic", "digest"]),
+    default="auto",
+    show_default=True,
+    help="HTTP authentication scheme; auto asks the store.",
+)
+@click.option("--force", is_flag=True, help="Publish YAML data even with violations.")
+def publish(
+    data: Path,
+    store_url: str,
+    graph: str,
+    user: str | None,
+    password_env: str | None,
+    auth: str,
+    force: bool,
+) -> None:
+    """Replace a named graph of any SPARQL 1.1 Graph Store with the catalog (HTTP PUT).
+
+    DATA is YAML (built and validated), a build's out/ folder, or one RDF file. Publishing
+    again replaces the graph, so nothing is duplicated; blank nodes are skolemised first.
+
+    Example: dcatgen publish --to http://127.0.0.1:7878/store --graph https://example.org/g data
+    """
+    import os
+
+    from dcatgen.publish import PublishError
+    from dcatgen.publish import publish as push
+
+    password: str | None = None
+    if password_env is not None:
+        if user is None:
+            raise click.UsageError("--password-env needs --user")
+        password = os.environ.get(password_env)
+        if password is None:
+            raise click.UsageError(f"the environment variable {password_env} is not set")
+    source = read_data(data, force)
+    try:
+        done = push(source.triples, store_url, graph, user, password, auth)
+    except PublishError as error:
+        raise click.ClickException(str(error)) from None
+    skolem = f", {done.skolemised} blank nodes skolemised" if done.skolemised else ""
+    click.echo(
+        f"replaced graph <{done.graph}> with {done.triples} triples (HTTP {done.status}{skolem})"
+    )

@@ -1,0 +1,5 @@
+"""`python -m dcatgen`: the same as the `dcatgen` command."""
+
+from dcatgen.cli import main
+
+main()

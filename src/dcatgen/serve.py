@@ -1,0 +1,699 @@
+"""Serve: the catalog over HTTP for harvesters, browsers and SPARQL clients.
+
+Starlette on uvicorn, with the catalog in an embedded pyoxigraph store.
+
+Where IRIs live.  The data's IRIs (``https://w3id.org/dcatgen/id/mynamaki/register/x``) are not
+this server's address, so the server is told which base IRI its root stands for (``--base``;
+default: the base of the catalog, i.e. its IRI without the final ``catalog``).  A request for
+``/register/x`` describes ``{base}register/x``; the vocabulary ``https://w3id.org/dcatgen/ns``
+is always at ``/ns`` (its terms are hash IRIs of that document) and the JSON-LD context at
+``/ns/context.jsonld``.  Put a redirect from the base IRI space to the server (w3id.org does
+exactly that) and every minted IRI dereferences.  Reserved paths: ``/``, ``/sparql``,
+``/health``.
+
+Routes.  ``/catalog`` (and every catalog IRI) is paged with Hydra (``?page=N``); any other IRI
+with triples of its own returns its concise bounded description with its hash nodes.  Formats
+by Accept header or by extension (``.ttl``, ``.jsonld``, ``.rdf``, ``.nt``, ``.html``).  Every
+representation has ``ETag`` and ``Last-Modified`` and answers conditional requests with 304.
+``/sparql`` speaks the SPARQL 1.1 Protocol, read-only, with a time limit per query (enforced
+by killable worker processes, see ``dcatgen.workers``), a result-size cap, and ``SERVICE``
+refused unless allowed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email.utils
+import hashlib
+import logging
+import sys
+import time
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, quote, unquote
+
+import pyoxigraph as ox
+import uvicorn
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from dcatgen import describe, webpages
+from dcatgen.conneg import negotiate
+from dcatgen.mapping import sort_key
+from dcatgen.namespaces import HYDRA, PREFIXES, RDF
+from dcatgen.serialize import CONTEXT_IRI, Format, serialize
+from dcatgen.sparql import QueryAnswer, QueryError, QueryRequest, check_query
+from dcatgen.store import VOCABULARY, StoreSpec, catalog_iris, context_text
+from dcatgen.terms import from_oxigraph, has_blank_nodes
+from dcatgen.workers import QueryPool
+
+log = logging.getLogger("dcatgen.serve")
+access_log = logging.getLogger("dcatgen.access")
+
+HTML = "text/html"
+RDF_FORMATS = (Format.TURTLE, Format.JSON_LD, Format.RDF_XML, Format.N_TRIPLES)
+OFFERS: dict[str, Format | None] = {
+    "text/turtle": Format.TURTLE,
+    "application/ld+json": Format.JSON_LD,
+    "application/rdf+xml": Format.RDF_XML,
+    "application/n-triples": Format.N_TRIPLES,
+    HTML: None,
+    "application/xhtml+xml": None,
+    "application/json": Format.JSON_LD,
+    "application/x-turtle": Format.TURTLE,
+    "application/xml": Format.RDF_XML,
+}
+"""Media types /catalog and described resources are offered in; None is the HTML view."""
+EXTENSIONS: dict[str, Format | None] = {f.extension: f for f in RDF_FORMATS} | {"html": None}
+SERVE_PREFIXES = {**PREFIXES, "hydra": str(HYDRA)}
+_OX_FORMATS = {
+    Format.TURTLE: ox.RdfFormat.TURTLE,
+    Format.RDF_XML: ox.RdfFormat.RDF_XML,
+    Format.N_TRIPLES: ox.RdfFormat.N_TRIPLES,
+    Format.JSON_LD: ox.RdfFormat.JSON_LD,
+}
+VOCABULARY_PATH = "/ns"
+RESERVED = ("/", "/sparql", "/health")
+CACHE_ENTRIES = 512
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How the server runs (the `dcatgen serve` options)."""
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+    page_size: int = 100
+    base: str | None = None
+    query_timeout: float = 10.0
+    max_results: int = 10_000
+    allow_service: bool = False
+    workers: int = 2
+    max_request_bytes: int = 1_000_000
+    log_level: str = "info"
+
+
+# --- rendering ------------------------------------------------------------------------
+
+
+def content_type(fmt: Format | None) -> str:
+    """Content-Type with charset for a format (None: HTML)."""
+    return f"{HTML if fmt is None else fmt.media_type}; charset=utf-8"
+
+
+def rdf_bytes(triples: list[ox.Triple], fmt: Format) -> bytes:
+    """Triples in canonical order in one format (our compact JSON-LD when there are no bnodes)."""
+    if not has_blank_nodes(triples):
+        converted = sorted(set(map(from_oxigraph, triples)), key=sort_key)
+        if fmt in (Format.JSON_LD, Format.N_TRIPLES):
+            return serialize(converted, fmt)
+        from dcatgen.serialize import to_oxigraph
+
+        ordered = [to_oxigraph(t) for t in converted]
+    else:
+        ordered = sorted(
+            set(triples),
+            key=lambda t: (str(t.subject), t.predicate.value != str(RDF.type), str(t)),
+        )
+    data = ox.serialize(ordered, format=_OX_FORMATS[fmt], prefixes=SERVE_PREFIXES)
+    assert data is not None
+    return bytes(data)
+
+
+def http_date(timestamp: float) -> str:
+    """An IMF-fixdate for a Last-Modified header."""
+    return email.utils.formatdate(int(timestamp), usegmt=True)
+
+
+def etag_of(body: bytes) -> str:
+    """A strong entity tag of a representation."""
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def not_modified(request: Request, etag: str, last_modified: float) -> bool:
+    """True when a conditional GET/HEAD may be answered 304 (RFC 9110 §13.1)."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None:
+        tags = [tag.strip() for tag in if_none_match.split(",")]
+        weak = [tag.removeprefix("W/") for tag in tags]
+        return "*" in tags or etag in weak
+    since = request.headers.get("if-modified-since")
+    if since:
+        with contextlib.suppress(TypeError, ValueError, IndexError):
+            parsed = email.utils.parsedate_to_datetime(since)
+            return int(last_modified) <= parsed.timestamp()
+    return False
+
+
+def representation(
+    request: Request,
+    body: bytes,
+    media_type: str,
+    last_modified: float,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """A 200 with validators, or 304 when the client's copy is current."""
+    etag = etag_of(body)
+    all_headers = {
+        "ETag": etag,
+        "Last-Modified": http_date(last_modified),
+        "Cache-Control": "no-cache",
+        **(headers or {}),
+    }
+    if not_modified(request, etag, last_modified):
+        return Response(status_code=304, headers=all_headers)
+    return Response(body, media_type=media_type, headers=all_headers)
+
+
+def error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    """A plain-text error."""
+    return PlainTextResponse(message.rstrip() + "\n", status_code=status, headers=headers)
+
+
+# --- the site: data and the IRI ↔ path mapping ------------------------------------------
+
+
+@dataclass
+class Site:
+    """The served data and where each IRI lives on this server."""
+
+    store: ox.Store
+    spec: StoreSpec
+    base: str
+    last_modified: float
+    settings: Settings
+    catalogs: list[str] = field(default_factory=list)
+    _cache: OrderedDict[tuple[str, ...], tuple[bytes, str]] = field(default_factory=OrderedDict)
+    _served: dict[str, bool] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.base.endswith(("/", "#")):
+            self.base += "/"
+        self.catalogs = catalog_iris(self.store)
+
+    @property
+    def mounts(self) -> list[tuple[str, str]]:
+        """(path prefix, IRI prefix) pairs, most specific path first."""
+        return [(VOCABULARY_PATH, VOCABULARY), ("/", self.base)]
+
+    def kind(self, iri: str) -> str | None:
+        """What an IRI is here: catalog, vocabulary, context, resource, or None (unknown)."""
+        if iri == VOCABULARY:
+            return "vocabulary"
+        if iri == CONTEXT_IRI:
+            return "context"
+        if iri in self.catalogs:
+            return "catalog"
+        if "#" not in iri and describe.is_subject(self.store, iri):
+            return "resource"
+        return None
+
+    def resolve(self, path: str) -> str | None:
+        """The IRI a request path stands for, when this server describes it."""
+        for prefix, iri_prefix in self.mounts:
+            if prefix == "/":
+                candidates = [iri_prefix + path[1:]]
+            elif path == prefix or path.startswith(prefix + "/"):
+                candidates = [iri_prefix + path[len(prefix) :]]
+            else:
+                continue
+            candidates.append(unquote(candidates[0]))
+            for iri in candidates:
+                if self.kind(iri) is not None:
+                    return iri
+        if path == "/catalog" and len(self.catalogs) == 1:
+            return self.catalogs[0]
+        return None
+
+    def local_path(self, iri: str) -> str | None:
+        """The path this server serves an IRI at (keeping a #fragment), or None."""
+        document, hash_sign, fragment = iri.partition("#")
+        if document not in self._served:
+            self._served[document] = self.kind(document) is not None
+        if not self._served[document]:
+            return None
+        for prefix, iri_prefix in self.mounts:
+            if document == iri_prefix or document.startswith(iri_prefix.rstrip("/") + "/"):
+                rest = document[len(iri_prefix.rstrip("/")) :]
+                path = (prefix.rstrip("/") + quote(rest, safe="/:@!$&'()*+,;=-._~")) or "/"
+                return path + hash_sign + fragment
+        return None
+
+    def cached(
+        self, key: tuple[str, ...], make: Callable[[], tuple[bytes, str]]
+    ) -> tuple[bytes, str]:
+        """A rendered representation, made once (the data does not change while serving)."""
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            return self._cache[key]
+        value = make()
+        self._cache[key] = value
+        if len(self._cache) > CACHE_ENTRIES:
+            self._cache.popitem(last=False)
+        return value
+
+
+# --- resource handler -----------------------------------------------------------------
+
+
+def _split_extension(path: str) -> tuple[str, Format | None] | None:
+    stem, dot, extension = path.rpartition(".")
+    if dot and extension in EXTENSIONS and "/" not in extension and stem:
+        return stem, EXTENSIONS[extension]
+    return None
+
+
+def _alternates(path: str) -> list[tuple[str, str]]:
+    return [(fmt.media_type, f"{path}.{fmt.extension}") for fmt in RDF_FORMATS]
+
+
+def _page_number(request: Request) -> int:
+    raw = request.query_params.get("page", "1")
+    try:
+        page = int(raw)
+    except ValueError:
+        raise QueryError(400, f"page must be a whole number, not {raw!r}") from None
+    if page < 1:
+        raise QueryError(400, "page numbers start at 1")
+    return page
+
+
+def _render(
+    site: Site, request: Request, iri: str, kind: str, fmt: Format | None, path: str
+) -> tuple[bytes, str]:
+    """Body and Content-Type of one resource in one format."""
+    if kind == "context":
+        return context_text().encode("utf-8"), content_type(Format.JSON_LD)
+    local = site.local_path
+    if kind == "catalog":
+        page = _page_number(request)
+        page_base = str(request.url.replace(query=None))
+
+        def page_url(number: int) -> str:
+            return f"{page_base}?page={number}"
+
+        def make() -> tuple[bytes, str]:
+            try:
+                triples, paging = describe.catalog_page(
+                    site.store, iri, site.settings.page_size, page, page_url
+                )
+            except ValueError as problem:
+                raise QueryError(404, str(problem)) from None
+            if fmt is None:
+                html = webpages.catalog_page(
+                    triples, iri, paging, local, lambda n: f"{path}?page={n}", _alternates(path)
+                )
+                return html.encode("utf-8"), content_type(None)
+            return rdf_bytes(triples, fmt), content_type(fmt)
+
+        return site.cached(("catalog", iri, str(page), page_base, _label(fmt)), make)
+
+    def make_resource() -> tuple[bytes, str]:
+        if kind == "vocabulary":
+            triples = describe.vocabulary(site.store)
+        else:
+            triples = describe.describe(site.store, iri)
+        if fmt is None:
+            view = webpages.vocabulary_page if kind == "vocabulary" else webpages.resource_page
+            return view(triples, iri, local, _alternates(path)).encode("utf-8"), content_type(None)
+        return rdf_bytes(triples, fmt), content_type(fmt)
+
+    return site.cached((kind, iri, _label(fmt)), make_resource)
+
+
+def _label(fmt: Format | None) -> str:
+    return "html" if fmt is None else fmt.label
+
+
+async def resource(request: Request) -> Response:
+    """GET/HEAD any path: a catalog page, a described resource, the vocabulary or the context."""
+    site: Site = request.app.state.site
+    path = request.url.path
+    fmt: Format | None
+    negotiated = True
+    iri = site.resolve(path)
+    if iri is None:
+        split = _split_extension(path)
+        if split is None or (iri := site.resolve(split[0])) is None:
+            return _not_found(site, path)
+        path, fmt = split
+        negotiated = False
+    kind = site.kind(iri) or "resource"
+    if negotiated:
+        offers = list(OFFERS)
+        if kind == "context":
+            offers = ["application/ld+json", "application/json"]
+        chosen = negotiate(request.headers.get("accept"), offers)
+        if chosen is None:
+            return error(406, "not acceptable: this resource is available as " + ", ".join(offers))
+        fmt = Format.JSON_LD if kind == "context" else OFFERS[chosen]
+    headers = {"Vary": "Accept"} if negotiated else {}
+    if negotiated and kind != "context":
+        headers["Content-Location"] = f"{path}.{'html' if fmt is None else fmt.extension}"
+    headers["Link"] = ", ".join(
+        f'<{path}.{f.extension}>; rel="alternate"; type="{f.media_type}"' for f in RDF_FORMATS
+    )
+    try:
+        body, media_type = await run_in_threadpool(_render, site, request, iri, kind, fmt, path)
+    except QueryError as problem:
+        return error(problem.status, problem.message)
+    return representation(request, body, media_type, site.last_modified, headers)
+
+
+def _not_found(site: Site, path: str) -> Response:
+    catalogs = [p for p in (site.local_path(iri) for iri in site.catalogs) if p]
+    hint = f"; catalogs: {', '.join(catalogs)}" if catalogs else ""
+    if path == "/catalog" and len(site.catalogs) > 1:
+        return error(300, "this server holds several catalogs: " + ", ".join(catalogs))
+    return error(404, f"nothing is described at {path} (base IRI {site.base}){hint}")
+
+
+async def index(request: Request) -> Response:
+    """The front page (HTML)."""
+    site: Site = request.app.state.site
+    catalogs = []
+    for iri in site.catalogs:
+        title = webpages.Graph.of(describe.triples_of(site.store, ox.NamedNode(iri))).text(
+            f"<{iri}>"
+        )
+        catalogs.append((title or iri, site.local_path(iri) or iri))
+    body = webpages.index_page(catalogs, site.base).encode("utf-8")
+    return representation(request, body, content_type(None), site.last_modified)
+
+
+async def health(request: Request) -> Response:
+    """Liveness and a few numbers, as JSON."""
+    site: Site = request.app.state.site
+    pool: QueryPool = request.app.state.pool
+    return JSONResponse(
+        {
+            "status": "ok",
+            "triples": len(site.store),
+            "catalogs": site.catalogs,
+            "base": site.base,
+            "query_workers": pool.pids(),
+            "queries_killed": pool.killed,
+        }
+    )
+
+
+# --- SPARQL protocol ------------------------------------------------------------------
+
+
+def _form(body: bytes) -> dict[str, list[str]]:
+    try:
+        return parse_qs(body.decode("utf-8"), keep_blank_values=True)
+    except UnicodeDecodeError:
+        raise QueryError(400, "the form is not UTF-8") from None
+
+
+def _protocol_parameters(
+    request: Request, form: dict[str, list[str]]
+) -> tuple[list[str], list[str], list[str], list[str], list[str]]:
+    """query, update, format, default-graph-uri and named-graph-uri values (URL and form)."""
+
+    def values(name: str) -> list[str]:
+        return [*request.query_params.getlist(name), *form.get(name, [])]
+
+    return (
+        values("query"),
+        values("update"),
+        values("format"),
+        values("default-graph-uri"),
+        values("named-graph-uri"),
+    )
+
+
+async def _sparql_request(request: Request) -> tuple[str | None, list[str], list[str], list[str]]:
+    """The query text, format and graphs of a protocol request; QueryError when refused."""
+    form: dict[str, list[str]] = {}
+    direct: str | None = None
+    if request.method == "POST":
+        media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        body = await request.body()
+        if media_type == "application/x-www-form-urlencoded":
+            form = _form(body)
+        elif media_type == "application/sparql-query":
+            try:
+                direct = body.decode("utf-8")
+            except UnicodeDecodeError:
+                raise QueryError(400, "the query is not UTF-8") from None
+        elif media_type == "application/sparql-update":
+            raise QueryError(403, "this endpoint is read-only: SPARQL updates are refused")
+        else:
+            raise QueryError(
+                415,
+                "POST a query as application/x-www-form-urlencoded (query=…) "
+                "or as application/sparql-query",
+            )
+    queries, updates, formats, default_graphs, named_graphs = _protocol_parameters(request, form)
+    if updates:
+        raise QueryError(403, "this endpoint is read-only: SPARQL updates are refused")
+    if direct is not None:
+        if queries:
+            raise QueryError(400, "give the query once: in the body or as 'query', not both")
+        queries = [direct]
+    if len(queries) > 1:
+        raise QueryError(400, "give exactly one 'query' parameter")
+    if len(formats) > 1:
+        raise QueryError(400, "give at most one 'format' parameter")
+    return (queries[0] if queries else None), formats, default_graphs, named_graphs
+
+
+async def sparql(request: Request) -> Response:
+    """The SPARQL 1.1 Protocol endpoint (query only)."""
+    site: Site = request.app.state.site
+    pool: QueryPool = request.app.state.pool
+    try:
+        query, formats, default_graphs, named_graphs = await _sparql_request(request)
+        if query is None:
+            if request.method == "POST":
+                raise QueryError(400, "no query: send it as 'query' or as the request body")
+            body = webpages.sparql_page().encode("utf-8")
+            return representation(request, body, content_type(None), site.last_modified)
+        check_query(query, site.settings.allow_service)
+    except QueryError as problem:
+        return error(problem.status, problem.message)
+    answer: QueryAnswer = await pool.run(
+        QueryRequest(
+            query=query,
+            accept=request.headers.get("accept"),
+            format=formats[0] if formats else None,
+            default_graphs=tuple(default_graphs),
+            named_graphs=tuple(named_graphs),
+            max_results=site.settings.max_results,
+        )
+    )
+    if answer.status != 200:
+        return Response(answer.body, status_code=answer.status, media_type=answer.content_type)
+    headers = {"Vary": "Accept", "X-Result-Count": str(answer.rows)}
+    if request.method == "GET":
+        return representation(
+            request, answer.body, answer.content_type, site.last_modified, headers
+        )
+    return Response(answer.body, media_type=answer.content_type, headers=headers)
+
+
+# --- middleware -----------------------------------------------------------------------
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class BodyLimit:
+    """Refuse request bodies over a size with 413, by Content-Length or while reading."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        message = f"request body over {self.max_bytes} bytes: this server's limit\n"
+        for name, value in scope.get("headers", []):
+            if name == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
+                await PlainTextResponse(message, status_code=413)(scope, receive, send)
+                return
+        received = 0
+        started = False
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message_in = await receive()
+            if message_in["type"] == "http.request":
+                received += len(message_in.get("body", b""))
+                if received > self.max_bytes:
+                    raise _TooLarge
+            return message_in
+
+        async def watched_send(message_out: Message) -> None:
+            nonlocal started
+            if message_out["type"] == "http.response.start":
+                started = True
+            await send(message_out)
+
+        try:
+            await self.app(scope, limited_receive, watched_send)
+        except _TooLarge:
+            if started:
+                raise
+            await PlainTextResponse(message, status_code=413)(scope, receive, send)
+
+
+class AccessLog:
+    """One line per request: client, request line, status, bytes sent, time taken."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+        sent = 0
+
+        async def counting_send(message: Message) -> None:
+            nonlocal status, sent
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            elif message["type"] == "http.response.body":
+                sent += len(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, counting_send)
+        finally:
+            client = scope.get("client")
+            who = f"{client[0]}:{client[1]}" if client else "-"
+            target = scope.get("raw_path", b"").decode("latin-1") or scope["path"]
+            if scope.get("query_string"):
+                target += "?" + scope["query_string"].decode("latin-1")
+            if len(target) > 300:
+                target = target[:297] + "..."
+            elapsed = (time.perf_counter() - started) * 1000
+            access_log.info(
+                '%s "%s %s HTTP/%s" %d %d %.1fms',
+                who,
+                scope["method"],
+                target,
+                scope.get("http_version", "1.1"),
+                status,
+                sent,
+                elapsed,
+            )
+
+
+# --- the application ------------------------------------------------------------------
+
+
+def create_app(site: Site) -> Starlette:
+    """The ASGI application over a site; the query workers start with it and stop with it."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        pool = QueryPool(site.spec, site.settings.workers, site.settings.query_timeout)
+        await pool.start()
+        app.state.pool = pool
+        log.info("query workers ready: %s", ", ".join(map(str, pool.pids())))
+        try:
+            yield
+        finally:
+            await pool.close()
+            log.info("query workers stopped")
+
+    routes = [
+        Route("/", index, methods=["GET", "HEAD"]),
+        Route("/health", health, methods=["GET", "HEAD"]),
+        Route("/sparql", sparql, methods=["GET", "HEAD", "POST"]),
+        Route("/{path:path}", resource, methods=["GET", "HEAD"]),
+    ]
+    middleware = [
+        Middleware(AccessLog),
+        Middleware(BodyLimit, max_bytes=site.settings.max_request_bytes),
+        Middleware(
+            CORSMiddleware,
+            allow_origins=["*"],
+            allow_methods=["GET", "HEAD", "POST"],
+            allow_headers=["Accept", "Content-Type", "If-None-Match", "If-Modified-Since"],
+            expose_headers=["ETag", "Last-Modified", "Link", "Content-Location"],
+            max_age=3600,
+        ),
+    ]
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app.state.site = site
+    return app
+
+
+def default_base(catalogs: Sequence[str]) -> str:
+    """The base IRI the server root stands for when none is given: the catalogs' common base."""
+    bases = [iri[: -len("catalog")] if iri.endswith("catalog") else iri for iri in catalogs]
+    if not bases:
+        return "urn:dcatgen:empty/"
+    common = bases[0]
+    for base in bases[1:]:
+        while not base.startswith(common):
+            common = common[:-1]
+    cut = common.rfind("/")
+    return common[: cut + 1] if cut >= 0 else common
+
+
+def configure_logging(level: str) -> None:
+    """Log lines with a timestamp to stderr (the access log included)."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    for name in ("dcatgen", "uvicorn"):
+        logger = logging.getLogger(name)
+        logger.handlers[:] = [handler]
+        logger.setLevel(level.upper())
+        logger.propagate = False
+
+
+def run(site: Site, settings: Settings) -> None:
+    """Serve until SIGTERM or SIGINT (uvicorn shuts down gracefully, then the workers stop)."""
+    config = uvicorn.Config(
+        create_app(site),
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        log_level=settings.log_level,
+        access_log=False,
+        server_header=False,
+        timeout_graceful_shutdown=10,
+        lifespan="on",
+    )
+    uvicorn.Server(config).run()
+
+
+def describe_site(site: Site, address: str) -> list[str]:
+    """Lines telling where things are, printed at startup."""
+    lines = [f"base IRI {site.base} is served at {address}/"]
+    for iri in site.catalogs:
+        lines.append(f"  catalog     {address}{site.local_path(iri)}")
+    lines.append(f"  SPARQL      {address}/sparql")
+    lines.append(f"  vocabulary  {address}{VOCABULARY_PATH}")
+    return lines
+
+
+__all__ = [
+    "Settings",
+    "Site",
+    "create_app",
+    "default_base",
+    "describe_site",
+    "rdf_bytes",
+    "run",
+]

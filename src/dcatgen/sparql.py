@@ -1,0 +1,385 @@
+"""SPARQL: what a query is (lexically), and running one over a store with a result-size cap.
+
+The lexer finds the query form and any ``SERVICE`` clause without evaluating anything, so the
+server can refuse updates and federated queries before a worker sees them.  Execution returns
+the serialised answer in the negotiated format; the caller decides where it runs (in-process for
+``dcatgen query``, in a killable worker process for ``dcatgen serve``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+import pyoxigraph as ox
+
+from dcatgen.conneg import negotiate
+from dcatgen.namespaces import PREFIXES
+from dcatgen.terms import from_oxigraph, has_blank_nodes
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+class QueryError(Exception):
+    """A query the endpoint will not answer; ``status`` is the HTTP status to send."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+# --- lexing -------------------------------------------------------------------------------
+
+_TOKEN = re.compile(
+    r"""
+    (?P<space>\s+)
+  | (?P<comment>\#[^\n\r]*)
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''
+              |\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+              |'(?:[^'\\\n\r]|\\.)*'
+              |"(?:[^"\\\n\r]|\\.)*")
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<variable>[?$][^\s{}()\[\];,<>"'\#=!&|+*/^@?$.]*)
+  | (?P<language>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
+  | (?P<word>[^\s{}()\[\];,<>"'\#=!&|+*/^@?$]+)
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+QUERY_FORMS = frozenset({"SELECT", "CONSTRUCT", "ASK", "DESCRIBE"})
+UPDATE_KEYWORDS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    """One lexical token of a SPARQL text: its kind (a group name of _TOKEN) and text."""
+
+    kind: str
+    text: str
+
+
+def tokens(text: str) -> Iterator[Token]:
+    """The significant tokens of a SPARQL text: no whitespace, no comments."""
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup or "other"
+        if kind not in ("space", "comment"):
+            yield Token(kind, match.group())
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What the lexer tells about a query before it is parsed."""
+
+    form: str | None
+    """SELECT, CONSTRUCT, ASK, DESCRIBE, UPDATE, or None when no form keyword was found."""
+    uses_service: bool
+    """True when the text holds the SERVICE keyword (a federated query)."""
+
+
+def shape(text: str) -> Shape:
+    """The form of a query (or update) and whether it calls SERVICE.
+
+    Strings, IRIs, comments, variables (?service), prefixed names (service:x) and language
+    tags are separate tokens, so a bare word ``SERVICE`` can only be the keyword.
+    """
+    form: str | None = None
+    uses_service = False
+    skip = 0
+    for token in tokens(text):
+        if token.kind != "word":
+            skip = max(0, skip - 1)
+            continue
+        word = token.text.upper()
+        if word == "SERVICE":
+            uses_service = True
+        if form is None:
+            if skip:
+                skip -= 1  # the prefix name after PREFIX
+            elif word == "PREFIX":
+                skip = 2
+            elif word == "BASE":
+                skip = 1
+            elif word in QUERY_FORMS:
+                form = word
+            elif word in UPDATE_KEYWORDS:
+                form = "UPDATE"
+    return Shape(form, uses_service)
+
+
+def check_query(text: str, allow_service: bool) -> Shape:
+    """Refuse what a read-only endpoint must not run; raise QueryError with the HTTP status."""
+    if not text.strip():
+        raise QueryError(400, "empty query: send a SPARQL query in the 'query' parameter")
+    found = shape(text)
+    if found.form == "UPDATE":
+        raise QueryError(403, "this endpoint is read-only: SPARQL updates are refused")
+    if found.uses_service and not allow_service:
+        raise QueryError(
+            403,
+            "SERVICE (federated query) is refused by this endpoint; "
+            "the server must be started with --allow-service",
+        )
+    return found
+
+
+# --- result formats -------------------------------------------------------------------
+
+
+class ResultFormat(Enum):
+    """A serialisation of SPARQL results: (name, media type, aliases)."""
+
+    JSON = ("json", "application/sparql-results+json", ("application/json",))
+    XML = ("xml", "application/sparql-results+xml", ("application/xml", "text/xml"))
+    CSV = ("csv", "text/csv", ())
+    TSV = ("tsv", "text/tab-separated-values", ())
+    TURTLE = ("turtle", "text/turtle", ("application/x-turtle",))
+    JSON_LD = ("json-ld", "application/ld+json", ("application/json",))
+    N_TRIPLES = ("n-triples", "application/n-triples", ("text/plain",))
+    RDF_XML = ("rdf-xml", "application/rdf+xml", ("application/xml", "text/xml"))
+
+    def __init__(self, label: str, media_type: str, aliases: tuple[str, ...]) -> None:
+        self.label = label
+        self.media_type = media_type
+        self.aliases = aliases
+
+    @property
+    def content_type(self) -> str:
+        """The Content-Type header value, with charset."""
+        return f"{self.media_type}; charset=utf-8"
+
+
+SOLUTION_FORMATS = (ResultFormat.JSON, ResultFormat.XML, ResultFormat.CSV, ResultFormat.TSV)
+GRAPH_FORMATS = (
+    ResultFormat.TURTLE,
+    ResultFormat.JSON_LD,
+    ResultFormat.N_TRIPLES,
+    ResultFormat.RDF_XML,
+)
+_FORMAT_NAMES = {
+    "ttl": ResultFormat.TURTLE,
+    "jsonld": ResultFormat.JSON_LD,
+    "nt": ResultFormat.N_TRIPLES,
+    "ntriples": ResultFormat.N_TRIPLES,
+    "rdf": ResultFormat.RDF_XML,
+    "rdfxml": ResultFormat.RDF_XML,
+}
+_OXIGRAPH_RESULTS = {
+    ResultFormat.JSON: ox.QueryResultsFormat.JSON,
+    ResultFormat.XML: ox.QueryResultsFormat.XML,
+    ResultFormat.CSV: ox.QueryResultsFormat.CSV,
+    ResultFormat.TSV: ox.QueryResultsFormat.TSV,
+}
+_OXIGRAPH_RDF = {
+    ResultFormat.TURTLE: ox.RdfFormat.TURTLE,
+    ResultFormat.N_TRIPLES: ox.RdfFormat.N_TRIPLES,
+    ResultFormat.RDF_XML: ox.RdfFormat.RDF_XML,
+    ResultFormat.JSON_LD: ox.RdfFormat.JSON_LD,
+}
+
+
+def choose_format(
+    candidates: Sequence[ResultFormat], accept: str | None, name: str | None
+) -> ResultFormat:
+    """The format for a result: the ``format`` parameter, else the Accept header, else the first.
+
+    An Accept header that matches nothing gets the default rather than 406, as SPARQL
+    endpoints commonly do; an unknown ``format`` parameter is an error.
+    """
+    if name:
+        wanted = name.strip().lower()
+        for candidate in candidates:
+            if wanted in (candidate.label, candidate.media_type, *candidate.aliases):
+                return candidate
+        named = _FORMAT_NAMES.get(wanted.replace("-", "").replace("/", ""))
+        if named is not None and named in candidates:
+            return named
+        names = ", ".join(c.label for c in candidates)
+        raise QueryError(400, f"unknown result format {name!r} for this query: use {names}")
+    offers: dict[str, ResultFormat] = {}
+    for candidate in candidates:
+        offers.setdefault(candidate.media_type, candidate)
+    for candidate in candidates:
+        for alias in candidate.aliases:
+            offers.setdefault(alias, candidate)
+    chosen = negotiate(accept, list(offers))
+    return offers[chosen] if chosen else candidates[0]
+
+
+# --- terms as SPARQL JSON -------------------------------------------------------------
+
+
+def term_json(term: Any) -> dict[str, Any]:
+    """A term as a SPARQL 1.1 (and SPARQL-star) JSON results binding."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        value: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            value["xml:lang"] = term.language
+        elif term.datatype.value != XSD_STRING:
+            value["datatype"] = term.datatype.value
+        return value
+    if isinstance(term, ox.Triple):
+        return {
+            "type": "triple",
+            "value": {
+                "subject": term_json(term.subject),
+                "predicate": term_json(term.predicate),
+                "object": term_json(term.object),
+            },
+        }
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def solutions_json(variables: Sequence[str], rows: Iterable[ox.QuerySolution]) -> bytes:
+    """SPARQL 1.1 JSON results of solutions already collected."""
+    bindings = []
+    for row in rows:
+        binding: dict[str, Any] = {}
+        for name in variables:
+            value = row[name]
+            if value is not None:
+                binding[name] = term_json(value)
+        bindings.append(binding)
+    document = {"head": {"vars": list(variables)}, "results": {"bindings": bindings}}
+    return json.dumps(document, ensure_ascii=False).encode("utf-8")
+
+
+# --- execution ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """A query and what the client asked about its answer (the SPARQL protocol's parameters)."""
+
+    query: str
+    accept: str | None = None
+    format: str | None = None
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    max_results: int = 10_000
+    union_default_graph: bool = False
+
+
+@dataclass(frozen=True)
+class QueryAnswer:
+    """A serialised answer, or an error with its HTTP status."""
+
+    status: int
+    content_type: str
+    body: bytes
+    rows: int = 0
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def error(cls, status: int, message: str) -> QueryAnswer:
+        """A plain-text error answer."""
+        return cls(status, "text/plain; charset=utf-8", (message.rstrip() + "\n").encode())
+
+
+def _graph_node(iri: str) -> ox.NamedNode:
+    try:
+        return ox.NamedNode(iri)
+    except ValueError as error:
+        raise QueryError(400, f"not an IRI: {iri!r} ({error})") from None
+
+
+def _too_many(cap: int, what: str) -> QueryError:
+    return QueryError(
+        422,
+        f"the result has more than {cap} {what}, this endpoint's cap: "
+        "narrow the query or add LIMIT/OFFSET and page through it",
+    )
+
+
+def _graph_bytes(triples: list[ox.Triple], chosen: ResultFormat) -> bytes:
+    if chosen is ResultFormat.JSON_LD and not has_blank_nodes(triples):
+        from dcatgen.serialize import jsonld_document
+
+        converted = sorted_triples([from_oxigraph(t) for t in triples])
+        text = json.dumps(jsonld_document(converted), ensure_ascii=False, indent=2)
+        return (text + "\n").encode("utf-8")
+    data = ox.serialize(triples, format=_OXIGRAPH_RDF[chosen], prefixes=PREFIXES)
+    assert data is not None
+    return bytes(data)
+
+
+def sorted_triples(triples: list[Any]) -> list[Any]:
+    """Triples in dcatgen's canonical order."""
+    from dcatgen.mapping import sort_key
+
+    return sorted(set(triples), key=sort_key)
+
+
+def execute(store: ox.Store, request: QueryRequest) -> QueryAnswer:
+    """Run one query over a store; answer in the negotiated format, refusing oversized results.
+
+    Raises QueryError for bad queries (400, with the parser's message), bad parameters (400)
+    and results over the cap (422).
+    """
+    options: dict[str, Any] = {}
+    if request.default_graphs:
+        options["default_graph"] = [_graph_node(iri) for iri in request.default_graphs]
+    elif request.union_default_graph:
+        options["use_default_graph_as_union"] = True
+    if request.named_graphs:
+        options["named_graphs"] = [_graph_node(iri) for iri in request.named_graphs]
+    try:
+        result = store.query(request.query, **options)
+    except SyntaxError as error:
+        raise QueryError(400, f"SPARQL syntax error: {error}") from None
+    try:
+        return _answer(result, request)
+    except OSError as error:
+        # pyoxigraph reports evaluation failures (e.g. an unreachable SERVICE) as OSError.
+        raise QueryError(400, f"query evaluation failed: {error}") from None
+
+
+def _answer(result: Any, request: QueryRequest) -> QueryAnswer:
+    cap = request.max_results
+    if isinstance(result, ox.QueryBoolean):
+        chosen = choose_format(SOLUTION_FORMATS, request.accept, request.format)
+        boolean = result.serialize(format=_OXIGRAPH_RESULTS[chosen])
+        assert boolean is not None
+        return QueryAnswer(200, chosen.content_type, bytes(boolean), 1)
+    if isinstance(result, ox.QuerySolutions):
+        chosen = choose_format(SOLUTION_FORMATS, request.accept, request.format)
+        variables = [variable.value for variable in result.variables]
+        rows: list[ox.QuerySolution] = []
+        for row in result:
+            if len(rows) == cap:
+                raise _too_many(cap, "solutions")
+            rows.append(row)
+        body = solutions_json(variables, rows)
+        if chosen is not ResultFormat.JSON:
+            parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+            converted = parsed.serialize(format=_OXIGRAPH_RESULTS[chosen])
+            assert converted is not None
+            body = bytes(converted)
+        return QueryAnswer(200, chosen.content_type, body, len(rows))
+    chosen = choose_format(GRAPH_FORMATS, request.accept, request.format)
+    triples: list[ox.Triple] = []
+    for triple in result:
+        if len(triples) == cap:
+            raise _too_many(cap, "triples")
+        triples.append(triple)
+    return QueryAnswer(200, chosen.content_type, _graph_bytes(triples, chosen), len(triples))
+
+
+def run(store: ox.Store, request: QueryRequest) -> QueryAnswer:
+    """Run a query and turn refusals into error answers (never raises QueryError)."""
+    try:
+        return execute(store, request)
+    except QueryError as error:
+        return QueryAnswer.error(error.status, error.message)

@@ -1,0 +1,176 @@
+"""Store: a catalog in an embedded pyoxigraph store, with dcatgen's vocabulary beside it.
+
+A catalog comes from YAML descriptions (built with the pipeline, validated by the caller) or
+from files a build wrote (``out/catalog.nt`` …, taken as they are).  The catalog's triples go
+into the store's default graph; the vocabulary (ontology/dcatgen.ttl) goes into the named graph
+``https://w3id.org/dcatgen/ns``, so that vocabulary IRIs dereference and queries can join on
+it with ``GRAPH <https://w3id.org/dcatgen/ns> { … }``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from dcatgen.errors import InputError, Position, Problem
+from dcatgen.load import description_files
+from dcatgen.pipeline import Catalog, make_catalog
+from dcatgen.serialize import to_oxigraph
+
+VOCABULARY = "https://w3id.org/dcatgen/ns"
+"""The vocabulary's document IRI; its terms are ``VOCABULARY#Term``."""
+VOCABULARY_GRAPH = ox.NamedNode(VOCABULARY)
+VOCABULARY_RESOURCE = "resources/ontology/dcatgen.ttl"
+CONTEXT_RESOURCE = "resources/ontology/dcatgen.context.jsonld"
+
+RDF_SUFFIXES = {
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+}
+"""Files dcatgen reads as RDF, by suffix (the suffixes `dcatgen build` writes)."""
+BUILT_FILES = ("catalog.nt", "catalog.ttl", "catalog.rdf", "catalog.jsonld")
+"""The files looked for in an out/ folder, in order of preference."""
+
+
+@dataclass
+class CatalogSource:
+    """A catalog's triples and the files they came from."""
+
+    triples: list[ox.Triple]
+    files: list[Path]
+    catalog: Catalog | None = None
+    """The built catalog when the source was YAML (None for RDF files)."""
+
+    @property
+    def last_modified(self) -> float:
+        """The newest modification time of the source files (seconds since the epoch)."""
+        return max((path.stat().st_mtime for path in self.files), default=0.0)
+
+
+def _is_built_folder(folder: Path) -> bool:
+    has_yaml = any(path.suffix in (".yaml", ".yml") for path in folder.rglob("*"))
+    return not has_yaml and any((folder / name).is_file() for name in BUILT_FILES)
+
+
+def parse_rdf_file(path: Path) -> list[ox.Triple]:
+    """The triples of an RDF file (format from the suffix); InputError on a syntax error."""
+    rdf_format = RDF_SUFFIXES.get(path.suffix.lower())
+    if rdf_format is None:
+        suffixes = ", ".join(RDF_SUFFIXES)
+        raise InputError([Problem(None, "", f"{path}: not an RDF file ({suffixes})")])
+    try:
+        return [quad.triple for quad in ox.parse(path=str(path), format=rdf_format)]
+    except SyntaxError as error:
+        raise InputError([Problem(Position(path, 1, 1), "", f"not valid RDF: {error}")]) from None
+    except OSError as error:
+        raise InputError([Problem(None, "", f"cannot read {path}: {error}")]) from None
+
+
+def read_source(target: Path) -> CatalogSource:
+    """Read DATA: a YAML file or folder (built now), an out/ folder, or one RDF file.
+
+    Raises InputError when the input is missing or broken.  Validation is the caller's.
+    """
+    if target.is_dir() and _is_built_folder(target):
+        path = next(target / name for name in BUILT_FILES if (target / name).is_file())
+        return CatalogSource(parse_rdf_file(path), [path])
+    if target.is_file() and target.suffix.lower() in RDF_SUFFIXES:
+        return CatalogSource(parse_rdf_file(target), [target])
+    files = description_files(target)
+    catalog = make_catalog(target)
+    return CatalogSource([to_oxigraph(t) for t in catalog.triples], files, catalog)
+
+
+@cache
+def vocabulary_text() -> str:
+    """The vocabulary (ontology/dcatgen.ttl) as Turtle text."""
+    return resources.files("dcatgen").joinpath(VOCABULARY_RESOURCE).read_text(encoding="utf-8")
+
+
+@cache
+def context_text() -> str:
+    """The JSON-LD context (ontology/dcatgen.context.jsonld)."""
+    return resources.files("dcatgen").joinpath(CONTEXT_RESOURCE).read_text(encoding="utf-8")
+
+
+def vocabulary_triples() -> list[ox.Triple]:
+    """The vocabulary's triples."""
+    return [
+        quad.triple
+        for quad in ox.parse(vocabulary_text(), format=ox.RdfFormat.TURTLE, base_iri=VOCABULARY)
+    ]
+
+
+def vocabulary_last_modified() -> float:
+    """When the vocabulary file was last changed (0 when it is not a plain file)."""
+    path = Path(str(resources.files("dcatgen").joinpath(VOCABULARY_RESOURCE)))
+    return path.stat().st_mtime if path.is_file() else 0.0
+
+
+def fill(store: ox.Store, triples: Iterable[ox.Triple]) -> None:
+    """Replace the store's content by a catalog (default graph) and the vocabulary."""
+    store.clear()
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
+    store.extend(
+        ox.Quad(t.subject, t.predicate, t.object, VOCABULARY_GRAPH) for t in vocabulary_triples()
+    )
+
+
+@dataclass(frozen=True)
+class StoreSpec:
+    """How another process opens the same data: a store folder (read-only) or an N-Quads dump."""
+
+    location: str | None = None
+    nquads: bytes | None = None
+
+    def open(self) -> ox.Store:
+        """Open (or rebuild in memory) the store this spec describes."""
+        if self.location is not None:
+            return ox.Store.read_only(self.location)
+        store = ox.Store()
+        if self.nquads:
+            store.load(self.nquads, format=ox.RdfFormat.N_QUADS)
+        return store
+
+
+def open_store(
+    triples: list[ox.Triple], location: Path | None = None
+) -> tuple[ox.Store, StoreSpec]:
+    """A store holding a catalog and the vocabulary, and how other processes may open it.
+
+    In memory by default.  With a location, the data is written there (replacing what the
+    folder held), then the folder is reopened read-only so that worker processes can open it
+    too.
+    """
+    if location is None:
+        store = ox.Store()
+        fill(store, triples)
+        dump = store.dump(format=ox.RdfFormat.N_QUADS)
+        assert dump is not None
+        return store, StoreSpec(nquads=bytes(dump))
+    location.mkdir(parents=True, exist_ok=True)
+    writable = ox.Store(str(location))
+    fill(writable, triples)
+    writable.flush()
+    writable.optimize()
+    del writable  # releases the folder's lock
+    spec = StoreSpec(location=str(location))
+    return spec.open(), spec
+
+
+def catalog_iris(store: ox.Store) -> list[str]:
+    """The IRIs of the dcat:Catalog nodes of the default graph, sorted."""
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    catalog_class = ox.NamedNode("http://www.w3.org/ns/dcat#Catalog")
+    return sorted(
+        quad.subject.value
+        for quad in store.quads_for_pattern(None, rdf_type, catalog_class, ox.DefaultGraph())
+        if isinstance(quad.subject, ox.NamedNode)
+    )

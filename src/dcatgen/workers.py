@@ -1,0 +1,198 @@
+"""Query workers: SPARQL runs in child processes that can be killed when a query runs too long.
+
+pyoxigraph cannot cancel a running query, and a Python thread cannot be stopped: an abandoned
+thread would keep a core busy until its query ends, however long that is.  So each query goes
+to a worker process that holds its own handle on the data (a read-only store folder, or an
+in-memory copy loaded from an N-Quads dump).  The server waits for the answer up to the time
+limit; past it, the worker is killed (SIGKILL), the client gets 503, and a fresh worker is
+started in its place.  The CPU and memory of a runaway query are reclaimed at once.
+
+Workers are started with the ``spawn`` method: the server has threads (asyncio, the thread
+pool), and forking a threaded process is unsafe.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import multiprocessing
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+
+from dcatgen.sparql import QueryAnswer, QueryRequest
+from dcatgen.store import StoreSpec
+
+log = logging.getLogger("dcatgen.serve")
+
+READY = "ready"
+START_TIMEOUT_S = 120.0
+
+
+def worker_main(connection: Connection, spec: StoreSpec) -> None:
+    """A worker's loop: open the data, say ready, then answer one request at a time."""
+    from dcatgen.sparql import run
+
+    store = spec.open()
+    connection.send(READY)
+    while True:
+        try:
+            request = connection.recv()
+        except (EOFError, KeyboardInterrupt):
+            return
+        if request is None:
+            return
+        connection.send(run(store, request))
+
+
+@dataclass(eq=False)
+class Worker:
+    """One worker process and the parent's end of its pipe."""
+
+    process: BaseProcess
+    connection: Connection
+
+    def kill(self) -> None:
+        """Kill the process at once and reap it."""
+        with contextlib.suppress(OSError):
+            self.connection.close()
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(timeout=10)
+
+    def stop(self) -> None:
+        """Ask the process to end; kill it if it does not within a few seconds."""
+        with contextlib.suppress(OSError, BrokenPipeError):
+            self.connection.send(None)
+        self.process.join(timeout=3)
+        self.kill()
+
+
+def _start_worker(spec: StoreSpec) -> Worker:
+    context = multiprocessing.get_context("spawn")
+    parent, child = context.Pipe(duplex=True)
+    process = context.Process(
+        target=worker_main, args=(child, spec), name="dcatgen-query-worker", daemon=True
+    )
+    process.start()
+    child.close()
+    worker = Worker(process, parent)
+    if not parent.poll(START_TIMEOUT_S):
+        worker.kill()
+        raise RuntimeError("a query worker did not start in time")
+    try:
+        message = parent.recv()
+    except EOFError:
+        worker.kill()
+        raise RuntimeError(
+            f"a query worker died while starting (exit {process.exitcode})"
+        ) from None
+    if message != READY:
+        worker.kill()
+        raise RuntimeError(f"a query worker said {message!r} instead of {READY!r}")
+    return worker
+
+
+def _receive(connection: Connection, seconds: float) -> QueryAnswer | None:
+    """The worker's answer, or None when none came within the time (blocking; in a thread)."""
+    if seconds <= 0 or not connection.poll(seconds):
+        return None
+    answer = connection.recv()
+    assert isinstance(answer, QueryAnswer)
+    return answer
+
+
+class QueryPool:
+    """A fixed number of worker processes; each query gets one, within a time limit."""
+
+    def __init__(self, spec: StoreSpec, size: int, timeout: float) -> None:
+        self.spec = spec
+        self.size = max(1, size)
+        self.timeout = timeout
+        self._idle: asyncio.Queue[Worker] = asyncio.Queue()
+        self._all: set[Worker] = set()
+        self._closing = False
+        self._starting: set[asyncio.Task[None]] = set()
+        self.killed = 0
+
+    async def start(self) -> None:
+        """Start every worker (in parallel) and wait until all are ready."""
+        loop = asyncio.get_running_loop()
+        started = await asyncio.gather(
+            *(loop.run_in_executor(None, _start_worker, self.spec) for _ in range(self.size))
+        )
+        for worker in started:
+            self._all.add(worker)
+            self._idle.put_nowait(worker)
+
+    async def _replace(self) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            worker = await loop.run_in_executor(None, _start_worker, self.spec)
+        except RuntimeError as error:
+            log.error("could not replace a query worker: %s", error)
+            return
+        if self._closing:
+            worker.kill()
+            return
+        self._all.add(worker)
+        self._idle.put_nowait(worker)
+
+    def _schedule_replacement(self) -> None:
+        task = asyncio.get_running_loop().create_task(self._replace())
+        self._starting.add(task)
+        task.add_done_callback(self._starting.discard)
+
+    async def _retire(self, worker: Worker) -> None:
+        self._all.discard(worker)
+        await asyncio.get_running_loop().run_in_executor(None, worker.kill)
+        if not self._closing:
+            self._schedule_replacement()
+
+    async def run(self, request: QueryRequest) -> QueryAnswer:
+        """Answer a query in a worker; 503 when it is not answered within the time limit."""
+        loop = asyncio.get_running_loop()
+        deadline = time.monotonic() + self.timeout
+        try:
+            worker = await asyncio.wait_for(self._idle.get(), timeout=self.timeout)
+        except TimeoutError:
+            return QueryAnswer.error(
+                503, f"all query workers stayed busy for {self.timeout:g} s: try again later"
+            )
+        try:
+            worker.connection.send(request)
+            answer = await loop.run_in_executor(
+                None, _receive, worker.connection, deadline - time.monotonic()
+            )
+        except (EOFError, OSError, BrokenPipeError) as error:
+            log.error("a query worker failed: %s", error)
+            await self._retire(worker)
+            return QueryAnswer.error(500, "the query worker failed; it has been restarted")
+        if answer is None:
+            self.killed += 1
+            log.warning("query exceeded %g s; its worker was killed", self.timeout)
+            await self._retire(worker)
+            return QueryAnswer.error(
+                503,
+                f"query time limit exceeded ({self.timeout:g} s): the query was stopped; "
+                "narrow it, or run it against a copy of the data with `dcatgen query`",
+            )
+        self._idle.put_nowait(worker)
+        return answer
+
+    async def close(self) -> None:
+        """Stop every worker (also those still starting)."""
+        self._closing = True
+        for task in list(self._starting):
+            with contextlib.suppress(Exception):
+                await task
+        loop = asyncio.get_running_loop()
+        workers = list(self._all)
+        self._all.clear()
+        await asyncio.gather(*(loop.run_in_executor(None, w.stop) for w in workers))
+
+    def pids(self) -> list[int]:
+        """Process ids of the live workers."""
+        return sorted(w.process.pid for w in self._all if w.process.pid is not None)
