@@ -26,6 +26,7 @@ import contextlib
 import email.utils
 import hashlib
 import logging
+import signal
 import sys
 import time
 from collections import OrderedDict
@@ -494,7 +495,12 @@ async def sparql(request: Request) -> Response:
         )
     )
     if answer.status != 200:
-        return Response(answer.body, status_code=answer.status, media_type=answer.content_type)
+        return Response(
+            answer.body,
+            status_code=answer.status,
+            media_type=answer.content_type,
+            headers=answer.headers,
+        )
     headers = {"Vary": "Accept", "X-Result-Count": str(answer.rows)}
     if request.method == "GET":
         return representation(
@@ -675,7 +681,21 @@ def run(site: Site, settings: Settings) -> None:
         timeout_graceful_shutdown=10,
         lifespan="on",
     )
-    uvicorn.Server(config).run()
+    # uvicorn re-raises the signal that stopped it once it has shut down; with these handlers
+    # in place that re-raise is only noted, so a graceful stop exits 0 rather than -15/130.
+    stopped_by: list[int] = []
+
+    def note(signum: int, _: object) -> None:
+        stopped_by.append(signum)
+
+    previous = {sig: signal.signal(sig, note) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        uvicorn.Server(config).run()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if stopped_by:
+        log.info("stopped by %s", signal.Signals(stopped_by[0]).name)
 
 
 def describe_site(site: Site, address: str) -> list[str]:

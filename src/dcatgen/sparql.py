@@ -283,9 +283,11 @@ class QueryAnswer:
     headers: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def error(cls, status: int, message: str) -> QueryAnswer:
-        """A plain-text error answer."""
-        return cls(status, "text/plain; charset=utf-8", (message.rstrip() + "\n").encode())
+    def error(cls, status: int, message: str, retry_after: bool = False) -> QueryAnswer:
+        """A plain-text error answer (with Retry-After when trying again later may work)."""
+        headers = {"Retry-After": "5"} if retry_after else {}
+        body = (message.rstrip() + "\n").encode()
+        return cls(status, "text/plain; charset=utf-8", body, 0, headers)
 
 
 def _graph_node(iri: str) -> ox.NamedNode:

@@ -107,10 +107,13 @@ def _receive(connection: Connection, seconds: float) -> QueryAnswer | None:
 class QueryPool:
     """A fixed number of worker processes; each query gets one, within a time limit."""
 
-    def __init__(self, spec: StoreSpec, size: int, timeout: float) -> None:
+    def __init__(
+        self, spec: StoreSpec, size: int, timeout: float, queue_timeout: float = 30.0
+    ) -> None:
         self.spec = spec
         self.size = max(1, size)
         self.timeout = timeout
+        self.queue_timeout = queue_timeout
         self._idle: asyncio.Queue[Worker] = asyncio.Queue()
         self._all: set[Worker] = set()
         self._closing = False
@@ -152,15 +155,21 @@ class QueryPool:
             self._schedule_replacement()
 
     async def run(self, request: QueryRequest) -> QueryAnswer:
-        """Answer a query in a worker; 503 when it is not answered within the time limit."""
+        """Answer a query in a worker; 503 when it is not answered within the time limit.
+
+        The time limit counts from when a worker takes the query; waiting for a free worker
+        (all busy, or one restarting after a kill) is bounded by ``queue_timeout``.
+        """
         loop = asyncio.get_running_loop()
-        deadline = time.monotonic() + self.timeout
         try:
-            worker = await asyncio.wait_for(self._idle.get(), timeout=self.timeout)
+            worker = await asyncio.wait_for(self._idle.get(), timeout=self.queue_timeout)
         except TimeoutError:
             return QueryAnswer.error(
-                503, f"all query workers stayed busy for {self.timeout:g} s: try again later"
+                503,
+                f"all query workers stayed busy for {self.queue_timeout:g} s: try again later",
+                retry_after=True,
             )
+        deadline = time.monotonic() + self.timeout
         try:
             worker.connection.send(request)
             answer = await loop.run_in_executor(
