@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.servers import Running, dcatgen_serve
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -26,3 +29,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def update_golden(request: pytest.FixtureRequest) -> bool:
     """Whether this run rewrites golden files."""
     return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture(scope="session")
+def served_seed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    """`dcatgen serve data --page-size 2` (3 pages), shared by the tests that only read."""
+    log = tmp_path_factory.mktemp("serve") / "serve.log"
+    with dcatgen_serve(DATA, log, "--page-size", "2") as running:
+        yield running

@@ -38,12 +38,10 @@ COUNT_DATASETS = (
 SLOW_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+@pytest.fixture
+def server(served_seed: Running) -> Running:
     """The seed data served with 2 datasets a page (3 pages)."""
-    log = tmp_path_factory.mktemp("serve") / "serve.log"
-    with dcatgen_serve(DATA, log, "--page-size", "2") as running:
-        yield running
+    return served_seed
 
 
 def _graph(response: requests.Response) -> Graph:
