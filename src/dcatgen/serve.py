@@ -576,8 +576,8 @@ class AccessLog:
             nonlocal status, sent
             if message["type"] == "http.response.start":
                 status = message["status"]
-            elif message["type"] == "http.response.body":
-                sent += len(message.get("body", b""))
+            elif message["type"] == "http.response.body" and scope["method"] != "HEAD":
+                sent += len(message.get("body", b""))  # uvicorn sends no body for HEAD
             await send(message)
 
         try:

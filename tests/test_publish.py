@@ -1,0 +1,154 @@
+"""`dcatgen publish` into a real Oxigraph server through the SPARQL Graph Store Protocol."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from click.testing import CliRunner
+
+from dcatgen.cli import main
+from dcatgen.publish import graph_store_url, skolemise
+from dcatgen.store import parse_rdf_file
+from tests.conftest import DATA
+from tests.servers import Running, oxigraph_serve
+
+GRAPH = "https://w3id.org/dcatgen/graph/mynamaki"
+
+
+@pytest.fixture
+def oxigraph(tmp_path: Path) -> Iterator[Running]:
+    """An Oxigraph server with an empty store on disk."""
+    with oxigraph_serve(tmp_path / "store", tmp_path / "oxigraph.log") as running:
+        yield running
+
+
+def _count(server: Running, graph: str = GRAPH) -> int:
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    response = requests.post(
+        server.url + "/query",
+        data={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text
+    return int(response.json()["results"]["bindings"][0]["n"]["value"])
+
+
+def _publish(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["publish", *args])
+    return result.exit_code, result.output
+
+
+def test_publish_twice_leaves_the_same_triples(oxigraph: Running) -> None:
+    """PUT replaces the graph: the second run does not duplicate anything."""
+    store = oxigraph.url + "/store"
+    code, output = _publish("--to", store, "--graph", GRAPH, str(DATA))
+    assert code == 0, output
+    assert f"replaced graph <{GRAPH}> with 402 triples (HTTP 201)" in output
+    assert _count(oxigraph) == 402
+    code, output = _publish("--to", store, "--graph", GRAPH, str(DATA))
+    assert code == 0, output
+    assert "(HTTP 204)" in output
+    assert _count(oxigraph) == 402
+    # Only that graph was touched.
+    everything = requests.post(
+        oxigraph.url + "/query",
+        data={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=30,
+    ).json()
+    assert everything["results"]["bindings"][0]["n"]["value"] == "0"
+
+
+def test_publish_an_out_folder_and_the_vocabulary(oxigraph: Running, tmp_path: Path) -> None:
+    """A build's out/ folder and ontology/dcatgen.ttl publish as they are."""
+    from dcatgen.pipeline import build
+
+    out = tmp_path / "out"
+    build(DATA, out)
+    store = oxigraph.url + "/store"
+    assert _publish("--to", store, "--graph", GRAPH, str(out))[0] == 0
+    assert _count(oxigraph) == 402
+    vocabulary = "https://w3id.org/dcatgen/ns"
+    ontology = Path(__file__).resolve().parents[1] / "ontology" / "dcatgen.ttl"
+    assert _publish("--to", store, "--graph", vocabulary, str(ontology))[0] == 0
+    assert _count(oxigraph, vocabulary) == len(parse_rdf_file(ontology))
+
+
+BLANK_NODES = """@prefix dct: <http://purl.org/dc/terms/> .
+@prefix dcat: <http://www.w3.org/ns/dcat#> .
+<https://example.org/catalog> a dcat:Catalog ;
+    dct:publisher [ dct:title "A" ; dct:spatial [ dct:title "B" ] ] ;
+    dct:creator [ dct:title "C" ] .
+"""
+
+
+def test_blank_nodes_are_skolemised_stably(oxigraph: Running, tmp_path: Path) -> None:
+    """Blank nodes become the same /.well-known/genid/ IRIs on every run: no duplicates."""
+    source = tmp_path / "blank.ttl"
+    source.write_text(BLANK_NODES, encoding="utf-8")
+    store = oxigraph.url + "/store"
+    code, output = _publish("--to", store, "--graph", GRAPH, str(source))
+    assert code == 0, output
+    assert "3 blank nodes skolemised" in output
+    assert _publish("--to", store, "--graph", GRAPH, str(source))[0] == 0
+    assert _count(oxigraph) == 7
+    first, _ = skolemise(parse_rdf_file(source), GRAPH)
+    second, _ = skolemise(parse_rdf_file(source), GRAPH)
+    assert {str(t) for t in first} == {str(t) for t in second}
+    assert all("_:" not in str(t) for t in first)
+    assert any("https://w3id.org/.well-known/genid/dcatgen/" in str(t) for t in first)
+
+
+def test_http_errors_are_explained(oxigraph: Running) -> None:
+    """A wrong path names the endpoints of the usual stores; no server says so plainly."""
+    code, output = _publish("--to", oxigraph.url + "/nope", "--graph", GRAPH, str(DATA))
+    assert code == 1
+    assert "no SPARQL Graph Store at" in output and "/store (Oxigraph)" in output
+    code, output = _publish("--to", "http://127.0.0.1:9/store", "--graph", GRAPH, str(DATA))
+    assert code == 1
+    assert "cannot connect to http://127.0.0.1:9/store" in output
+
+
+def test_bad_options_are_refused() -> None:
+    """A relative graph IRI, a missing password variable: clear errors before any request."""
+    code, output = _publish("--to", "http://127.0.0.1:9/store", "--graph", "g", str(DATA))
+    assert code == 1 and "absolute IRI" in output
+    code, output = _publish(
+        "--to",
+        "http://127.0.0.1:9/store",
+        "--graph",
+        GRAPH,
+        "--user",
+        "u",
+        "--password-env",
+        "DCATGEN_TEST_UNSET_VARIABLE",
+        str(DATA),
+    )
+    assert code == 2 and "DCATGEN_TEST_UNSET_VARIABLE is not set" in output
+
+
+def test_graph_store_url() -> None:
+    """The graph IRI is percent-encoded into ?graph= (or &graph=)."""
+    assert graph_store_url("http://h/store", "https://g/x#y") == (
+        "http://h/store?graph=https%3A%2F%2Fg%2Fx%23y"
+    )
+    assert graph_store_url("http://h/crud?a=1", "urn:g").endswith("?a=1&graph=urn%3Ag")
+
+
+def test_allow_service_federates_to_another_store(oxigraph: Running, tmp_path: Path) -> None:
+    """With --allow-service, SERVICE reaches another endpoint (here the Oxigraph server)."""
+    from tests.servers import dcatgen_serve
+
+    assert _publish("--to", oxigraph.url + "/store", "--graph", GRAPH, str(DATA))[0] == 0
+    query = (
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ SERVICE <{oxigraph.url}/query> "
+        f"{{ GRAPH <{GRAPH}> {{ ?s a <http://www.w3.org/ns/dcat#Dataset> }} }} }}"
+    )
+    with dcatgen_serve(DATA, tmp_path / "serve.log", "--allow-service", "--workers", "1") as srv:
+        response = requests.get(srv.url + "/sparql", params={"query": query}, timeout=30)
+        assert response.status_code == 200, response.text
+        assert response.json()["results"]["bindings"][0]["n"]["value"] == "5"

@@ -1,0 +1,135 @@
+"""The SPARQL lexer (query form, SERVICE), result formats and content negotiation, in-process."""
+
+from __future__ import annotations
+
+import json
+
+import pyoxigraph as ox
+import pytest
+
+from dcatgen.conneg import negotiate
+from dcatgen.sparql import QueryError, QueryRequest, check_query, execute, shape
+
+
+@pytest.mark.parametrize(
+    ("query", "form", "service"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o }", "SELECT", False),
+        ("PREFIX select: <http://x/> ASK { ?s select:p ?o }", "ASK", False),
+        ("BASE <http://x/> PREFIX : <y#> CONSTRUCT WHERE { ?s :p ?o }", "CONSTRUCT", False),
+        ("# comment SELECT\nDESCRIBE <http://x>", "DESCRIBE", False),
+        ("INSERT DATA { <a:a> <a:b> <a:c> }", "UPDATE", False),
+        ("PREFIX x: <http://x/> DELETE WHERE { ?s x:p ?o }", "UPDATE", False),
+        ("WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", "UPDATE", False),
+        ("SELECT * { SERVICE <http://e/sparql> { ?s ?p ?o } }", "SELECT", True),
+        ("SELECT * { service silent <http://e/sparql> { ?s ?p ?o } }", "SELECT", True),
+        ("SELECT * { ?a ?b ?c SERVICE?e{ ?s ?p ?o } }", "SELECT", True),
+        ("SELECT * { FILTER(?a<?b)SERVICE<http://e>{ ?s ?p ?o } }", "SELECT", True),
+        ("SELECT ?service { ?service ?p ?o }", "SELECT", False),
+        ("SELECT $service { $service ?p ?o }", "SELECT", False),
+        ('SELECT * { ?s ?p "SERVICE <http://e> { }" }', "SELECT", False),
+        ("SELECT * { ?s ?p '''SERVICE\n<x>''' }", "SELECT", False),
+        ('SELECT * { ?s ?p "say \\"SERVICE\\"" }', "SELECT", False),
+        ("SELECT * { ?s <http://x/SERVICE> ?o }", "SELECT", False),
+        ("PREFIX service: <http://x/> SELECT * { ?s service:p ?o }", "SELECT", False),
+        ("SELECT * { ?s ?p ?o } # SERVICE <http://e> { }", "SELECT", False),
+        ("SELECT * { ?s ?p _:service }", "SELECT", False),
+        ('SELECT * { ?s ?p "x"@service }', "SELECT", False),
+        ("SELECT * { ?s <http://x/a-service> ?o }", "SELECT", False),
+        ("", None, False),
+    ],
+)
+def test_shape(query: str, form: str | None, service: bool) -> None:
+    """The form and SERVICE are found in code only, never in strings, IRIs, names, comments."""
+    found = shape(query)
+    assert (found.form, found.uses_service) == (form, service)
+
+
+def test_every_service_query_oxigraph_accepts_is_caught() -> None:
+    """Queries oxigraph parses as federated are all flagged (it tries to reach the endpoint)."""
+    store = ox.Store()
+    for query in (
+        "SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "SELECT * { FILTER(?a<?b)SERVICE<http://127.0.0.1:9/x>{ ?s ?p ?o } }",
+        "SELECT * { BIND(1 AS ?x) SeRvIcE <http://127.0.0.1:9/x> { ?s ?p ?o } }",
+    ):
+        with pytest.raises(OSError):
+            list(store.query(query))  # proves oxigraph reads SERVICE here
+        with pytest.raises(QueryError) as refused:
+            check_query(query, allow_service=False)
+        assert refused.value.status == 403
+        check_query(query, allow_service=True)
+
+
+def test_check_query_refusals() -> None:
+    """Empty queries are 400, updates 403."""
+    with pytest.raises(QueryError) as empty:
+        check_query("  \n", allow_service=False)
+    assert empty.value.status == 400
+    with pytest.raises(QueryError) as update:
+        check_query("CLEAR ALL", allow_service=True)
+    assert update.value.status == 403
+
+
+@pytest.fixture
+def store() -> ox.Store:
+    """A store of three triples, one with a language tag and one with a blank node."""
+    store = ox.Store()
+    s, p = ox.NamedNode("http://x/s"), ox.NamedNode("http://x/p")
+    store.add(ox.Quad(s, p, ox.Literal("yksi", language="fi")))
+    store.add(
+        ox.Quad(
+            s, p, ox.Literal("2", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+        )
+    )
+    store.add(ox.Quad(s, p, ox.BlankNode("b")))
+    return store
+
+
+def test_json_results_round_trip_through_oxigraph(store: ox.Store) -> None:
+    """Our JSON writer is read back by oxigraph's parser into the same solutions."""
+    answer = execute(store, QueryRequest("SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o"))
+    document = json.loads(answer.body)
+    kinds = sorted(b["o"]["type"] for b in document["results"]["bindings"])
+    assert kinds == ["bnode", "literal", "literal"]
+    parsed = ox.parse_query_results(answer.body, format=ox.QueryResultsFormat.JSON)
+    assert isinstance(parsed, ox.QuerySolutions)
+    assert len(list(parsed)) == 3
+    tagged = [b["o"] for b in document["results"]["bindings"] if "xml:lang" in b["o"]]
+    assert tagged == [{"type": "literal", "value": "yksi", "xml:lang": "fi"}]
+
+
+def test_construct_with_blank_nodes_as_json_ld(store: ox.Store) -> None:
+    """Graphs with blank nodes still serialise as JSON-LD (oxigraph's writer)."""
+    answer = execute(store, QueryRequest("CONSTRUCT WHERE { ?s ?p ?o }", format="json-ld"))
+    assert answer.content_type.startswith("application/ld+json")
+    assert "_:" in answer.body.decode()
+
+
+def test_unknown_format_parameter(store: ox.Store) -> None:
+    """format=yaml is a 400 that lists the formats."""
+    with pytest.raises(QueryError) as bad:
+        execute(store, QueryRequest("ASK {}", format="yaml"))
+    assert bad.value.status == 400 and "json, xml, csv, tsv" in bad.value.message
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        (None, "text/turtle"),
+        ("", "text/turtle"),
+        ("*/*", "text/turtle"),
+        ("text/*", "text/turtle"),
+        ("application/*;q=0.9, text/html", "text/html"),
+        ("application/*", "application/ld+json"),
+        ("text/html;q=0, */*;q=0.1", "text/turtle"),
+        ("text/turtle;q=0, application/n-triples;q=0.5", "application/n-triples"),
+        ("image/png", None),
+        ("garbage", "text/turtle"),
+        ("text/turtle;q=abc, text/html", "text/html"),
+    ],
+)
+def test_negotiate(accept: str | None, expected: str | None) -> None:
+    """q-values, wildcards, exclusions and the server's preference on ties."""
+    offers = ["text/turtle", "application/ld+json", "application/n-triples", "text/html"]
+    assert negotiate(accept, offers) == expected
