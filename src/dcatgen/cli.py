@@ -19,7 +19,7 @@ from dcatgen.model import Description
 from dcatgen.pipeline import build as run_build
 from dcatgen.pipeline import check, make_catalog
 from dcatgen.serialize import Format, write_atomic
-from dcatgen.validate import Severity, format_text
+from dcatgen.validate import Report, Severity, format_text
 
 EXIT_VIOLATIONS = 1
 EXIT_BAD_INPUT = 2
@@ -101,6 +101,14 @@ def build(data: Path, out_dir: Path, force: bool, formats: tuple[str, ...], timi
     click.echo(
         f"validation: {'conforms' if report.conforms else 'does not conform'}: {report.summary()}"
     )
+    gaps = s28_gaps(report)
+    if gaps:
+        click.echo(
+            "§28 gaps: "
+            + "; ".join(
+                f"{item} in {n} register{'s' if n != 1 else ''}" for item, n in gaps.items()
+            )
+        )
     if not report.conforms:
         click.echo(format_text(report), err=True)
     for path in result.written:
@@ -113,6 +121,16 @@ def build(data: Path, out_dir: Path, force: bool, formats: tuple[str, ...], timi
         sys.exit(EXIT_VIOLATIONS)
     if not report.conforms:
         sys.exit(EXIT_VIOLATIONS)
+
+
+def s28_gaps(report: Report) -> dict[str, int]:
+    """How many registers miss each §28 item ('item 2 missing' → 5)."""
+    gaps: dict[str, int] = {}
+    for finding in report.findings:
+        if finding.message.startswith("§28 item "):
+            item = finding.message.split(":", 1)[0].removeprefix("§28 ")
+            gaps[item] = gaps.get(item, 0) + 1
+    return dict(sorted(gaps.items()))
 
 
 @main.command()

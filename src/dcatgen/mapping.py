@@ -152,10 +152,19 @@ class Iris:
 
 @dataclass(frozen=True)
 class Context:
-    """What a row writer may need besides the value: IRIs and the document language."""
+    """What a row writer may need besides the value: IRIs, language, publisher type."""
 
     iris: Iris
     language: str
+    publisher_type: URIRef
+
+
+@dataclass(frozen=True)
+class Inherited:
+    """A value stated on a register, its unit or its organisation, with that owner's IRI."""
+
+    owner: URIRef
+    value: Any
 
 
 Emit = Callable[[URIRef, URIRef, Any, Context], Iterator[Triple]]
@@ -306,22 +315,30 @@ AUTHORITY_CONTACT_ROWS = (
 
 
 def _authority(
-    subject: URIRef, predicate: URIRef, value: Authority, c: Context
+    subject: URIRef, predicate: URIRef, inherited: Inherited, c: Context
 ) -> Iterator[Triple]:
-    target = Iris.part(subject, "disclosure-authority")
+    """The disclosure authority, a node of whichever record states it."""
+    authority: Authority = inherited.value
+    target = Iris.part(inherited.owner, "disclosure-authority")
     yield subject, predicate, target
     yield target, RDF.type, FOAF.Agent
-    yield from text(target, FOAF.name, value.name, c)
-    if value.contact is not None:
-        yield from apply(AUTHORITY_CONTACT_ROWS, target, value.contact, c)
+    yield target, DCT.type, c.publisher_type
+    yield from codelist_triples(c.publisher_type)
+    yield from text(target, FOAF.name, authority.name, c)
+    if authority.contact is not None:
+        yield from apply(AUTHORITY_CONTACT_ROWS, target, authority.contact, c)
 
 
-def _contact(subject: URIRef, predicate: URIRef, value: Contact, c: Context) -> Iterator[Triple]:
-    target = Iris.part(subject, "contact-point")
+def _contact(
+    subject: URIRef, predicate: URIRef, inherited: Inherited, c: Context
+) -> Iterator[Triple]:
+    """A vCard contact point, a node of whichever record states it."""
+    contact: Contact = inherited.value
+    target = Iris.part(inherited.owner, "contact-point")
     yield subject, predicate, target
     yield target, RDF.type, VCARD.Organization
     yield target, RDF.type, VCARD.Kind
-    yield from apply(CONTACT_ROWS, target, value, c)
+    yield from apply(CONTACT_ROWS, target, contact, c)
 
 
 DATA_GROUP_ROWS = (
@@ -505,7 +522,7 @@ class EffectiveRegister:
     register: Register
     unit: Unit
     organisation: Organisation
-    language: str
+    iris: Iris
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.register, name)
@@ -525,27 +542,32 @@ class EffectiveRegister:
         """The API statement of the register, its unit or its organisation."""
         return self.register.api or self.unit.api or self.organisation.api
 
-    @property
-    def disclosure_authority(self) -> Authority | None:
-        """The disclosure authority (§28 item 2), inherited downwards."""
-        return (
-            self.register.disclosure_authority
-            or self.unit.disclosure_authority
-            or self.organisation.disclosure_authority
-        )
+    def _inherited(self, field: str) -> Inherited | None:
+        for owner, record in (
+            (self.iris.register(self.register.id), self.register),
+            (self.iris.unit(self.unit.id), self.unit),
+            (self.iris.organisation, self.organisation),
+        ):
+            value = getattr(record, field)
+            if value is not None:
+                return Inherited(owner, value)
+        return None
 
     @property
-    def contact_point(self) -> Contact | None:
+    def disclosure_authority(self) -> Inherited | None:
+        """The disclosure authority (§28 item 2), inherited downwards."""
+        return self._inherited("disclosure_authority")
+
+    @property
+    def contact_point(self) -> Inherited | None:
         """The contact point, else the disclosure authority's contact details."""
-        explicit = (
-            self.register.contact_point
-            or self.unit.contact_point
-            or self.organisation.contact_point
-        )
+        explicit = self._inherited("contact_point")
         if explicit is not None:
             return explicit
         authority = self.disclosure_authority
-        return authority.contact if authority is not None else None
+        if authority is None or authority.value.contact is None:
+            return None
+        return Inherited(authority.owner, authority.value.contact)
 
     @property
     def access_rights(self) -> AccessRights | None:
@@ -556,8 +578,8 @@ class EffectiveRegister:
 # --- the mapping ------------------------------------------------------------------------
 
 
-def _context(description: Description) -> Context:
-    return Context(Iris(str(description.organisation.base_iri)), description.language)
+def _context(organisation: Organisation, language: str) -> Context:
+    return Context(Iris(str(organisation.base_iri)), language, PUBLISHER_TYPES[organisation.kind])
 
 
 def _texts(register: Register) -> set[str]:
@@ -572,7 +594,7 @@ def register_triples(
     register: Register, unit: Unit, organisation: Organisation, language: str
 ) -> list[Triple]:
     """Every triple of one register's dataset: a pure function of the register and its context."""
-    context = Context(Iris(str(organisation.base_iri)), language)
+    context = _context(organisation, language)
     iris = context.iris
     dataset = iris.register(register.id)
     triples: list[Triple] = [
@@ -596,7 +618,7 @@ def register_triples(
     if register.secrecy is not None and register.secrecy.grounds:
         triples.append((dataset, DCATAP.applicableLegislation, OPENNESS_ACT))
         triples.extend(codelist_triples(OPENNESS_ACT))
-    effective = EffectiveRegister(register, unit, organisation, language)
+    effective = EffectiveRegister(register, unit, organisation, iris)
     triples.extend(apply(REGISTER_ROWS, dataset, effective, context))
     return triples
 
@@ -604,7 +626,7 @@ def register_triples(
 def organisation_triples(description: Description) -> list[Triple]:
     """The catalog, its publisher and the units: everything not owned by one register."""
     organisation = description.organisation
-    context = _context(description)
+    context = _context(organisation, description.language)
     iris = context.iris
     catalog, publisher = iris.catalog, iris.organisation
     name = organisation.name
@@ -635,7 +657,8 @@ def organisation_triples(description: Description) -> list[Triple]:
         triples.append((catalog, DCT.language, LANGUAGE_CODES[code]))
         triples.extend(codelist_triples(LANGUAGE_CODES[code]))
     if organisation.homepage:
-        triples.append((catalog, FOAF.homepage, URIRef(str(organisation.homepage))))
+        homepage = URIRef(str(organisation.homepage))
+        triples += [(catalog, FOAF.homepage, homepage), (homepage, RDF.type, FOAF.Document)]
     if organisation.municipality_code:
         place = MUNICIPALITY[organisation.municipality_code]
         triples += [
@@ -646,13 +669,11 @@ def organisation_triples(description: Description) -> list[Triple]:
         ]
     triples.extend(apply(ORGANISATION_ROWS, publisher, organisation, context))
     if organisation.disclosure_authority is not None:
-        triples.extend(
-            _authority(
-                publisher, DG.disclosureAuthority, organisation.disclosure_authority, context
-            )
-        )
+        authority = Inherited(publisher, organisation.disclosure_authority)
+        triples.extend(_authority(publisher, DG.disclosureAuthority, authority, context))
     if organisation.contact_point is not None:
-        triples.extend(_contact(catalog, DCAT.contactPoint, organisation.contact_point, context))
+        contact = Inherited(publisher, organisation.contact_point)
+        triples.extend(_contact(catalog, DCAT.contactPoint, contact, context))
     for unit in description.units:
         unit_iri = iris.unit(unit.id)
         triples += [
@@ -662,9 +683,8 @@ def organisation_triples(description: Description) -> list[Triple]:
         ]
         triples.extend(apply(UNIT_ROWS, unit_iri, unit, context))
         if unit.disclosure_authority is not None:
-            triples.extend(
-                _authority(unit_iri, DG.disclosureAuthority, unit.disclosure_authority, context)
-            )
+            authority = Inherited(unit_iri, unit.disclosure_authority)
+            triples.extend(_authority(unit_iri, DG.disclosureAuthority, authority, context))
     return triples
 
 

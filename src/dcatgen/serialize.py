@@ -205,8 +205,19 @@ def _jsonld(triples: list[Triple]) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
+def _turtle(triples: list[Triple]) -> bytes:
+    # pyoxigraph writes its @prefix lines in hash order, which changes between runs:
+    # write our own header in a fixed order instead.
+    text = _oxigraph_writer(ox.RdfFormat.TURTLE)(triples)
+    body = b"\n".join(line for line in text.split(b"\n") if not line.startswith(b"@prefix "))
+    header = "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in PREFIXES.items())
+    # Newlines inside literals are escaped, so a line ending in " ." ends a statement:
+    # a blank line after it separates subjects for human readers.
+    return header.encode() + b"\n" + body.replace(b" .\n", b" .\n\n")
+
+
 WRITERS: dict[Format, Callable[[list[Triple]], bytes]] = {
-    Format.TURTLE: _oxigraph_writer(ox.RdfFormat.TURTLE),
+    Format.TURTLE: _turtle,
     Format.RDF_XML: _oxigraph_writer(ox.RdfFormat.RDF_XML),
     Format.N_TRIPLES: _ntriples,
     Format.JSON_LD: _jsonld,

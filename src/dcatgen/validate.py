@@ -215,11 +215,13 @@ def _locate(finding: Finding, sources: Sequence[Source]) -> Finding:
                     field_path = ("units", index)
         elif focus.startswith(iris.base + "system/"):
             register_id, field_path = _first_register_naming_system(source, focus, iris)
-        yaml_field = None
-        if register_id is not None and finding.path and "#" not in finding.focus_node:
+        full_path: FieldPath = field_path
+        if register_id is not None and "#" in finding.focus_node:
+            full_path = (*field_path, *_fragment_field(finding.focus_node.split("#", 1)[1]))
+        elif register_id is not None and finding.path:
             predicate = _expand(finding.path)
             yaml_field = FIELD_OF_PREDICATE.get(URIRef(predicate)) if predicate else None
-        full_path = (*field_path, yaml_field) if yaml_field else field_path
+            full_path = (*field_path, yaml_field) if yaml_field else field_path
         return Finding(
             severity=finding.severity,
             register=register_id,
@@ -233,6 +235,22 @@ def _locate(finding: Finding, sources: Sequence[Source]) -> Finding:
             position=source.position(full_path),
         )
     return finding
+
+
+FRAGMENT_FIELDS = {
+    "data-group": "data_groups",
+    "distribution": "distributions",
+    "contact-point": "contact_point",
+    "disclosure-authority": "disclosure_authority",
+}
+"""Hash-node names the mapping mints → the register field they come from."""
+
+
+def _fragment_field(fragment: str) -> FieldPath:
+    name, _, number = fragment.rpartition("-")
+    if number.isdigit() and name in FRAGMENT_FIELDS:
+        return (FRAGMENT_FIELDS[name], int(number) - 1)
+    return (FRAGMENT_FIELDS[fragment],) if fragment in FRAGMENT_FIELDS else ()
 
 
 def _first_register_naming_system(
@@ -308,7 +326,7 @@ def validate_triples(
     return Report(located, report_graph if keep_graph else None)
 
 
-HINTS = {
+MISSING_HINTS = {
     "dcat:contactPoint": "add contact_point: (email, telephone or url) to the register, "
     "its unit or the organisation, or give the disclosure authority's contact",
     "dcat:distribution": "add distributions: only when the data can be downloaded or has an API",
@@ -317,8 +335,7 @@ HINTS = {
     "dct:modified": "release dates are not part of a §28 description; dcatgen leaves them out",
     "dct:license": "add a licence only when the catalog metadata has one",
     "foaf:homepage": "add organisation.homepage",
-    "dct:publisher": "Finnish authorities are not in the EU corporate-body table; expected",
-    "dct:spatial": "municipality codes are not in the EU place tables; expected",
+    "dct:spatial": "add organisation.municipality_code",
     "dcat:bbox": "geometry is not part of a §28 description",
     "dcat:centroid": "geometry is not part of a §28 description",
     "dg:disclosureAuthority": "add disclosure_authority: {name: ..., contact: {...}} to the "
@@ -330,19 +347,31 @@ HINTS = {
     "register, its unit or the organisation",
     "dg:purpose": "add purpose: to the register or its unit",
 }
-"""How to fix a finding, by the property it is about."""
+"""How to fix a missing property, by property."""
+
+VALUE_HINTS = {
+    "dct:publisher": "Finnish authorities are not in the EU corporate-body table; expected",
+    "dct:spatial": "municipality codes are not in the EU place tables; expected",
+}
+"""Why a value outside an EU table is expected, by property."""
 
 
 def explain(finding: Finding) -> str:
     """A one-line message for a finding: what is wrong, and how to fix it."""
     message = finding.message
-    if finding.component == "sh:MinCountConstraintComponent" and message.startswith("Less than"):
-        need = "required" if finding.severity is Severity.VIOLATION else "recommended"
-        message = f"{finding.path} missing ({need} by DCAT-AP 3)"
+    hint = None
+    if finding.component == "sh:MinCountConstraintComponent":
+        hint = MISSING_HINTS.get(finding.path or "")
+        if message.startswith("Less than"):
+            need = "required" if finding.severity is Severity.VIOLATION else "recommended"
+            message = f"{finding.path} missing ({need} by DCAT-AP 3)"
     elif "See details" in message:
         message = f"{finding.path} value {finding.value} is not from the vocabulary DCAT-AP expects"
-    hint = HINTS.get(finding.path or "")
-    return f"{message}; {hint}" if hint and hint not in message else message
+        hint = VALUE_HINTS.get(finding.path or "")
+    focus = finding.focus_node
+    shown_elsewhere = finding.position is None
+    on = "" if shown_elsewhere or ("#" not in focus and finding.register) else f" on {focus}"
+    return f"{message}{on}; {hint}" if hint else f"{message}{on}"
 
 
 def format_text(report: Report) -> str:

@@ -1,0 +1,5 @@
+"""`python -m dcatgen` runs the CLI."""
+
+from dcatgen.cli import main
+
+main()
