@@ -17,10 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Literal, URIRef
 
-from dcatgen.mapping import Triple, sort_key
-from dcatgen.namespaces import PREFIXES, RDF, XSD
+from dcatgen.mapping import sort_key
+from dcatgen.namespaces import PREFIXES
+from dcatgen.terms import Triple, ntriples
+
+RDF_TYPE_IRI = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD_STRING_IRI = "http://www.w3.org/2001/XMLSchema#string"
 
 CONTEXT_IRI = "https://w3id.org/dcatgen/ns/context.jsonld"
 
@@ -54,43 +57,26 @@ class Format(Enum):
 # --- terms ------------------------------------------------------------------------------
 
 
-def to_oxigraph(triple: Triple) -> ox.Triple:
-    """An rdflib triple as a pyoxigraph triple."""
-    subject, predicate, obj = triple
-    if isinstance(obj, Literal):
-        if obj.language:
-            value: ox.NamedNode | ox.Literal = ox.Literal(str(obj), language=obj.language)
-        elif obj.datatype is not None and obj.datatype != XSD.string:
-            value = ox.Literal(str(obj), datatype=ox.NamedNode(str(obj.datatype)))
-        else:
-            value = ox.Literal(str(obj))
-    else:
-        value = ox.NamedNode(str(obj))
-    return ox.Triple(ox.NamedNode(str(subject)), ox.NamedNode(str(predicate)), value)
-
-
 def canonical(triples: Iterable[Triple]) -> list[Triple]:
     """Distinct triples in canonical order (subject, rdf:type first, predicate, object)."""
     return sorted(set(triples), key=sort_key)
 
 
+def to_oxigraph(triples: list[Triple]) -> list[ox.Triple]:
+    """String triples as pyoxigraph triples, in the same order (one Rust-side parse)."""
+    return [quad.triple for quad in ox.parse(ntriples(triples), format=ox.RdfFormat.N_TRIPLES)]
+
+
 # --- writers ----------------------------------------------------------------------------
 
 
-def _oxigraph_writer(format: ox.RdfFormat) -> Callable[[list[Triple]], bytes]:
-    def write(triples: list[Triple]) -> bytes:
-        data = ox.serialize((to_oxigraph(t) for t in triples), format=format, prefixes=PREFIXES)
+def _oxigraph_writer(format: ox.RdfFormat) -> Callable[[list[ox.Triple]], bytes]:
+    def write(triples: list[ox.Triple]) -> bytes:
+        data = ox.serialize(triples, format=format, prefixes=PREFIXES)
         assert data is not None
         return bytes(data)
 
     return write
-
-
-def _ntriples(triples: list[Triple]) -> bytes:
-    # pyoxigraph writes canonical N-Triples; one line per triple in our canonical order.
-    data = ox.serialize((to_oxigraph(t) for t in triples), format=ox.RdfFormat.N_TRIPLES)
-    assert data is not None
-    return bytes(data)
 
 
 @cache
@@ -169,43 +155,61 @@ def _add_language(node: dict[str, Any], key: str, language: str, text: str) -> N
     _add(texts, language, text)
 
 
-def jsonld_document(triples: list[Triple]) -> dict[str, Any]:
-    """A compacted JSON-LD 1.1 document of sorted triples, one node object per subject."""
+def _node_id(term: ox.NamedNode | ox.BlankNode) -> str:
+    return term.value if isinstance(term, ox.NamedNode) else f"_:{term.value}"
+
+
+def jsonld_nodes(triples: Iterable[ox.Triple]) -> list[dict[str, Any]]:
+    """Compacted JSON-LD node objects of ordered triples, one per subject."""
     compactor = _compactor()
     nodes: dict[str, dict[str, Any]] = {}
-    for subject, predicate, obj in triples:
-        node = nodes.setdefault(str(subject), {"@id": str(subject)})
-        p = str(predicate)
-        if predicate == RDF.type:
-            _add(node, "@type", compactor.class_terms.get(str(obj)) or compactor.iri(str(obj)))
-        elif isinstance(obj, URIRef):
-            if p in compactor.iri_terms:
-                _add(node, compactor.iri_terms[p], compactor.iri(str(obj)))
+    rdf_type = RDF_TYPE_IRI
+    string = XSD_STRING_IRI
+    for triple in triples:
+        subject_id = _node_id(triple.subject)  # type: ignore[arg-type]
+        node = nodes.get(subject_id)
+        if node is None:
+            node = nodes[subject_id] = {"@id": subject_id}
+        p = triple.predicate.value
+        obj = triple.object
+        if isinstance(obj, ox.Literal):
+            if obj.language:
+                if p in compactor.language_terms:
+                    _add_language(node, compactor.language_terms[p], obj.language, obj.value)
+                else:
+                    value = {"@value": obj.value, "@language": obj.language}
+                    _add(node, compactor.iri(p), value)
+            elif obj.datatype.value != string:
+                term = compactor.typed_terms.get((p, obj.datatype.value))
+                if term:
+                    _add(node, term, obj.value)
+                else:
+                    typed_value = {"@value": obj.value, "@type": compactor.iri(obj.datatype.value)}
+                    _add(node, compactor.iri(p), typed_value)
             else:
-                _add(node, compactor.iri(p), {"@id": compactor.iri(str(obj))})
-        elif obj.language:
-            if p in compactor.language_terms:
-                _add_language(node, compactor.language_terms[p], obj.language, str(obj))
-            else:
-                _add(node, compactor.iri(p), {"@value": str(obj), "@language": obj.language})
-        elif obj.datatype is not None and obj.datatype != XSD.string:
-            term = compactor.typed_terms.get((p, str(obj.datatype)))
-            if term:
-                _add(node, term, str(obj))
-            else:
-                value = {"@value": str(obj), "@type": compactor.iri(str(obj.datatype))}
-                _add(node, compactor.iri(p), value)
+                _add(node, compactor.string_terms.get(p) or compactor.iri(p), obj.value)
         else:
-            _add(node, compactor.string_terms.get(p) or compactor.iri(p), str(obj))
-    return {"@context": context_document()["@context"], "@graph": list(nodes.values())}
+            target = _node_id(obj)  # type: ignore[arg-type]
+            if p == rdf_type:
+                _add(node, "@type", compactor.class_terms.get(target) or compactor.iri(target))
+            elif p in compactor.iri_terms:
+                _add(node, compactor.iri_terms[p], compactor.iri(target))
+            else:
+                _add(node, compactor.iri(p), {"@id": compactor.iri(target)})
+    return list(nodes.values())
 
 
-def _jsonld(triples: list[Triple]) -> bytes:
+def jsonld_document(triples: Iterable[ox.Triple]) -> dict[str, Any]:
+    """A compacted JSON-LD 1.1 document (context inline, so it parses offline)."""
+    return {"@context": context_document()["@context"], "@graph": jsonld_nodes(triples)}
+
+
+def _jsonld(triples: list[ox.Triple]) -> bytes:
     text = json.dumps(jsonld_document(triples), ensure_ascii=False, indent=2)
     return (text + "\n").encode("utf-8")
 
 
-def _turtle(triples: list[Triple]) -> bytes:
+def _turtle(triples: list[ox.Triple]) -> bytes:
     # pyoxigraph writes its @prefix lines in hash order, which changes between runs:
     # write our own header in a fixed order instead.
     text = _oxigraph_writer(ox.RdfFormat.TURTLE)(triples)
@@ -216,17 +220,18 @@ def _turtle(triples: list[Triple]) -> bytes:
     return header.encode() + b"\n" + body.replace(b" .\n", b" .\n\n")
 
 
-WRITERS: dict[Format, Callable[[list[Triple]], bytes]] = {
+WRITERS: dict[Format, Callable[[list[ox.Triple]], bytes]] = {
     Format.TURTLE: _turtle,
     Format.RDF_XML: _oxigraph_writer(ox.RdfFormat.RDF_XML),
-    Format.N_TRIPLES: _ntriples,
     Format.JSON_LD: _jsonld,
 }
 
 
 def serialize(triples: list[Triple], format: Format) -> bytes:
     """Bytes of canonically ordered triples in one format."""
-    return WRITERS[format](triples)
+    if format is Format.N_TRIPLES:
+        return ntriples(triples)
+    return WRITERS[format](to_oxigraph(triples))
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -253,8 +258,14 @@ def write_all(
 ) -> list[Path]:
     """Write every format into a directory; return the paths written."""
     written = []
+    parsed: list[ox.Triple] | None = None
     for format in formats:
         path = directory / f"{stem}.{format.extension}"
-        write_atomic(path, serialize(triples, format))
+        if format is Format.N_TRIPLES:
+            data = ntriples(triples)
+        else:
+            parsed = parsed if parsed is not None else to_oxigraph(triples)
+            data = WRITERS[format](parsed)
+        write_atomic(path, data)
         written.append(path)
     return written

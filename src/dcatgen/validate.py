@@ -21,7 +21,8 @@ from rdflib.term import Node
 
 from dcatgen.errors import Position
 from dcatgen.load import FieldPath, Source
-from dcatgen.mapping import FIELD_OF_PREDICATE, Iris, Triple
+from dcatgen.mapping import FIELD_OF_PREDICATE, Iris, to_graph
+from dcatgen.terms import Triple
 
 SHAPE_FILES = (
     "dcat-ap-3/shapes.ttl",
@@ -220,7 +221,7 @@ def _locate(finding: Finding, sources: Sequence[Source]) -> Finding:
             full_path = (*field_path, *_fragment_field(finding.focus_node.split("#", 1)[1]))
         elif register_id is not None and finding.path:
             predicate = _expand(finding.path)
-            yaml_field = FIELD_OF_PREDICATE.get(URIRef(predicate)) if predicate else None
+            yaml_field = FIELD_OF_PREDICATE.get(f"<{predicate}>") if predicate else None
             full_path = (*field_path, yaml_field) if yaml_field else field_path
         return Finding(
             severity=finding.severity,
@@ -260,7 +261,7 @@ def _first_register_naming_system(
         for register_index, register in enumerate(unit.registers):
             for system_index, system in enumerate(register.systems):
                 names = [system.id or system.name, *system.parts]
-                if any(str(iris.system(name)) == system_iri for name in names):
+                if any(iris.system(name)[1:-1] == system_iri for name in names):
                     return register.id, (
                         "units",
                         unit_index,
@@ -317,10 +318,7 @@ def validate_triples(
     triples: Iterable[Triple], sources: Sequence[Source] = (), keep_graph: bool = False
 ) -> Report:
     """Validate a catalog's triples; findings point back into the sources."""
-    graph = Graph()
-    for triple in triples:
-        graph.add(triple)
-    findings, report_graph = shacl_findings(graph)
+    findings, report_graph = shacl_findings(to_graph(triples))
     located = sorted((_locate(f, sources) for f in findings), key=Finding.sort_key)
     located.extend(unplaced_findings(sources))
     return Report(located, report_graph if keep_graph else None)

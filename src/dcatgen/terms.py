@@ -1,0 +1,94 @@
+"""RDF terms as N-Triples strings: the cheap currency of the mapping at national scale.
+
+An IRI is `<http://…>`, a literal `"text"`, `"text"@fi` or `"1"^^<…#integer>`.  Strings
+are hashable, sort deterministically, and concatenate straight into N-Triples.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from dcatgen.namespaces import PREFIXES
+
+Term = str
+Triple = tuple[Term, Term, Term]
+
+_ESCAPES = {ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\r"}
+_ESCAPES.update({code: f"\\u{code:04X}" for code in (*range(0, 9), 11, 12, *range(14, 32), 127)})
+_ESCAPES[ord("\t")] = "\\t"
+_UNSAFE_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+class Vocabulary:
+    """A namespace whose attributes are N-Triples IRI terms (`DG.purpose` → `<…#purpose>`)."""
+
+    def __init__(self, namespace: str) -> None:
+        self.namespace = namespace
+
+    def __getattr__(self, name: str) -> Term:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return self[name]
+
+    def __getitem__(self, name: str) -> Term:
+        return _term(self.namespace + name)
+
+
+@cache
+def _term(value: str) -> Term:
+    return f"<{value}>"
+
+
+def iri(value: str) -> Term:
+    """An IRI term; refuses characters N-Triples cannot carry in an IRI."""
+    if _UNSAFE_IRI.search(value):
+        raise ValueError(f"not a valid IRI: {value!r}")
+    return f"<{value}>"
+
+
+def iri_value(term: Term) -> str:
+    """The IRI inside an IRI term."""
+    return term[1:-1]
+
+
+def literal(text: str, language: str | None = None) -> Term:
+    """A plain or language-tagged literal."""
+    quoted = '"' + text.translate(_ESCAPES) + '"'
+    return f"{quoted}@{language}" if language else quoted
+
+
+def typed(lexical: str, datatype: Term) -> Term:
+    """A typed literal such as `"1"^^<http://www.w3.org/2001/XMLSchema#integer>`."""
+    return '"' + lexical.translate(_ESCAPES) + '"^^' + datatype
+
+
+def is_iri(term: Term) -> bool:
+    """True for an IRI term."""
+    return term.startswith("<")
+
+
+def ntriples(triples: list[Triple]) -> bytes:
+    """N-Triples text of triples, in the given order."""
+    return "".join(f"{s} {p} {o} .\n" for s, p, o in triples).encode("utf-8")
+
+
+DG = Vocabulary(PREFIXES["dg"])
+DCAT = Vocabulary(PREFIXES["dcat"])
+DCT = Vocabulary(PREFIXES["dct"])
+DCATAP = Vocabulary(PREFIXES["dcatap"])
+FOAF = Vocabulary(PREFIXES["foaf"])
+ORG = Vocabulary(PREFIXES["org"])
+SKOS = Vocabulary(PREFIXES["skos"])
+VCARD = Vocabulary(PREFIXES["vcard"])
+CV = Vocabulary(PREFIXES["cv"])
+YSO = Vocabulary(PREFIXES["yso"])
+RDF = Vocabulary(PREFIXES["rdf"])
+XSD = Vocabulary(PREFIXES["xsd"])
+EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
+DATA_THEME = Vocabulary(EU_AUTHORITY + "data-theme/")
+ACCESS_RIGHT = Vocabulary(EU_AUTHORITY + "access-right/")
+LANGUAGE = Vocabulary(EU_AUTHORITY + "language/")
+PUBLISHER_TYPE = Vocabulary("http://purl.org/adms/publishertype/")
+MUNICIPALITY = Vocabulary("http://uri.suomi.fi/codelist/jhs/kunta_1_20240101/code/")
+RDF_TYPE = RDF.type
