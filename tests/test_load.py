@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from dcatgen.errors import InputError
-from dcatgen.load import load, load_file, parse_text
+from dcatgen.load import _parse_careful, _parse_fast, load, load_file, parse_text
 from dcatgen.model import Availability, SearchCriterion
 from tests.conftest import DATA, FIXTURES
 
@@ -119,3 +119,24 @@ def test_text_in_other_languages_and_plain_strings() -> None:
     register = source.description.units[0].registers[0]
     assert register.title == {"fi": "Asianhallintarekisteri", "sv": "Ärenderegister"}
     assert register.purpose == {"fi": "Asioiden käsittelyn ja päätösten kirjaaminen."}
+
+
+def test_fast_and_careful_parsers_read_the_same_description() -> None:
+    """The Rust fast path gives exactly the model the positional parser gives."""
+    for path in (DATA / "mynamaki.yaml", FIXTURES / "minimal.yaml"):
+        text = path.read_text(encoding="utf-8")
+        fast = _parse_fast(text)
+        assert fast is not None, path
+        assert fast == _parse_careful(text, path).description
+
+
+def test_fast_path_steps_aside_for_numbers_and_dates() -> None:
+    """`municipality_code: 0503` is text to us, a number to YAML 1.2: the careful path decides."""
+    text = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8")
+    text = text.replace('municipality_code: "999"', "municipality_code: 0503")
+    assert _parse_fast(text) is None
+    with pytest.raises(InputError) as caught:
+        parse_text(text, Path("m.yaml"))
+    assert "m.yaml:8:3: organisation.municipality_code: String should match pattern" in str(
+        caught.value
+    )

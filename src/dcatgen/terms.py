@@ -18,6 +18,7 @@ _ESCAPES = {ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\
 _ESCAPES.update({code: f"\\u{code:04X}" for code in (*range(0, 9), 11, 12, *range(14, 32), 127)})
 _ESCAPES[ord("\t")] = "\\t"
 _UNSAFE_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f\x7f]')
 
 
 class Vocabulary:
@@ -29,7 +30,9 @@ class Vocabulary:
     def __getattr__(self, name: str) -> Term:
         if name.startswith("__"):
             raise AttributeError(name)
-        return self[name]
+        term = self[name]
+        setattr(self, name, term)  # later lookups are plain attribute reads
+        return term
 
     def __getitem__(self, name: str) -> Term:
         return _term(self.namespace + name)
@@ -54,13 +57,16 @@ def iri_value(term: Term) -> str:
 
 def literal(text: str, language: str | None = None) -> Term:
     """A plain or language-tagged literal."""
-    quoted = '"' + text.translate(_ESCAPES) + '"'
-    return f"{quoted}@{language}" if language else quoted
+    if _NEEDS_ESCAPE.search(text):
+        text = text.translate(_ESCAPES)
+    return f'"{text}"@{language}' if language else f'"{text}"'
 
 
 def typed(lexical: str, datatype: Term) -> Term:
     """A typed literal such as `"1"^^<http://www.w3.org/2001/XMLSchema#integer>`."""
-    return '"' + lexical.translate(_ESCAPES) + '"^^' + datatype
+    if _NEEDS_ESCAPE.search(lexical):
+        lexical = lexical.translate(_ESCAPES)
+    return f'"{lexical}"^^{datatype}'
 
 
 def is_iri(term: Term) -> bool:
