@@ -70,15 +70,6 @@ def to_oxigraph(triples: list[Triple]) -> list[ox.Triple]:
 # --- writers ----------------------------------------------------------------------------
 
 
-def _oxigraph_writer(format: ox.RdfFormat) -> Callable[[list[ox.Triple]], bytes]:
-    def write(triples: list[ox.Triple]) -> bytes:
-        data = ox.serialize(triples, format=format, prefixes=PREFIXES)
-        assert data is not None
-        return bytes(data)
-
-    return write
-
-
 @cache
 def context_document() -> dict[str, Any]:
     """The JSON-LD context of dcatgen's output (ontology/dcatgen.context.jsonld)."""
@@ -204,34 +195,93 @@ def jsonld_document(triples: Iterable[ox.Triple]) -> dict[str, Any]:
     return {"@context": context_document()["@context"], "@graph": jsonld_nodes(triples)}
 
 
-def _jsonld(triples: list[ox.Triple]) -> bytes:
-    text = json.dumps(jsonld_document(triples), ensure_ascii=False, indent=2)
-    return (text + "\n").encode("utf-8")
+# --- fragments ----------------------------------------------------------------------------
+# Every format is written as header + fragments + footer, so that the fragments of many
+# partitions (one per description file) can be produced in parallel, cached, and spliced
+# into one file in a fixed order.
 
 
-def _turtle(triples: list[ox.Triple]) -> bytes:
-    # pyoxigraph writes its @prefix lines in hash order, which changes between runs:
-    # write our own header in a fixed order instead.
-    text = _oxigraph_writer(ox.RdfFormat.TURTLE)(triples)
+@dataclass(frozen=True)
+class Frame:
+    """What surrounds and separates the fragments of one format."""
+
+    header: bytes
+    separator: bytes
+    footer: bytes
+
+
+def _xml_frame() -> tuple[bytes, bytes]:
+    empty = bytes(ox.serialize([], format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES) or b"")
+    header, _, footer = empty.rpartition(b"</rdf:RDF>")
+    return header, b"</rdf:RDF>" + footer
+
+
+@cache
+def frame(format: Format) -> Frame:
+    """The header, separator and footer of a format."""
+    if format is Format.TURTLE:
+        prefixes = "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in PREFIXES.items())
+        return Frame((prefixes + "\n").encode(), b"", b"")
+    if format is Format.RDF_XML:
+        xml_header, xml_footer = _xml_frame()
+        return Frame(xml_header, b"", xml_footer)
+    if format is Format.JSON_LD:
+        context = json.dumps(context_document()["@context"], ensure_ascii=False, indent=2)
+        opening = '{\n"@context": ' + context + ',\n"@graph": [\n'
+        return Frame(opening.encode(), b",\n", b"\n]\n}\n")
+    return Frame(b"", b"", b"")
+
+
+def _turtle_fragment(triples: list[ox.Triple]) -> bytes:
+    text = bytes(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b"")
+    # pyoxigraph writes its @prefix lines in hash order, which changes between runs: the
+    # frame holds ours, in a fixed order.  Newlines inside literals are escaped, so a line
+    # ending in " ." ends a statement: a blank line after it separates subjects.
     body = b"\n".join(line for line in text.split(b"\n") if not line.startswith(b"@prefix "))
-    header = "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in PREFIXES.items())
-    # Newlines inside literals are escaped, so a line ending in " ." ends a statement:
-    # a blank line after it separates subjects for human readers.
-    return header.encode() + b"\n" + body.replace(b" .\n", b" .\n\n")
+    return body.lstrip(b"\n").replace(b" .\n", b" .\n\n")
 
 
-WRITERS: dict[Format, Callable[[list[ox.Triple]], bytes]] = {
-    Format.TURTLE: _turtle,
-    Format.RDF_XML: _oxigraph_writer(ox.RdfFormat.RDF_XML),
-    Format.JSON_LD: _jsonld,
+def _xml_fragment(triples: list[ox.Triple]) -> bytes:
+    text = bytes(ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES) or b"")
+    header, footer = _xml_frame()
+    if not (text.startswith(header) and text.endswith(footer)):
+        # A namespace outside PREFIXES would change the root element: refuse to splice.
+        raise ValueError("RDF/XML fragment has an unexpected root element; add the prefix")
+    return text[len(header) : len(text) - len(footer)]
+
+
+def _jsonld_fragment(triples: list[ox.Triple]) -> bytes:
+    lines = (
+        json.dumps(node, ensure_ascii=False, separators=(",", ":"))
+        for node in jsonld_nodes(triples)
+    )
+    return ",\n".join(lines).encode("utf-8")
+
+
+FRAGMENT_WRITERS: dict[Format, Callable[[list[ox.Triple]], bytes]] = {
+    Format.TURTLE: _turtle_fragment,
+    Format.RDF_XML: _xml_fragment,
+    Format.JSON_LD: _jsonld_fragment,
 }
 
 
+def fragments(triples: list[Triple], formats: Iterable[Format] = Format) -> dict[Format, bytes]:
+    """The body of each format for ordered triples (parsed once for the RDF writers)."""
+    result: dict[Format, bytes] = {}
+    parsed: list[ox.Triple] | None = None
+    for format in formats:
+        if format is Format.N_TRIPLES:
+            result[format] = ntriples(triples)
+        else:
+            parsed = parsed if parsed is not None else to_oxigraph(triples)
+            result[format] = FRAGMENT_WRITERS[format](parsed)
+    return result
+
+
 def serialize(triples: list[Triple], format: Format) -> bytes:
-    """Bytes of canonically ordered triples in one format."""
-    if format is Format.N_TRIPLES:
-        return ntriples(triples)
-    return WRITERS[format](to_oxigraph(triples))
+    """A whole document of canonically ordered triples in one format."""
+    surround = frame(format)
+    return surround.header + fragments(triples, [format])[format] + surround.footer
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -257,15 +307,12 @@ def write_all(
     formats: Iterable[Format] = Format,
 ) -> list[Path]:
     """Write every format into a directory; return the paths written."""
+    chosen = list(formats)
+    bodies = fragments(triples, chosen)
     written = []
-    parsed: list[ox.Triple] | None = None
-    for format in formats:
+    for format in chosen:
         path = directory / f"{stem}.{format.extension}"
-        if format is Format.N_TRIPLES:
-            data = ntriples(triples)
-        else:
-            parsed = parsed if parsed is not None else to_oxigraph(triples)
-            data = WRITERS[format](parsed)
-        write_atomic(path, data)
+        surround = frame(format)
+        write_atomic(path, surround.header + bodies[format] + surround.footer)
         written.append(path)
     return written

@@ -72,6 +72,8 @@ class Finding:
     value: str | None = None
     field: str | None = None
     position: Position | None = dataclasses.field(default=None, compare=False)
+    file: str | None = dataclasses.field(default=None, compare=False)
+    field_path: tuple[str | int, ...] | None = dataclasses.field(default=None, compare=False)
 
     def sort_key(self) -> tuple[str, int, str, str, str, str]:
         """Order: by register, worst first, then focus node, path, component, value."""
@@ -194,20 +196,37 @@ def shacl_findings(data: Graph, shapes: Graph | None = None) -> tuple[list[Findi
     return findings, report_graph
 
 
-def _locate(finding: Finding, sources: Sequence[Source]) -> Finding:
-    """Attach the register, YAML field and position a finding comes from."""
+class Locator:
+    """Finds the register and YAML field behind a focus node of one description."""
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.iris = Iris(str(source.description.organisation.base_iri))
+        self.registers: dict[str, FieldPath] = {
+            register.id: ("units", unit_index, "registers", register_index)
+            for unit_index, unit in enumerate(source.description.units)
+            for register_index, register in enumerate(unit.registers)
+        }
+
+    def owns(self, focus_node: str) -> bool:
+        """True when the focus node was minted under this description's base IRI."""
+        return focus_node.startswith(self.iris.base)
+
+
+def locate(finding: Finding, locators: Sequence[Locator], positions: bool = True) -> Finding:
+    """Attach the register, YAML field (and, if asked, file position) behind a finding."""
     focus = finding.focus_node.split("#", 1)[0]
-    for source in sources:
-        iris = Iris(str(source.description.organisation.base_iri))
-        if not finding.focus_node.startswith(iris.base):
+    for locator in locators:
+        if not locator.owns(finding.focus_node):
             continue
+        source, iris = locator.source, locator.iris
         field_path: FieldPath = ("organisation",)
         register_id = None
         if focus.startswith(iris.base + "register/"):
             register_id = focus.removeprefix(iris.base + "register/")
-            try:
-                field_path = source.register_path(register_id)
-            except KeyError:
+            if register_id in locator.registers:
+                field_path = locator.registers[register_id]
+            else:
                 register_id = None
         elif focus.startswith(iris.base + "unit/"):
             unit_id = focus.removeprefix(iris.base + "unit/")
@@ -233,7 +252,9 @@ def _locate(finding: Finding, sources: Sequence[Source]) -> Finding:
             shape=finding.shape,
             value=finding.value,
             field=_dotted(full_path),
-            position=source.position(full_path),
+            position=source.position(full_path) if positions else None,
+            file=str(source.path),
+            field_path=full_path,
         )
     return finding
 
@@ -319,7 +340,8 @@ def validate_triples(
 ) -> Report:
     """Validate a catalog's triples; findings point back into the sources."""
     findings, report_graph = shacl_findings(to_graph(triples))
-    located = sorted((_locate(f, sources) for f in findings), key=Finding.sort_key)
+    locators = [Locator(source) for source in sources]
+    located = sorted((locate(f, locators) for f in findings), key=Finding.sort_key)
     located.extend(unplaced_findings(sources))
     return Report(located, report_graph if keep_graph else None)
 
