@@ -29,7 +29,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled data built once into a temporary folder."""
     out = tmp_path_factory.mktemp("out")
     result = build(DATA, out)
-    assert result.report.conforms
+    assert result.summary.conforms
     return out
 
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from enum import IntEnum
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
 from pyshacl import validate as pyshacl_validate
 from rdflib import Graph, Literal, URIRef
@@ -314,6 +315,36 @@ def _dotted(field_path: FieldPath) -> str:
     return text
 
 
+ENGINES: dict[str, Callable[[list[Triple]], list[Finding]]] = {
+    "pyshacl": lambda triples: shacl_findings(to_graph(triples))[0],
+}
+"""Validation engines by name: pyshacl is the reference."""
+DEFAULT_ENGINE = "pyshacl"
+
+
+def run_engine(engine: str, triples: list[Triple]) -> list[Finding]:
+    """Unlocated findings of one engine over triples."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}: use one of {', '.join(sorted(ENGINES))}")
+    return ENGINES[engine](triples)
+
+
+def attach_positions(findings: Sequence[Finding]) -> list[Finding]:
+    """Fill in file:line for findings that know their file and field (parses those files)."""
+    sources: dict[str, Source] = {}
+    result = []
+    for finding in findings:
+        if finding.position is None and finding.file and finding.field_path is not None:
+            if finding.file not in sources:
+                from dcatgen.load import load_file
+
+                sources[finding.file] = load_file(Path(finding.file))
+            position = sources[finding.file].position(finding.field_path)
+            finding = dataclasses.replace(finding, position=position)
+        result.append(finding)
+    return result
+
+
 def unplaced_findings(sources: Iterable[Source]) -> list[Finding]:
     """Warnings for lines an importer could not place (the `unplaced:` section)."""
     findings = []
@@ -339,6 +370,7 @@ def validate_triples(
     triples: Iterable[Triple], sources: Sequence[Source] = (), keep_graph: bool = False
 ) -> Report:
     """Validate a catalog's triples; findings point back into the sources."""
+    triples = list(triples)
     findings, report_graph = shacl_findings(to_graph(triples))
     locators = [Locator(source) for source in sources]
     located = sorted((locate(f, locators) for f in findings), key=Finding.sort_key)
