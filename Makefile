@@ -23,8 +23,8 @@ run: $(STAMP_RUN)
 	$(BIN)/dcatgen build data -o out
 
 lint: $(STAMP_TEST)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/ruff format --check src tests benchmarks tools
 
 typecheck: $(STAMP_TEST)
 	$(BIN)/mypy src

@@ -1,4 +1,4 @@
-"""`python -m dcatgen`: the same as the `dcatgen` command."""
+"""`python -m dcatgen` runs the CLI."""
 
 from dcatgen.cli import main
 

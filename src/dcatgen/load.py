@@ -13,6 +13,12 @@ from pydantic import ValidationError
 from dcatgen.errors import InputError, Position, Problem
 from dcatgen.model import Description
 
+yaml_rs: Any
+try:  # A Rust parser reads plain files ~20x faster than PyYAML; optional.
+    import yaml_rs
+except ImportError:  # pragma: no cover - depends on the platform's wheels
+    yaml_rs = None
+
 try:  # libyaml's composer is several times faster; fall back to pure Python.
     from yaml import CSafeLoader as SafeLoader
 except ImportError:  # pragma: no cover - depends on the PyYAML build
@@ -21,13 +27,25 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
 FieldPath = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
+@dataclass
 class Source:
-    """A loaded description with the position of every mapping key and list item."""
+    """A loaded description; positions of its keys are worked out when first needed."""
 
     description: Description
     path: Path
-    positions: dict[FieldPath, Position]
+    text: str
+    _positions: dict[FieldPath, Position] | None = None
+
+    @property
+    def positions(self) -> dict[FieldPath, Position]:
+        """The position of every mapping key and list item (composes the YAML once)."""
+        if self._positions is None:
+            positions: dict[FieldPath, Position] = {}
+            node = yaml.compose(self.text, Loader=SafeLoader)
+            if node is not None:
+                _plain(node, self.path, (), positions)
+            self._positions = positions
+        return self._positions
 
     def position(self, field_path: FieldPath) -> Position:
         """The position of a field, or of its nearest enclosing field that has one."""
@@ -94,8 +112,48 @@ def _yaml_problem(path: Path, error: yaml.YAMLError) -> Problem:
     return Problem(position, "", f"not valid YAML: {problem} (check indentation and quoting)")
 
 
+def _only_plain_scalars(value: Any) -> bool:
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _only_plain_scalars(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_only_plain_scalars(item) for item in value)
+    return value is None or isinstance(value, str | bool)
+
+
+def _parse_fast(text: str) -> Description | None:
+    """Parse with the Rust YAML parser when its reading cannot differ from ours.
+
+    YAML 1.2 reads `503` as a number and `2024-01-01` as a date where we keep the
+    author's text: any such scalar, or any problem at all, sends the file down the
+    slow path, which is the one that reports problems with positions.
+    """
+    if yaml_rs is None:
+        return None
+    try:
+        data = yaml_rs.loads(text)
+    except Exception:
+        return None
+    if not isinstance(data, dict) or not _only_plain_scalars(data):
+        return None
+    language = data.get("language", "fi")
+    try:
+        return Description.model_validate(
+            data, context={"language": language if language in ("fi", "sv") else "fi"}
+        )
+    except ValidationError:
+        return None
+
+
 def parse_text(text: str, path: Path) -> Source:
     """Parse one description from YAML text; raise InputError naming every problem."""
+    fast = _parse_fast(text)
+    if fast is not None:
+        return Source(fast, path, text)
+    return _parse_careful(text, path)
+
+
+def _parse_careful(text: str, path: Path) -> Source:
+    """Parse with positions for every key; the reference reading of a description."""
     try:
         node = yaml.compose(text, Loader=SafeLoader)
     except yaml.YAMLError as error:
@@ -120,7 +178,7 @@ def parse_text(text: str, path: Path) -> Source:
             where = _nearest(positions, location, path)
             problems.append(Problem(where, _dotted(location), _message(item)))
         raise InputError(problems) from None
-    return Source(description, path, positions)
+    return Source(description, path, text, positions)
 
 
 def _is_pydantic_branch(part: str | int) -> bool:

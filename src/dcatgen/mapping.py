@@ -15,8 +15,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.term import Node
+import pyoxigraph as ox
+from rdflib import Graph
 
 from dcatgen.model import (
     AccessRights,
@@ -35,7 +35,7 @@ from dcatgen.model import (
     System,
     Unit,
 )
-from dcatgen.namespaces import (
+from dcatgen.terms import (
     ACCESS_RIGHT,
     CV,
     DATA_THEME,
@@ -48,18 +48,24 @@ from dcatgen.namespaces import (
     MUNICIPALITY,
     ORG,
     PUBLISHER_TYPE,
-    RDF,
+    RDF_TYPE,
     SKOS,
     VCARD,
     XSD,
     YSO,
+    Term,
+    Triple,
+    iri,
+    iri_value,
+    literal,
+    ntriples,
+    typed,
 )
 
-Object = URIRef | Literal
-Triple = tuple[URIRef, URIRef, Object]
-
-INFORMATION_MANAGEMENT_ACT = URIRef("http://data.finlex.fi/eli/sd/2019/906/alkup")
-OPENNESS_ACT = URIRef("http://data.finlex.fi/eli/sd/1999/621/alkup")
+INFORMATION_MANAGEMENT_ACT = iri("http://data.finlex.fi/eli/sd/2019/906/alkup")
+OPENNESS_ACT = iri("http://data.finlex.fi/eli/sd/1999/621/alkup")
+DATA_THEME_SCHEME = iri("http://publications.europa.eu/resource/authority/data-theme")
+TRUE = typed("true", XSD.boolean)
 LANGUAGE_CODES = {"fi": LANGUAGE.FIN, "sv": LANGUAGE.SWE, "en": LANGUAGE.ENG}
 
 AVAILABILITY = {
@@ -120,31 +126,32 @@ class Iris:
     base: str
 
     @property
-    def catalog(self) -> URIRef:
+    def catalog(self) -> Term:
         """The organisation's catalog."""
-        return URIRef(self.base + "catalog")
+        return iri(self.base + "catalog")
 
     @property
-    def organisation(self) -> URIRef:
+    def organisation(self) -> Term:
         """The organisation as publisher."""
-        return URIRef(self.base + "organisation")
+        return iri(self.base + "organisation")
 
-    def unit(self, unit_id: str) -> URIRef:
+    def unit(self, unit_id: str) -> Term:
         """An organisational unit."""
-        return URIRef(f"{self.base}unit/{unit_id}")
+        return iri(f"{self.base}unit/{unit_id}")
 
-    def register(self, register_id: str) -> URIRef:
+    def register(self, register_id: str) -> Term:
         """A register (dataset)."""
-        return URIRef(f"{self.base}register/{register_id}")
+        return iri(f"{self.base}register/{register_id}")
 
-    def system(self, name_or_id: str) -> URIRef:
+    def system(self, name_or_id: str) -> Term:
         """An information system, shared by every register that names it."""
-        return URIRef(f"{self.base}system/{slug(name_or_id)}")
+        return iri(f"{self.base}system/{slug(name_or_id)}")
 
     @staticmethod
-    def part(owner: URIRef, name: str, index: int | None = None) -> URIRef:
+    def part(owner: Term, name: str, index: int | None = None) -> Term:
         """A node described only as part of another: a data group, a contact, a link."""
-        return URIRef(f"{owner}#{name}" if index is None else f"{owner}#{name}-{index}")
+        suffix = name if index is None else f"{name}-{index}"
+        return f"{owner[:-1]}#{suffix}>"
 
 
 # --- value kinds ------------------------------------------------------------------------
@@ -152,45 +159,54 @@ class Iris:
 
 @dataclass(frozen=True)
 class Context:
-    """What a row writer may need besides the value: IRIs and the document language."""
+    """What a row writer may need besides the value: IRIs, language, publisher type."""
 
     iris: Iris
     language: str
+    publisher_type: Term
 
 
-Emit = Callable[[URIRef, URIRef, Any, Context], Iterator[Triple]]
+@dataclass(frozen=True)
+class Inherited:
+    """A value stated on a register, its unit or its organisation, with that owner's IRI."""
+
+    owner: Term
+    value: Any
 
 
-def text(subject: URIRef, predicate: URIRef, value: dict[str, str], _: Context) -> Iterator[Triple]:
+Emit = Callable[[Term, Term, Any, Context], Iterator[Triple]]
+
+
+def text(subject: Term, predicate: Term, value: dict[str, str], _: Context) -> Iterator[Triple]:
     """Language-tagged literals, one per language."""
     for language, words in value.items():
-        yield subject, predicate, Literal(words, lang=language)
+        yield subject, predicate, literal(words, language)
 
 
-def plain(subject: URIRef, predicate: URIRef, value: str, _: Context) -> Iterator[Triple]:
+def plain(subject: Term, predicate: Term, value: str, _: Context) -> Iterator[Triple]:
     """A plain string literal (names of products, codes)."""
-    yield subject, predicate, Literal(value)
+    yield subject, predicate, literal(value)
 
 
-def tagged(subject: URIRef, predicate: URIRef, value: str, context: Context) -> Iterator[Triple]:
+def tagged(subject: Term, predicate: Term, value: str, context: Context) -> Iterator[Triple]:
     """A literal in the description's language."""
-    yield subject, predicate, Literal(value, lang=context.language)
+    yield subject, predicate, literal(value, context.language)
 
 
-def boolean(subject: URIRef, predicate: URIRef, value: bool, _: Context) -> Iterator[Triple]:
+def boolean(subject: Term, predicate: Term, value: bool, _: Context) -> Iterator[Triple]:
     """An xsd:boolean literal."""
-    yield subject, predicate, Literal(value, datatype=XSD.boolean)
+    yield subject, predicate, typed("true" if value else "false", XSD.boolean)
 
 
-def iri(subject: URIRef, predicate: URIRef, value: object, _: Context) -> Iterator[Triple]:
+def link(subject: Term, predicate: Term, value: object, _: Context) -> Iterator[Triple]:
     """A link to an IRI given in the description."""
-    yield subject, predicate, URIRef(str(value))
+    yield subject, predicate, iri(str(value))
 
 
-def concept(table: dict[Any, URIRef] | Callable[[Any], URIRef]) -> Emit:
+def concept(table: dict[Any, Term] | Callable[[Any], Term]) -> Emit:
     """A code-list value looked up in a table, with the code list's own triples."""
 
-    def emit(subject: URIRef, predicate: URIRef, value: Any, _: Context) -> Iterator[Triple]:
+    def emit(subject: Term, predicate: Term, value: Any, _: Context) -> Iterator[Triple]:
         target = table(value) if callable(table) else table[value]
         yield subject, predicate, target
         yield from codelist_triples(target)
@@ -202,7 +218,7 @@ def many(emit: Emit) -> Emit:
     """Apply a kind to each item of a tuple."""
 
     def emit_each(
-        subject: URIRef, predicate: URIRef, values: Iterable[Any], context: Context
+        subject: Term, predicate: Term, values: Iterable[Any], context: Context
     ) -> Iterator[Triple]:
         for value in values:
             yield from emit(subject, predicate, value, context)
@@ -210,18 +226,18 @@ def many(emit: Emit) -> Emit:
     return emit_each
 
 
-def numbered(name: str, rows: tuple[Row, ...], kind: URIRef, position: bool = False) -> Emit:
+def numbered(name: str, rows: tuple[Row, ...], kind: Term, position: bool = False) -> Emit:
     """A list of nested records, each a hash node `#name-N` of the subject."""
 
     def emit(
-        subject: URIRef, predicate: URIRef, values: Iterable[Any], context: Context
+        subject: Term, predicate: Term, values: Iterable[Any], context: Context
     ) -> Iterator[Triple]:
         for index, value in enumerate(values, start=1):
             target = Iris.part(subject, name, index)
             yield subject, predicate, target
-            yield target, RDF.type, kind
+            yield target, RDF_TYPE, kind
             if position:
-                yield target, DG.position, Literal(index, datatype=XSD.integer)
+                yield target, DG.position, typed(str(index), XSD.integer)
             yield from apply(rows, target, value, context)
 
     return emit
@@ -232,11 +248,11 @@ class Row:
     """One line of a mapping table: a model field, the predicate it maps to, how."""
 
     field: str
-    predicate: URIRef
+    predicate: Term
     emit: Emit
 
 
-def apply(rows: Iterable[Row], subject: URIRef, record: Any, context: Context) -> Iterator[Triple]:
+def apply(rows: Iterable[Row], subject: Term, record: Any, context: Context) -> Iterator[Triple]:
     """The generic writer: every row whose field is set gives its triples."""
     for row in rows:
         value = getattr(record, row.field)
@@ -246,82 +262,84 @@ def apply(rows: Iterable[Row], subject: URIRef, record: Any, context: Context) -
 
 
 @cache
-def _codelists() -> dict[URIRef, tuple[Triple, ...]]:
-    graph = Graph()
+def _codelists() -> tuple[dict[Term, tuple[Triple, ...]], dict[Term, dict[str, str]]]:
     source = resources.files("dcatgen").joinpath("resources/codelists.ttl")
-    graph.parse(data=source.read_text(encoding="utf-8"), format="turtle")
-    table: dict[URIRef, list[Triple]] = {}
-    for subject, predicate, obj in graph:
-        assert isinstance(subject, URIRef) and isinstance(predicate, URIRef)
-        assert isinstance(obj, URIRef | Literal)
+    table: dict[Term, list[Triple]] = {}
+    labels: dict[Term, dict[str, str]] = {}
+    scheme_of: dict[Term, Term] = {}
+    for quad in ox.parse(source.read_bytes(), format=ox.RdfFormat.TURTLE):
+        subject, predicate, obj = str(quad.subject), str(quad.predicate), str(quad.object)
         table.setdefault(subject, []).append((subject, predicate, obj))
-    scheme_of = {
-        s: o
-        for s, p, o in graph
-        if p == SKOS.inScheme and isinstance(s, URIRef) and isinstance(o, URIRef)
-    }
+        if predicate == SKOS.inScheme:
+            scheme_of[subject] = obj
+        if predicate == SKOS.prefLabel and isinstance(quad.object, ox.Literal):
+            language = quad.object.language
+            if language:
+                labels.setdefault(subject, {})[language] = quad.object.value
     for value, scheme in scheme_of.items():
         # A used value brings its scheme's description (DCAT-AP checks schemes too).
         table[value].extend(table.get(scheme, ()))
-    return {subject: tuple(triples) for subject, triples in table.items()}
+    return {subject: tuple(triples) for subject, triples in table.items()}, labels
 
 
-def codelist_triples(value: URIRef) -> tuple[Triple, ...]:
+def codelist_triples(value: Term) -> tuple[Triple, ...]:
     """The facts about a code-list value that travel with it (type, scheme, labels)."""
-    return _codelists().get(value, ())
+    return _codelists()[0].get(value, ())
 
 
 def subject_labels(concept_id: str) -> dict[str, str]:
     """Labels of a YSO concept known to dcatgen's table (empty when unknown)."""
-    return {
-        obj.language: str(obj)
-        for _, predicate, obj in codelist_triples(YSO[concept_id])
-        if predicate == SKOS.prefLabel and isinstance(obj, Literal) and obj.language
-    }
+    return _codelists()[1].get(YSO[concept_id], {})
 
 
 # --- tables -----------------------------------------------------------------------------
 
 
-def _mailto(subject: URIRef, predicate: URIRef, value: str, _: Context) -> Iterator[Triple]:
-    yield subject, predicate, URIRef(f"mailto:{value}")
+def _mailto(subject: Term, predicate: Term, value: str, _: Context) -> Iterator[Triple]:
+    yield subject, predicate, iri(f"mailto:{value}")
 
 
-def _tel(subject: URIRef, predicate: URIRef, value: str, _: Context) -> Iterator[Triple]:
-    yield subject, predicate, URIRef("tel:" + re.sub(r"[^\d+]", "", value))
+def _tel(subject: Term, predicate: Term, value: str, _: Context) -> Iterator[Triple]:
+    yield subject, predicate, iri("tel:" + re.sub(r"[^\d+]", "", value))
 
 
 CONTACT_ROWS = (
     Row("name", VCARD.fn, text),
     Row("email", VCARD.hasEmail, _mailto),
     Row("telephone", VCARD.hasTelephone, _tel),
-    Row("url", VCARD.hasURL, iri),
+    Row("url", VCARD.hasURL, link),
     Row("address", VCARD["street-address"], tagged),
 )
 AUTHORITY_CONTACT_ROWS = (
     Row("email", FOAF.mbox, _mailto),
     Row("telephone", FOAF.phone, _tel),
-    Row("url", FOAF.homepage, iri),
+    Row("url", FOAF.homepage, link),
 )
 
 
 def _authority(
-    subject: URIRef, predicate: URIRef, value: Authority, c: Context
+    subject: Term, predicate: Term, inherited: Inherited, c: Context
 ) -> Iterator[Triple]:
-    target = Iris.part(subject, "disclosure-authority")
+    """The disclosure authority, a node of whichever record states it."""
+    authority: Authority = inherited.value
+    target = Iris.part(inherited.owner, "disclosure-authority")
     yield subject, predicate, target
-    yield target, RDF.type, FOAF.Agent
-    yield from text(target, FOAF.name, value.name, c)
-    if value.contact is not None:
-        yield from apply(AUTHORITY_CONTACT_ROWS, target, value.contact, c)
+    yield target, RDF_TYPE, FOAF.Agent
+    yield target, DCT.type, c.publisher_type
+    yield from codelist_triples(c.publisher_type)
+    yield from text(target, FOAF.name, authority.name, c)
+    if authority.contact is not None:
+        yield from apply(AUTHORITY_CONTACT_ROWS, target, authority.contact, c)
 
 
-def _contact(subject: URIRef, predicate: URIRef, value: Contact, c: Context) -> Iterator[Triple]:
-    target = Iris.part(subject, "contact-point")
+def _contact(subject: Term, predicate: Term, inherited: Inherited, c: Context) -> Iterator[Triple]:
+    """A vCard contact point, a node of whichever record states it."""
+    contact: Contact = inherited.value
+    target = Iris.part(inherited.owner, "contact-point")
     yield subject, predicate, target
-    yield target, RDF.type, VCARD.Organization
-    yield target, RDF.type, VCARD.Kind
-    yield from apply(CONTACT_ROWS, target, value, c)
+    yield target, RDF_TYPE, VCARD.Organization
+    yield target, RDF_TYPE, VCARD.Kind
+    yield from apply(CONTACT_ROWS, target, contact, c)
 
 
 DATA_GROUP_ROWS = (
@@ -330,20 +348,20 @@ DATA_GROUP_ROWS = (
 )
 
 
-def _system(subject: URIRef, predicate: URIRef, value: System, c: Context) -> Iterator[Triple]:
+def _system(subject: Term, predicate: Term, value: System, c: Context) -> Iterator[Triple]:
     target = c.iris.system(value.id or value.name)
     yield subject, predicate, target
-    yield target, RDF.type, DG.InformationSystem
+    yield target, RDF_TYPE, DG.InformationSystem
     yield from apply(SYSTEM_ROWS, target, value, c)
     for part in value.parts:
         part_iri = c.iris.system(part)
         yield target, DCT.hasPart, part_iri
-        yield part_iri, RDF.type, DG.InformationSystem
-        yield part_iri, DCT.title, Literal(part)
+        yield part_iri, RDF_TYPE, DG.InformationSystem
+        yield part_iri, DCT.title, literal(part)
         yield part_iri, DCT.isPartOf, target
 
 
-def _national(subject: URIRef, predicate: URIRef, value: bool, c: Context) -> Iterator[Triple]:
+def _national(subject: Term, predicate: Term, value: bool, c: Context) -> Iterator[Triple]:
     if value:
         yield from boolean(subject, predicate, value, c)
 
@@ -358,29 +376,29 @@ SYSTEM_ROWS = (
 LINK_ROWS = (Row("title", DCT.title, text),)
 
 
-def _link(subject: URIRef, predicate: URIRef, value: Link, c: Context) -> Iterator[Triple]:
-    target = URIRef(str(value.url))
+def _link(subject: Term, predicate: Term, value: Link, c: Context) -> Iterator[Triple]:
+    target = iri(str(value.url))
     yield subject, FOAF.page, target
     if value.kind is LinkKind.PRIVACY_NOTICE:
         yield subject, DG.privacyNotice, target
-    yield target, RDF.type, FOAF.Document
+    yield target, RDF_TYPE, FOAF.Document
     yield from apply(LINK_ROWS, target, value, c)
 
 
-def _media_type(subject: URIRef, predicate: URIRef, value: str, _: Context) -> Iterator[Triple]:
-    target = URIRef(f"http://www.iana.org/assignments/media-types/{value}")
+def _media_type(subject: Term, predicate: Term, value: str, _: Context) -> Iterator[Triple]:
+    target = iri(f"http://www.iana.org/assignments/media-types/{value}")
     yield subject, predicate, target
-    yield target, RDF.type, DCT.MediaType
+    yield target, RDF_TYPE, DCT.MediaType
 
 
-def _license(subject: URIRef, predicate: URIRef, value: object, _: Context) -> Iterator[Triple]:
-    target = URIRef(str(value))
+def _license(subject: Term, predicate: Term, value: object, _: Context) -> Iterator[Triple]:
+    target = iri(str(value))
     yield subject, predicate, target
-    yield target, RDF.type, DCT.LicenseDocument
+    yield target, RDF_TYPE, DCT.LicenseDocument
 
 
 DISTRIBUTION_ROWS = (
-    Row("access_url", DCAT.accessURL, iri),
+    Row("access_url", DCAT.accessURL, link),
     Row("title", DCT.title, text),
     Row("media_type", DCAT.mediaType, _media_type),
     Row("license", DCT.license, _license),
@@ -391,7 +409,7 @@ CROSS_REFERENCE_ROWS = (
     Row("statement", DG.originalWording, text),
     Row("target_unit", DG.targetUnitName, tagged),
     Row("target_register", DG.targetRegisterName, tagged),
-    Row("target", DG.referenceTarget, iri),
+    Row("target", DG.referenceTarget, link),
 )
 
 SEARCH_CRITERIA_ROWS = (
@@ -407,14 +425,14 @@ API_ROWS = (
 def flatten(rows: tuple[Row, ...]) -> Emit:
     """A nested record whose fields belong to the subject itself (no node of its own)."""
 
-    def emit(subject: URIRef, _: URIRef, value: Any, context: Context) -> Iterator[Triple]:
+    def emit(subject: Term, _: Term, value: Any, context: Context) -> Iterator[Triple]:
         yield from apply(rows, subject, value, context)
 
     return emit
 
 
-def _secrecy_ground(subject: URIRef, predicate: URIRef, value: str, c: Context) -> Iterator[Triple]:
-    yield subject, predicate, Literal(value, lang=c.language)
+def _secrecy_ground(subject: Term, predicate: Term, value: str, c: Context) -> Iterator[Triple]:
+    yield subject, predicate, literal(value, c.language)
 
 
 SECRECY_ROWS = (
@@ -423,14 +441,14 @@ SECRECY_ROWS = (
 )
 
 
-def _subject(subject: URIRef, predicate: URIRef, value: str, c: Context) -> Iterator[Triple]:
+def _subject(subject: Term, predicate: Term, value: str, c: Context) -> Iterator[Triple]:
     target = YSO[value]
     yield subject, predicate, target
     yield from codelist_triples(target)
     label = subject_labels(value).get(c.language)
     if label:
         # Portals show keywords, not subjects: the subject's label is a keyword too.
-        yield subject, DCAT.keyword, Literal(label, lang=c.language)
+        yield subject, DCAT.keyword, literal(label, c.language)
 
 
 REGISTER_ROWS = (
@@ -477,12 +495,12 @@ UNIT_ROWS = (
 
 ORGANISATION_ROWS = (
     Row("name", FOAF.name, text),
-    Row("homepage", FOAF.homepage, iri),
+    Row("homepage", FOAF.homepage, link),
     Row("business_id", DCT.identifier, plain),
     Row("kind", DCT.type, concept(PUBLISHER_TYPES)),
 )
 
-FIELD_OF_PREDICATE: dict[URIRef, str] = {}
+FIELD_OF_PREDICATE: dict[Term, str] = {}
 """Predicate → register field (first row wins), for pointing findings at the YAML."""
 for _row in REGISTER_ROWS:
     FIELD_OF_PREDICATE.setdefault(_row.predicate, _row.field)
@@ -505,7 +523,7 @@ class EffectiveRegister:
     register: Register
     unit: Unit
     organisation: Organisation
-    language: str
+    iris: Iris
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.register, name)
@@ -525,27 +543,32 @@ class EffectiveRegister:
         """The API statement of the register, its unit or its organisation."""
         return self.register.api or self.unit.api or self.organisation.api
 
-    @property
-    def disclosure_authority(self) -> Authority | None:
-        """The disclosure authority (§28 item 2), inherited downwards."""
-        return (
-            self.register.disclosure_authority
-            or self.unit.disclosure_authority
-            or self.organisation.disclosure_authority
-        )
+    def _inherited(self, field: str) -> Inherited | None:
+        for owner, record in (
+            (self.iris.register(self.register.id), self.register),
+            (self.iris.unit(self.unit.id), self.unit),
+            (self.iris.organisation, self.organisation),
+        ):
+            value = getattr(record, field)
+            if value is not None:
+                return Inherited(owner, value)
+        return None
 
     @property
-    def contact_point(self) -> Contact | None:
+    def disclosure_authority(self) -> Inherited | None:
+        """The disclosure authority (§28 item 2), inherited downwards."""
+        return self._inherited("disclosure_authority")
+
+    @property
+    def contact_point(self) -> Inherited | None:
         """The contact point, else the disclosure authority's contact details."""
-        explicit = (
-            self.register.contact_point
-            or self.unit.contact_point
-            or self.organisation.contact_point
-        )
+        explicit = self._inherited("contact_point")
         if explicit is not None:
             return explicit
         authority = self.disclosure_authority
-        return authority.contact if authority is not None else None
+        if authority is None or authority.value.contact is None:
+            return None
+        return Inherited(authority.owner, authority.value.contact)
 
     @property
     def access_rights(self) -> AccessRights | None:
@@ -556,8 +579,8 @@ class EffectiveRegister:
 # --- the mapping ------------------------------------------------------------------------
 
 
-def _context(description: Description) -> Context:
-    return Context(Iris(str(description.organisation.base_iri)), description.language)
+def _context(organisation: Organisation, language: str) -> Context:
+    return Context(Iris(str(organisation.base_iri)), language, PUBLISHER_TYPES[organisation.kind])
 
 
 def _texts(register: Register) -> set[str]:
@@ -572,14 +595,14 @@ def register_triples(
     register: Register, unit: Unit, organisation: Organisation, language: str
 ) -> list[Triple]:
     """Every triple of one register's dataset: a pure function of the register and its context."""
-    context = Context(Iris(str(organisation.base_iri)), language)
+    context = _context(organisation, language)
     iris = context.iris
     dataset = iris.register(register.id)
     triples: list[Triple] = [
         (iris.catalog, DCAT.dataset, dataset),
-        (dataset, RDF.type, DCAT.Dataset),
-        (dataset, RDF.type, REGISTER_CLASSES[register.kind]),
-        (dataset, DCT.identifier, Literal(str(dataset))),
+        (dataset, RDF_TYPE, DCAT.Dataset),
+        (dataset, RDF_TYPE, REGISTER_CLASSES[register.kind]),
+        (dataset, DCT.identifier, literal(iri_value(dataset))),
         (dataset, DCT.publisher, iris.organisation),
         (dataset, DG.responsibleUnit, iris.unit(unit.id)),
         (dataset, DCATAP.applicableLegislation, INFORMATION_MANAGEMENT_ACT),
@@ -596,7 +619,7 @@ def register_triples(
     if register.secrecy is not None and register.secrecy.grounds:
         triples.append((dataset, DCATAP.applicableLegislation, OPENNESS_ACT))
         triples.extend(codelist_triples(OPENNESS_ACT))
-    effective = EffectiveRegister(register, unit, organisation, language)
+    effective = EffectiveRegister(register, unit, organisation, iris)
     triples.extend(apply(REGISTER_ROWS, dataset, effective, context))
     return triples
 
@@ -604,30 +627,28 @@ def register_triples(
 def organisation_triples(description: Description) -> list[Triple]:
     """The catalog, its publisher and the units: everything not owned by one register."""
     organisation = description.organisation
-    context = _context(description)
+    context = _context(organisation, description.language)
     iris = context.iris
     catalog, publisher = iris.catalog, iris.organisation
     name = organisation.name
     triples: list[Triple] = [
-        (catalog, RDF.type, DCAT.Catalog),
+        (catalog, RDF_TYPE, DCAT.Catalog),
         (catalog, DCT.publisher, publisher),
-        (catalog, DCT.identifier, Literal(str(catalog))),
-        (catalog, DCAT.themeTaxonomy, URIRef(str(DATA_THEME).rstrip("/"))),
-        *codelist_triples(URIRef(str(DATA_THEME).rstrip("/"))),
+        (catalog, DCT.identifier, literal(iri_value(catalog))),
+        (catalog, DCAT.themeTaxonomy, DATA_THEME_SCHEME),
+        *codelist_triples(DATA_THEME_SCHEME),
         (catalog, DCATAP.applicableLegislation, INFORMATION_MANAGEMENT_ACT),
         *codelist_triples(INFORMATION_MANAGEMENT_ACT),
-        (publisher, RDF.type, FOAF.Agent),
-        (publisher, RDF.type, ORG.Organization),
-        (publisher, RDF.type, CV.PublicOrganisation),
+        (publisher, RDF_TYPE, FOAF.Agent),
+        (publisher, RDF_TYPE, ORG.Organization),
+        (publisher, RDF_TYPE, CV.PublicOrganisation),
     ]
     for language, template in CATALOG_TITLE.items():
         label = name.get(language) or name[description.language]
-        triples.append((catalog, DCT.title, Literal(template.format(name=label), lang=language)))
+        triples.append((catalog, DCT.title, literal(template.format(name=label), language)))
     for language, template in CATALOG_DESCRIPTION.items():
         label = name.get(language) or name[description.language]
-        triples.append(
-            (catalog, DCT.description, Literal(template.format(name=label), lang=language))
-        )
+        triples.append((catalog, DCT.description, literal(template.format(name=label), language)))
     languages = {description.language} | {
         code for _, register in description.registers() for code in _texts(register)
     }
@@ -635,36 +656,34 @@ def organisation_triples(description: Description) -> list[Triple]:
         triples.append((catalog, DCT.language, LANGUAGE_CODES[code]))
         triples.extend(codelist_triples(LANGUAGE_CODES[code]))
     if organisation.homepage:
-        triples.append((catalog, FOAF.homepage, URIRef(str(organisation.homepage))))
+        homepage = iri(str(organisation.homepage))
+        triples += [(catalog, FOAF.homepage, homepage), (homepage, RDF_TYPE, FOAF.Document)]
     if organisation.municipality_code:
         place = MUNICIPALITY[organisation.municipality_code]
         triples += [
             (catalog, DCT.spatial, place),
             (publisher, DCT.spatial, place),
-            (place, RDF.type, DCT.Location),
-            (place, SKOS.notation, Literal(organisation.municipality_code)),
+            (place, RDF_TYPE, DCT.Location),
+            (place, SKOS.notation, literal(organisation.municipality_code)),
         ]
     triples.extend(apply(ORGANISATION_ROWS, publisher, organisation, context))
     if organisation.disclosure_authority is not None:
-        triples.extend(
-            _authority(
-                publisher, DG.disclosureAuthority, organisation.disclosure_authority, context
-            )
-        )
+        authority = Inherited(publisher, organisation.disclosure_authority)
+        triples.extend(_authority(publisher, DG.disclosureAuthority, authority, context))
     if organisation.contact_point is not None:
-        triples.extend(_contact(catalog, DCAT.contactPoint, organisation.contact_point, context))
+        contact = Inherited(publisher, organisation.contact_point)
+        triples.extend(_contact(catalog, DCAT.contactPoint, contact, context))
     for unit in description.units:
         unit_iri = iris.unit(unit.id)
         triples += [
-            (unit_iri, RDF.type, ORG.OrganizationalUnit),
+            (unit_iri, RDF_TYPE, ORG.OrganizationalUnit),
             (unit_iri, ORG.unitOf, publisher),
             (publisher, ORG.hasUnit, unit_iri),
         ]
         triples.extend(apply(UNIT_ROWS, unit_iri, unit, context))
         if unit.disclosure_authority is not None:
-            triples.extend(
-                _authority(unit_iri, DG.disclosureAuthority, unit.disclosure_authority, context)
-            )
+            authority = Inherited(unit_iri, unit.disclosure_authority)
+            triples.extend(_authority(unit_iri, DG.disclosureAuthority, authority, context))
     return triples
 
 
@@ -675,19 +694,17 @@ def description_triples(description: Description) -> Iterator[Triple]:
         yield from register_triples(register, unit, description.organisation, description.language)
 
 
-def to_graph(descriptions: Iterable[Description]) -> Graph:
-    """An rdflib graph of the catalogs of several descriptions."""
+def to_graph(triples: Iterable[Triple]) -> Graph:
+    """An rdflib graph of triples (for pyshacl and tests; slow at national scale)."""
     graph = Graph()
-    for description in descriptions:
-        for triple in description_triples(description):
-            graph.add(triple)
+    graph.parse(data=ntriples(list(triples)), format="nt")
     return graph
 
 
-def sort_key(triple: tuple[Node, Node, Node]) -> tuple[str, bool, str, str]:
+def sort_key(triple: Triple) -> tuple[str, bool, str, str]:
     """Canonical order: by subject, rdf:type first, then predicate and object."""
     subject, predicate, obj = triple
-    return (str(subject), predicate != RDF.type, str(predicate), obj.n3())
+    return (subject, predicate != RDF_TYPE, predicate, obj)
 
 
 __all__ = [

@@ -1,16 +1,53 @@
-"""The whole run: load → map → validate → serialise, as one API the CLI calls."""
+"""The whole run: load → map → validate → serialise, one partition per description file.
+
+Each description file is a partition, processed in a worker process: loaded, mapped,
+validated and serialised into fragments.  The shapes are per node and a partition holds
+every node its registers mention, so per-partition validation gives exactly the
+findings of whole-catalog validation (tests/test_partitions.py proves it).  The main
+process streams fragments into the four output files in file order and writes the
+nodes that partitions share (code-list values) once, at the end.
+
+A manifest beside the output records each partition's content hash and where its
+fragments lie in the files; the next build re-processes only changed files and copies
+the rest from the previous output.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import multiprocessing
+import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
+from typing import IO, Any
 
-from dcatgen.load import Source, load
-from dcatgen.mapping import Triple, description_triples
-from dcatgen.serialize import Format, canonical, write_all
-from dcatgen.validate import Report, validate_triples
+from dcatgen import __version__
+from dcatgen.errors import InputError, Problem
+from dcatgen.load import Source, description_files, load, load_file
+from dcatgen.mapping import description_triples
+from dcatgen.serialize import Format, canonical, fragments, frame, write_atomic
+from dcatgen.terms import Triple
+from dcatgen.validate import (
+    DEFAULT_ENGINE,
+    Finding,
+    Locator,
+    Report,
+    Severity,
+    locate,
+    run_engine,
+    unplaced_findings,
+)
+
+MANIFEST_VERSION = 2
+PARALLEL_THRESHOLD = 2000
+"""Below this many registers, one process is faster than starting a pool."""
+
+
+# --- in-memory catalogs (small inputs, serve, query) -----------------------------------------
 
 
 @dataclass
@@ -28,7 +65,7 @@ class Catalog:
 
 
 def make_catalog(target: Path) -> Catalog:
-    """Load descriptions under a path and map them to canonical triples."""
+    """Load descriptions under a path and map them to canonical triples, in memory."""
     started = time.perf_counter()
     sources = load(target)
     loaded = time.perf_counter()
@@ -39,21 +76,354 @@ def make_catalog(target: Path) -> Catalog:
     return Catalog(sources, triples, {"load": loaded - started, "map": mapped - loaded})
 
 
-def check(catalog: Catalog) -> Report:
-    """Validate a catalog against every shape; time it."""
+def check(catalog: Catalog, engine: str = DEFAULT_ENGINE) -> Report:
+    """Validate an in-memory catalog against every shape; time it."""
     started = time.perf_counter()
-    report = validate_triples(catalog.triples, catalog.sources)
+    findings = run_engine(engine, catalog.triples)
+    locators = [Locator(source) for source in catalog.sources]
+    located = sorted((locate(f, locators) for f in findings), key=Finding.sort_key)
     catalog.timings["validate"] = time.perf_counter() - started
-    return report
+    return Report([*located, *unplaced_findings(catalog.sources)])
+
+
+# --- partitions --------------------------------------------------------------------------
+
+
+@dataclass
+class Partition:
+    """What one description file contributes: counts, findings, shared nodes, fragments."""
+
+    file: str
+    digest: str
+    registers: int
+    triples: int
+    findings: list[Finding]
+    shared_triples: list[Triple]
+    shared_findings: list[Finding]
+    fragments: dict[Format, bytes]
+    timings: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Job:
+    """One partition to process, and how."""
+
+    file: str
+    digest: str
+    engine: str
+    formats: tuple[Format, ...]
+
+
+def process(job: Job) -> Partition | list[Problem]:
+    """Load, map, validate and serialise one description file (runs in a worker)."""
+    started = time.perf_counter()
+    try:
+        source = load_file(Path(job.file))
+    except InputError as error:
+        return error.problems
+    loaded = time.perf_counter()
+    description = source.description
+    triples = canonical(description_triples(description))
+    base = "<" + str(description.organisation.base_iri)
+    own = [triple for triple in triples if triple[0].startswith(base)]
+    shared = [triple for triple in triples if not triple[0].startswith(base)]
+    mapped = time.perf_counter()
+    locator = Locator(source)
+    own_findings: list[Finding] = []
+    shared_findings: list[Finding] = []
+    for finding in run_engine(job.engine, triples):
+        if locator.owns(finding.focus_node):
+            own_findings.append(locate(finding, [locator], positions=False))
+        else:
+            shared_findings.append(finding)
+    own_findings.extend(unplaced_findings([source]))
+    validated = time.perf_counter()
+    bodies = fragments(own, job.formats)
+    serialised = time.perf_counter()
+    return Partition(
+        file=job.file,
+        digest=job.digest,
+        registers=len(description.registers()),
+        triples=len(own),
+        findings=own_findings,
+        shared_triples=shared,
+        shared_findings=shared_findings,
+        fragments=bodies,
+        timings={
+            "load": loaded - started,
+            "map": mapped - loaded,
+            "validate": validated - mapped,
+            "serialize": serialised - validated,
+        },
+    )
+
+
+def code_digest() -> str:
+    """A digest of everything besides the input that shapes the output: code and shapes."""
+    digest = hashlib.sha256(__version__.encode())
+    package = resources.files("dcatgen")
+    names = sorted(
+        str(entry.name) for entry in package.iterdir() if str(entry.name).endswith(".py")
+    )
+    for name in names:
+        digest.update(package.joinpath(name).read_bytes())
+    for folder in ("resources/shapes", "resources/shapes/dcat-ap-3", "resources/ontology"):
+        directory = package.joinpath(folder)
+        for entry in sorted(directory.iterdir(), key=lambda e: str(e.name)):
+            if entry.is_file():
+                digest.update(entry.read_bytes())
+    digest.update(package.joinpath("resources/codelists.ttl").read_bytes())
+    return digest.hexdigest()
+
+
+def file_digest(path: Path, salt: str) -> str:
+    """The content hash of one description file, salted with the code digest and options."""
+    return hashlib.sha256(salt.encode() + path.read_bytes()).hexdigest()
+
+
+# --- the manifest of a previous build ----------------------------------------------------
+
+
+@dataclass
+class Entry:
+    """One partition as recorded in the manifest: enough to reuse it without re-processing."""
+
+    file: str
+    digest: str
+    registers: int
+    triples: int
+    counts: dict[str, int]
+    gaps: dict[str, int]
+    violations: list[dict[str, Any]]
+    shared_triples: list[Triple]
+    shared_findings: list[dict[str, Any]]
+    ranges: dict[str, tuple[int, int]]
+
+
+def _finding_to_dict(finding: Finding) -> dict[str, Any]:
+    return {
+        "severity": finding.severity.label,
+        "register": finding.register,
+        "focus_node": finding.focus_node,
+        "path": finding.path,
+        "component": finding.component,
+        "message": finding.message,
+        "shape": finding.shape,
+        "value": finding.value,
+        "field": finding.field,
+        "file": finding.file,
+        "field_path": list(finding.field_path) if finding.field_path else None,
+    }
+
+
+def _finding_from_dict(data: dict[str, Any]) -> Finding:
+    return Finding(
+        severity=Severity[data["severity"].upper()],
+        register=data["register"],
+        focus_node=data["focus_node"],
+        path=data["path"],
+        component=data["component"],
+        message=data["message"],
+        shape=data["shape"],
+        value=data["value"],
+        field=data["field"],
+        file=data["file"],
+        field_path=tuple(data["field_path"]) if data["field_path"] else None,
+    )
+
+
+def _manifest_path(out_dir: Path, stem: str) -> Path:
+    return out_dir / f".{stem}.manifest.json"
+
+
+def read_manifest(
+    out_dir: Path, stem: str, salt: str, formats: Sequence[Format]
+) -> dict[str, Entry]:
+    """The reusable entries of the previous build (none if its outputs changed since)."""
+    path = _manifest_path(out_dir, stem)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if data.get("version") != MANIFEST_VERSION or data.get("salt") != salt:
+        return {}
+    if data.get("formats") != [f.label for f in formats]:
+        return {}
+    for format in formats:
+        output = out_dir / f"{stem}.{format.extension}"
+        recorded = data["outputs"].get(format.label)
+        try:
+            status = output.stat()
+        except OSError:
+            return {}
+        if recorded != [status.st_size, status.st_mtime_ns]:
+            return {}  # edited or replaced since: rebuild everything
+    entries = {}
+    for item in data["files"]:
+        item["ranges"] = {k: tuple(v) for k, v in item["ranges"].items()}
+        item["shared_triples"] = [tuple(t) for t in item["shared_triples"]]
+        entry = Entry(**item)
+        entries[entry.file] = entry
+    return entries
+
+
+# --- the streaming writer ----------------------------------------------------------------
+
+
+class CatalogWriter:
+    """Streams fragments into temporary output files; renames them only on commit."""
+
+    def __init__(self, out_dir: Path, stem: str, formats: Sequence[Format]) -> None:
+        self.out_dir = out_dir
+        self.formats = list(formats)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        self.paths = {f: out_dir / f"{stem}.{f.extension}" for f in self.formats}
+        self.temporary = {f: out_dir / f".{stem}.{f.extension}.partial" for f in self.formats}
+        self.streams: dict[Format, IO[bytes]] = {}
+        self.previous: dict[Format, IO[bytes]] = {}
+        self.nonempty = dict.fromkeys(self.formats, False)
+        for format in self.formats:
+            stream = open(self.temporary[format], "wb")  # noqa: SIM115 - closed in finish()
+            self.streams[format] = stream
+            stream.write(frame(format).header)
+
+    def _separate(self, format: Format, size: int) -> None:
+        if size and self.nonempty[format]:
+            self.streams[format].write(frame(format).separator)
+        if size:
+            self.nonempty[format] = True
+
+    def add(self, bodies: dict[Format, bytes]) -> dict[str, tuple[int, int]]:
+        """Append one partition's fragments; return where each landed."""
+        ranges = {}
+        for format in self.formats:
+            body = bodies[format]
+            self._separate(format, len(body))
+            stream = self.streams[format]
+            ranges[format.label] = (stream.tell(), len(body))
+            stream.write(body)
+        return ranges
+
+    def splice(self, ranges: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+        """Copy one partition's fragments from the previous output files."""
+        new_ranges = {}
+        for format in self.formats:
+            offset, length = ranges[format.label]
+            self._separate(format, length)
+            stream = self.streams[format]
+            if format not in self.previous:
+                self.previous[format] = open(self.paths[format], "rb")  # noqa: SIM115
+            new_ranges[format.label] = (stream.tell(), length)
+            stream.flush()
+            _copy_range(self.previous[format], stream, offset, length)
+        return new_ranges
+
+    def finish(self, commit: bool) -> list[Path]:
+        """Write footers and rename into place (commit), or remove the temporary files."""
+        for stream in self.previous.values():
+            stream.close()
+        for format, stream in self.streams.items():
+            if commit:
+                stream.write(frame(format).footer)
+                stream.flush()
+                os.fsync(stream.fileno())
+            stream.close()
+        if not commit:
+            for temporary in self.temporary.values():
+                temporary.unlink(missing_ok=True)
+            return []
+        for format in self.formats:
+            os.chmod(self.temporary[format], 0o644)
+            os.replace(self.temporary[format], self.paths[format])
+        return [self.paths[format] for format in self.formats]
+
+
+def _copy_range(source: IO[bytes], target: IO[bytes], offset: int, length: int) -> None:
+    """Copy bytes between files in the kernel where possible."""
+    copied = 0
+    try:
+        while copied < length:
+            done = os.copy_file_range(
+                source.fileno(), target.fileno(), length - copied, offset + copied
+            )
+            if done == 0:
+                break
+            copied += done
+        target.seek(0, os.SEEK_END)
+    except OSError:
+        source.seek(offset + copied)
+        target.write(source.read(length - copied))
+        copied = length
+    if copied != length:
+        raise OSError(f"previous output ended early while copying {length} bytes")
+
+
+# --- the build ---------------------------------------------------------------------------
+
+
+@dataclass
+class Summary:
+    """What a build found: counts by severity, §28 gaps, and the violations themselves."""
+
+    descriptions: int = 0
+    registers: int = 0
+    triples: int = 0
+    counts: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(("violation", "warning", "info"), 0)
+    )
+    gaps: dict[str, int] = field(default_factory=dict)
+    violations: list[Finding] = field(default_factory=list)
+    reused: int = 0
+
+    @property
+    def conforms(self) -> bool:
+        """True when there are no violations."""
+        return self.counts["violation"] == 0
+
+    def text(self) -> str:
+        """'N violations, N warnings, N infos'."""
+        return ", ".join(f"{n} {label}{'s' if n != 1 else ''}" for label, n in self.counts.items())
+
+    def add(self, findings: Sequence[Finding]) -> None:
+        """Count findings in."""
+        for finding in findings:
+            self.counts[finding.severity.label] += 1
+            if finding.severity is Severity.VIOLATION:
+                self.violations.append(finding)
+            if finding.message.startswith("§28 item "):
+                item = finding.message.split(":", 1)[0].removeprefix("§28 ")
+                self.gaps[item] = self.gaps.get(item, 0) + 1
 
 
 @dataclass
 class BuildResult:
-    """What a build did: the catalog, its report, and the files it wrote (none if refused)."""
+    """What a build did: the summary, the files written (none if refused), timings."""
 
-    catalog: Catalog
-    report: Report
+    summary: Summary
     written: list[Path]
+    timings: dict[str, float]
+
+
+def _gaps(findings: Sequence[Finding]) -> dict[str, int]:
+    summary = Summary()
+    summary.add(findings)
+    return summary.gaps
+
+
+def _counts(findings: Sequence[Finding]) -> dict[str, int]:
+    summary = Summary()
+    summary.add(findings)
+    return summary.counts
+
+
+def _results(jobs: list[Job], workers: int) -> Iterator[Partition | list[Problem]]:
+    if workers <= 1 or len(jobs) <= 1:
+        yield from map(process, jobs)
+        return
+    # fork: workers inherit the parsed and compiled shapes instead of rebuilding them.
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers) as pool:
+        yield from pool.imap(process, jobs, chunksize=1)
 
 
 def build(
@@ -62,13 +432,135 @@ def build(
     force: bool = False,
     formats: Sequence[Format] = tuple(Format),
     stem: str = "catalog",
+    engine: str = DEFAULT_ENGINE,
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> BuildResult:
-    """Build catalogs from descriptions; write nothing when violations are found unless forced."""
-    catalog = make_catalog(target)
-    report = check(catalog)
-    written: list[Path] = []
-    if report.conforms or force:
-        started = time.perf_counter()
-        written = write_all(catalog.triples, out_dir, stem, formats)
-        catalog.timings["serialize"] = time.perf_counter() - started
-    return BuildResult(catalog, report, written)
+    """Build catalogs from descriptions; write nothing when violations are found unless forced.
+
+    Raises InputError (with every problem of every file) on bad input.
+    """
+    started = time.perf_counter()
+    files = description_files(target)
+    formats = tuple(formats)
+    salt = f"{code_digest()}|{engine}|{','.join(f.label for f in formats)}"
+    digests = {str(path): file_digest(path, salt) for path in files}
+    previous = read_manifest(out_dir, stem, salt, formats)
+    reusable = {
+        name: entry
+        for name, entry in previous.items()
+        if name in digests and entry.digest == digests[name]
+    }
+    jobs = [Job(str(p), digests[str(p)], engine, formats) for p in files if str(p) not in reusable]
+    if workers is None:
+        estimated = sum(path.stat().st_size for path in files) // 1500  # ~bytes per register
+        workers = (os.cpu_count() or 1) if estimated >= PARALLEL_THRESHOLD else 1
+    if jobs:
+        run_engine(engine, [])  # parse and compile the shapes before any fork
+    summary = Summary(descriptions=len(files))
+    timings: dict[str, float] = {"load": 0.0, "map": 0.0, "validate": 0.0, "serialize": 0.0}
+    problems: list[Problem] = []
+    shared: set[Triple] = set()
+    shared_findings: dict[tuple[str, ...], Finding] = {}
+    entries: list[dict[str, Any]] = []
+    writer = CatalogWriter(out_dir, stem, formats)
+    committed = False
+    try:
+        results = _results(jobs, workers)
+        for index, path in enumerate(files, start=1):
+            name = str(path)
+            if name in reusable:
+                entry = reusable[name]
+                ranges = writer.splice(entry.ranges)
+                summary.reused += 1
+                summary.registers += entry.registers
+                summary.triples += entry.triples
+                for label, n in entry.counts.items():
+                    summary.counts[label] += n
+                for item, n in entry.gaps.items():
+                    summary.gaps[item] = summary.gaps.get(item, 0) + n
+                summary.violations.extend(_finding_from_dict(v) for v in entry.violations)
+                shared.update(entry.shared_triples)
+                for data in entry.shared_findings:
+                    found = _finding_from_dict(data)
+                    shared_findings[_key(found)] = found
+                record = entry.__dict__ | {"ranges": ranges}
+            else:
+                result = next(results)
+                if isinstance(result, list):
+                    problems.extend(result)
+                    continue
+                for stage, seconds in result.timings.items():
+                    timings[stage] += seconds
+                ranges = writer.add(result.fragments)
+                summary.registers += result.registers
+                summary.triples += result.triples
+                summary.add(result.findings)
+                shared.update(result.shared_triples)
+                for found in result.shared_findings:
+                    shared_findings[_key(found)] = found
+                record = {
+                    "file": name,
+                    "digest": result.digest,
+                    "registers": result.registers,
+                    "triples": result.triples,
+                    "counts": _counts(result.findings),
+                    "gaps": _gaps(result.findings),
+                    "violations": [
+                        _finding_to_dict(f)
+                        for f in result.findings
+                        if f.severity is Severity.VIOLATION
+                    ],
+                    "shared_triples": result.shared_triples,
+                    "shared_findings": [_finding_to_dict(f) for f in result.shared_findings],
+                    "ranges": ranges,
+                }
+            entries.append(record)
+            if progress is not None:
+                progress(index)
+        if problems:
+            raise InputError(problems)
+        shared_sorted = canonical(shared)
+        summary.triples += len(shared_sorted)
+        summary.add(sorted(shared_findings.values(), key=Finding.sort_key))
+        writer.add(fragments(shared_sorted, formats))
+        committed = summary.conforms or force
+        written = writer.finish(commit=committed)
+    finally:
+        if not committed:
+            writer.finish(commit=False)
+    if written:
+        _write_manifest(out_dir, stem, salt, formats, entries)
+    timings["total"] = time.perf_counter() - started
+    return BuildResult(summary, written, timings)
+
+
+def _key(finding: Finding) -> tuple[str, ...]:
+    return (
+        finding.severity.label,
+        finding.focus_node,
+        finding.path or "",
+        finding.component,
+        finding.value or "",
+        finding.shape or "",
+    )
+
+
+def _write_manifest(
+    out_dir: Path, stem: str, salt: str, formats: Sequence[Format], entries: list[dict[str, Any]]
+) -> None:
+    outputs = {}
+    for format in formats:
+        status = (out_dir / f"{stem}.{format.extension}").stat()
+        outputs[format.label] = [status.st_size, status.st_mtime_ns]
+    document = {
+        "version": MANIFEST_VERSION,
+        "salt": salt,
+        "formats": [f.label for f in formats],
+        "outputs": outputs,
+        "files": entries,
+    }
+    write_atomic(
+        _manifest_path(out_dir, stem),
+        json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
+    )

@@ -16,7 +16,7 @@ import requests
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
 from dcatgen.namespaces import PREFIXES
-from dcatgen.terms import has_blank_nodes
+from dcatgen.sparql import has_blank_nodes
 
 SKOLEM_PATH = "/.well-known/genid/dcatgen/"
 TURTLE = "text/turtle; charset=utf-8"

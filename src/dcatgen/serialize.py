@@ -17,10 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Literal, URIRef
 
-from dcatgen.mapping import Triple, sort_key
-from dcatgen.namespaces import PREFIXES, RDF, XSD
+from dcatgen.mapping import sort_key
+from dcatgen.namespaces import PREFIXES
+from dcatgen.terms import Triple, ntriples
+
+RDF_TYPE_IRI = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD_STRING_IRI = "http://www.w3.org/2001/XMLSchema#string"
 
 CONTEXT_IRI = "https://w3id.org/dcatgen/ns/context.jsonld"
 
@@ -54,43 +57,17 @@ class Format(Enum):
 # --- terms ------------------------------------------------------------------------------
 
 
-def to_oxigraph(triple: Triple) -> ox.Triple:
-    """An rdflib triple as a pyoxigraph triple."""
-    subject, predicate, obj = triple
-    if isinstance(obj, Literal):
-        if obj.language:
-            value: ox.NamedNode | ox.Literal = ox.Literal(str(obj), language=obj.language)
-        elif obj.datatype is not None and obj.datatype != XSD.string:
-            value = ox.Literal(str(obj), datatype=ox.NamedNode(str(obj.datatype)))
-        else:
-            value = ox.Literal(str(obj))
-    else:
-        value = ox.NamedNode(str(obj))
-    return ox.Triple(ox.NamedNode(str(subject)), ox.NamedNode(str(predicate)), value)
-
-
 def canonical(triples: Iterable[Triple]) -> list[Triple]:
     """Distinct triples in canonical order (subject, rdf:type first, predicate, object)."""
     return sorted(set(triples), key=sort_key)
 
 
+def to_oxigraph(triples: list[Triple]) -> list[ox.Triple]:
+    """String triples as pyoxigraph triples, in the same order (one Rust-side parse)."""
+    return [quad.triple for quad in ox.parse(ntriples(triples), format=ox.RdfFormat.N_TRIPLES)]
+
+
 # --- writers ----------------------------------------------------------------------------
-
-
-def _oxigraph_writer(format: ox.RdfFormat) -> Callable[[list[Triple]], bytes]:
-    def write(triples: list[Triple]) -> bytes:
-        data = ox.serialize((to_oxigraph(t) for t in triples), format=format, prefixes=PREFIXES)
-        assert data is not None
-        return bytes(data)
-
-    return write
-
-
-def _ntriples(triples: list[Triple]) -> bytes:
-    # pyoxigraph writes canonical N-Triples; one line per triple in our canonical order.
-    data = ox.serialize((to_oxigraph(t) for t in triples), format=ox.RdfFormat.N_TRIPLES)
-    assert data is not None
-    return bytes(data)
 
 
 @cache
@@ -169,53 +146,142 @@ def _add_language(node: dict[str, Any], key: str, language: str, text: str) -> N
     _add(texts, language, text)
 
 
-def jsonld_document(triples: list[Triple]) -> dict[str, Any]:
-    """A compacted JSON-LD 1.1 document of sorted triples, one node object per subject."""
+def _node_id(term: ox.NamedNode | ox.BlankNode) -> str:
+    return term.value if isinstance(term, ox.NamedNode) else f"_:{term.value}"
+
+
+def jsonld_nodes(triples: Iterable[ox.Triple]) -> list[dict[str, Any]]:
+    """Compacted JSON-LD node objects of ordered triples, one per subject."""
     compactor = _compactor()
     nodes: dict[str, dict[str, Any]] = {}
-    for subject, predicate, obj in triples:
-        node = nodes.setdefault(str(subject), {"@id": str(subject)})
-        p = str(predicate)
-        if predicate == RDF.type:
-            _add(node, "@type", compactor.class_terms.get(str(obj)) or compactor.iri(str(obj)))
-        elif isinstance(obj, URIRef):
-            if p in compactor.iri_terms:
-                _add(node, compactor.iri_terms[p], compactor.iri(str(obj)))
+    rdf_type = RDF_TYPE_IRI
+    string = XSD_STRING_IRI
+    for triple in triples:
+        subject_id = _node_id(triple.subject)  # type: ignore[arg-type]
+        node = nodes.get(subject_id)
+        if node is None:
+            node = nodes[subject_id] = {"@id": subject_id}
+        p = triple.predicate.value
+        obj = triple.object
+        if isinstance(obj, ox.Literal):
+            if obj.language:
+                if p in compactor.language_terms:
+                    _add_language(node, compactor.language_terms[p], obj.language, obj.value)
+                else:
+                    value = {"@value": obj.value, "@language": obj.language}
+                    _add(node, compactor.iri(p), value)
+            elif obj.datatype.value != string:
+                term = compactor.typed_terms.get((p, obj.datatype.value))
+                if term:
+                    _add(node, term, obj.value)
+                else:
+                    typed_value = {"@value": obj.value, "@type": compactor.iri(obj.datatype.value)}
+                    _add(node, compactor.iri(p), typed_value)
             else:
-                _add(node, compactor.iri(p), {"@id": compactor.iri(str(obj))})
-        elif obj.language:
-            if p in compactor.language_terms:
-                _add_language(node, compactor.language_terms[p], obj.language, str(obj))
-            else:
-                _add(node, compactor.iri(p), {"@value": str(obj), "@language": obj.language})
-        elif obj.datatype is not None and obj.datatype != XSD.string:
-            term = compactor.typed_terms.get((p, str(obj.datatype)))
-            if term:
-                _add(node, term, str(obj))
-            else:
-                value = {"@value": str(obj), "@type": compactor.iri(str(obj.datatype))}
-                _add(node, compactor.iri(p), value)
+                _add(node, compactor.string_terms.get(p) or compactor.iri(p), obj.value)
         else:
-            _add(node, compactor.string_terms.get(p) or compactor.iri(p), str(obj))
-    return {"@context": context_document()["@context"], "@graph": list(nodes.values())}
+            target = _node_id(obj)  # type: ignore[arg-type]
+            if p == rdf_type:
+                _add(node, "@type", compactor.class_terms.get(target) or compactor.iri(target))
+            elif p in compactor.iri_terms:
+                _add(node, compactor.iri_terms[p], compactor.iri(target))
+            else:
+                _add(node, compactor.iri(p), {"@id": compactor.iri(target)})
+    return list(nodes.values())
 
 
-def _jsonld(triples: list[Triple]) -> bytes:
-    text = json.dumps(jsonld_document(triples), ensure_ascii=False, indent=2)
-    return (text + "\n").encode("utf-8")
+def jsonld_document(triples: Iterable[ox.Triple]) -> dict[str, Any]:
+    """A compacted JSON-LD 1.1 document (context inline, so it parses offline)."""
+    return {"@context": context_document()["@context"], "@graph": jsonld_nodes(triples)}
 
 
-WRITERS: dict[Format, Callable[[list[Triple]], bytes]] = {
-    Format.TURTLE: _oxigraph_writer(ox.RdfFormat.TURTLE),
-    Format.RDF_XML: _oxigraph_writer(ox.RdfFormat.RDF_XML),
-    Format.N_TRIPLES: _ntriples,
-    Format.JSON_LD: _jsonld,
+# --- fragments ----------------------------------------------------------------------------
+# Every format is written as header + fragments + footer, so that the fragments of many
+# partitions (one per description file) can be produced in parallel, cached, and spliced
+# into one file in a fixed order.
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What surrounds and separates the fragments of one format."""
+
+    header: bytes
+    separator: bytes
+    footer: bytes
+
+
+def _xml_frame() -> tuple[bytes, bytes]:
+    empty = bytes(ox.serialize([], format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES) or b"")
+    header, _, footer = empty.rpartition(b"</rdf:RDF>")
+    return header, b"</rdf:RDF>" + footer
+
+
+@cache
+def frame(format: Format) -> Frame:
+    """The header, separator and footer of a format."""
+    if format is Format.TURTLE:
+        prefixes = "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in PREFIXES.items())
+        return Frame((prefixes + "\n").encode(), b"", b"")
+    if format is Format.RDF_XML:
+        xml_header, xml_footer = _xml_frame()
+        return Frame(xml_header, b"", xml_footer)
+    if format is Format.JSON_LD:
+        context = json.dumps(context_document()["@context"], ensure_ascii=False, indent=2)
+        opening = '{\n"@context": ' + context + ',\n"@graph": [\n'
+        return Frame(opening.encode(), b",\n", b"\n]\n}\n")
+    return Frame(b"", b"", b"")
+
+
+def _turtle_fragment(triples: list[ox.Triple]) -> bytes:
+    text = bytes(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b"")
+    # pyoxigraph writes its @prefix lines in hash order, which changes between runs: the
+    # frame holds ours, in a fixed order.  Newlines inside literals are escaped, so a line
+    # ending in " ." ends a statement: a blank line after it separates subjects.
+    body = b"\n".join(line for line in text.split(b"\n") if not line.startswith(b"@prefix "))
+    return body.lstrip(b"\n").replace(b" .\n", b" .\n\n")
+
+
+def _xml_fragment(triples: list[ox.Triple]) -> bytes:
+    text = bytes(ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES) or b"")
+    header, footer = _xml_frame()
+    if not (text.startswith(header) and text.endswith(footer)):
+        # A namespace outside PREFIXES would change the root element: refuse to splice.
+        raise ValueError("RDF/XML fragment has an unexpected root element; add the prefix")
+    return text[len(header) : len(text) - len(footer)]
+
+
+def _jsonld_fragment(triples: list[ox.Triple]) -> bytes:
+    lines = (
+        json.dumps(node, ensure_ascii=False, separators=(",", ":"))
+        for node in jsonld_nodes(triples)
+    )
+    return ",\n".join(lines).encode("utf-8")
+
+
+FRAGMENT_WRITERS: dict[Format, Callable[[list[ox.Triple]], bytes]] = {
+    Format.TURTLE: _turtle_fragment,
+    Format.RDF_XML: _xml_fragment,
+    Format.JSON_LD: _jsonld_fragment,
 }
 
 
+def fragments(triples: list[Triple], formats: Iterable[Format] = Format) -> dict[Format, bytes]:
+    """The body of each format for ordered triples (parsed once for the RDF writers)."""
+    result: dict[Format, bytes] = {}
+    parsed: list[ox.Triple] | None = None
+    for format in formats:
+        if format is Format.N_TRIPLES:
+            result[format] = ntriples(triples)
+        else:
+            parsed = parsed if parsed is not None else to_oxigraph(triples)
+            result[format] = FRAGMENT_WRITERS[format](parsed)
+    return result
+
+
 def serialize(triples: list[Triple], format: Format) -> bytes:
-    """Bytes of canonically ordered triples in one format."""
-    return WRITERS[format](triples)
+    """A whole document of canonically ordered triples in one format."""
+    surround = frame(format)
+    return surround.header + fragments(triples, [format])[format] + surround.footer
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -241,9 +307,12 @@ def write_all(
     formats: Iterable[Format] = Format,
 ) -> list[Path]:
     """Write every format into a directory; return the paths written."""
+    chosen = list(formats)
+    bodies = fragments(triples, chosen)
     written = []
-    for format in formats:
+    for format in chosen:
         path = directory / f"{stem}.{format.extension}"
-        write_atomic(path, serialize(triples, format))
+        surround = frame(format)
+        write_atomic(path, surround.header + bodies[format] + surround.footer)
         written.append(path)
     return written

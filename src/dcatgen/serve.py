@@ -47,12 +47,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dcatgen import describe, webpages
 from dcatgen.conneg import negotiate
-from dcatgen.mapping import sort_key
-from dcatgen.namespaces import HYDRA, PREFIXES, RDF
 from dcatgen.serialize import CONTEXT_IRI, Format, serialize
-from dcatgen.sparql import QueryAnswer, QueryError, QueryRequest, check_query
+from dcatgen.sparql import QueryAnswer, QueryError, QueryRequest, check_query, string_triples
 from dcatgen.store import VOCABULARY, StoreSpec, catalog_iris, context_text
-from dcatgen.terms import from_oxigraph, has_blank_nodes
 from dcatgen.workers import QueryPool
 
 log = logging.getLogger("dcatgen.serve")
@@ -73,13 +70,6 @@ OFFERS: dict[str, Format | None] = {
 }
 """Media types /catalog and described resources are offered in; None is the HTML view."""
 EXTENSIONS: dict[str, Format | None] = {f.extension: f for f in RDF_FORMATS} | {"html": None}
-SERVE_PREFIXES = {**PREFIXES, "hydra": str(HYDRA)}
-_OX_FORMATS = {
-    Format.TURTLE: ox.RdfFormat.TURTLE,
-    Format.RDF_XML: ox.RdfFormat.RDF_XML,
-    Format.N_TRIPLES: ox.RdfFormat.N_TRIPLES,
-    Format.JSON_LD: ox.RdfFormat.JSON_LD,
-}
 VOCABULARY_PATH = "/ns"
 RESERVED = ("/", "/sparql", "/health")
 CACHE_ENTRIES = 512
@@ -110,22 +100,8 @@ def content_type(fmt: Format | None) -> str:
 
 
 def rdf_bytes(triples: list[ox.Triple], fmt: Format) -> bytes:
-    """Triples in canonical order in one format (our compact JSON-LD when there are no bnodes)."""
-    if not has_blank_nodes(triples):
-        converted = sorted(set(map(from_oxigraph, triples)), key=sort_key)
-        if fmt in (Format.JSON_LD, Format.N_TRIPLES):
-            return serialize(converted, fmt)
-        from dcatgen.serialize import to_oxigraph
-
-        ordered = [to_oxigraph(t) for t in converted]
-    else:
-        ordered = sorted(
-            set(triples),
-            key=lambda t: (str(t.subject), t.predicate.value != str(RDF.type), str(t)),
-        )
-    data = ox.serialize(ordered, format=_OX_FORMATS[fmt], prefixes=SERVE_PREFIXES)
-    assert data is not None
-    return bytes(data)
+    """Triples in one format, canonically ordered, by dcatgen's own serialisers."""
+    return serialize(string_triples(triples), fmt)
 
 
 def http_date(timestamp: float) -> str:

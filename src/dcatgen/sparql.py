@@ -18,8 +18,6 @@ from typing import Any
 import pyoxigraph as ox
 
 from dcatgen.conneg import negotiate
-from dcatgen.namespaces import PREFIXES
-from dcatgen.terms import from_oxigraph, has_blank_nodes
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -178,12 +176,6 @@ _OXIGRAPH_RESULTS = {
     ResultFormat.CSV: ox.QueryResultsFormat.CSV,
     ResultFormat.TSV: ox.QueryResultsFormat.TSV,
 }
-_OXIGRAPH_RDF = {
-    ResultFormat.TURTLE: ox.RdfFormat.TURTLE,
-    ResultFormat.N_TRIPLES: ox.RdfFormat.N_TRIPLES,
-    ResultFormat.RDF_XML: ox.RdfFormat.RDF_XML,
-    ResultFormat.JSON_LD: ox.RdfFormat.JSON_LD,
-}
 
 
 def choose_format(
@@ -305,23 +297,26 @@ def _too_many(cap: int, what: str) -> QueryError:
     )
 
 
-def _graph_bytes(triples: list[ox.Triple], chosen: ResultFormat) -> bytes:
-    if chosen is ResultFormat.JSON_LD and not has_blank_nodes(triples):
-        from dcatgen.serialize import jsonld_document
-
-        converted = sorted_triples([from_oxigraph(t) for t in triples])
-        text = json.dumps(jsonld_document(converted), ensure_ascii=False, indent=2)
-        return (text + "\n").encode("utf-8")
-    data = ox.serialize(triples, format=_OXIGRAPH_RDF[chosen], prefixes=PREFIXES)
-    assert data is not None
-    return bytes(data)
+def has_blank_nodes(triples: Iterable[ox.Triple]) -> bool:
+    """True when a triple has a blank node (or a triple term) in subject or object."""
+    return not all(
+        isinstance(t.subject, ox.NamedNode) and isinstance(t.object, ox.NamedNode | ox.Literal)
+        for t in triples
+    )
 
 
-def sorted_triples(triples: list[Any]) -> list[Any]:
-    """Triples in dcatgen's canonical order."""
-    from dcatgen.mapping import sort_key
+def string_triples(triples: Iterable[ox.Triple]) -> list[tuple[str, str, str]]:
+    """pyoxigraph triples as dcatgen's N-Triples term strings, in canonical order."""
+    from dcatgen.serialize import canonical
 
-    return sorted(set(triples), key=sort_key)
+    return canonical((str(t.subject), str(t.predicate), str(t.object)) for t in triples)
+
+
+def graph_bytes(triples: Iterable[ox.Triple], chosen: ResultFormat) -> bytes:
+    """A graph in one format, written by dcatgen's serialisers (canonical order, prefixes)."""
+    from dcatgen.serialize import Format, serialize
+
+    return serialize(string_triples(triples), Format.from_name(chosen.media_type))
 
 
 def execute(store: ox.Store, request: QueryRequest) -> QueryAnswer:
@@ -376,7 +371,7 @@ def _answer(result: Any, request: QueryRequest) -> QueryAnswer:
         if len(triples) == cap:
             raise _too_many(cap, "triples")
         triples.append(triple)
-    return QueryAnswer(200, chosen.content_type, _graph_bytes(triples, chosen), len(triples))
+    return QueryAnswer(200, chosen.content_type, graph_bytes(triples, chosen), len(triples))
 
 
 def run(store: ox.Store, request: QueryRequest) -> QueryAnswer:

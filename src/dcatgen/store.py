@@ -85,7 +85,7 @@ def read_source(target: Path) -> CatalogSource:
         return CatalogSource(parse_rdf_file(target), [target])
     files = description_files(target)
     catalog = make_catalog(target)
-    return CatalogSource([to_oxigraph(t) for t in catalog.triples], files, catalog)
+    return CatalogSource(to_oxigraph(catalog.triples), files, catalog)
 
 
 @cache

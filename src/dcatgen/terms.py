@@ -1,37 +1,100 @@
-"""Terms across libraries: pyoxigraph terms as dcatgen's rdflib triples."""
+"""RDF terms as N-Triples strings: the cheap currency of the mapping at national scale.
+
+An IRI is `<http://…>`, a literal `"text"`, `"text"@fi` or `"1"^^<…#integer>`.  Strings
+are hashable, sort deterministically, and concatenate straight into N-Triples.
+"""
 
 from __future__ import annotations
 
-import pyoxigraph as ox
-from rdflib import Literal, URIRef
+import re
+from functools import cache
 
-from dcatgen.mapping import Triple
-from dcatgen.namespaces import XSD
+from dcatgen.namespaces import PREFIXES
 
+Term = str
+Triple = tuple[Term, Term, Term]
 
-def from_oxigraph(triple: ox.Triple) -> Triple:
-    """A pyoxigraph triple of IRIs and literals as an rdflib triple (no blank nodes)."""
-    subject, predicate, obj = triple.subject, triple.predicate, triple.object
-    if not isinstance(subject, ox.NamedNode):
-        raise ValueError(f"subject is not an IRI: {subject}")
-    value: URIRef | Literal
-    if isinstance(obj, ox.NamedNode):
-        value = URIRef(obj.value)
-    elif isinstance(obj, ox.Literal):
-        if obj.language:
-            value = Literal(obj.value, lang=obj.language)
-        elif obj.datatype.value == str(XSD.string):
-            value = Literal(obj.value)
-        else:
-            value = Literal(obj.value, datatype=URIRef(obj.datatype.value))
-    else:
-        raise ValueError(f"object is not an IRI or a literal: {obj}")
-    return URIRef(subject.value), URIRef(predicate.value), value
+_ESCAPES = {ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\r"}
+_ESCAPES.update({code: f"\\u{code:04X}" for code in (*range(0, 9), 11, 12, *range(14, 32), 127)})
+_ESCAPES[ord("\t")] = "\\t"
+_UNSAFE_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f\x7f]')
 
 
-def has_blank_nodes(triples: list[ox.Triple]) -> bool:
-    """True when a triple has a blank node (or a triple term) in subject or object."""
-    return not all(
-        isinstance(t.subject, ox.NamedNode) and isinstance(t.object, ox.NamedNode | ox.Literal)
-        for t in triples
-    )
+class Vocabulary:
+    """A namespace whose attributes are N-Triples IRI terms (`DG.purpose` → `<…#purpose>`)."""
+
+    def __init__(self, namespace: str) -> None:
+        self.namespace = namespace
+
+    def __getattr__(self, name: str) -> Term:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        term = self[name]
+        setattr(self, name, term)  # later lookups are plain attribute reads
+        return term
+
+    def __getitem__(self, name: str) -> Term:
+        return _term(self.namespace + name)
+
+
+@cache
+def _term(value: str) -> Term:
+    return f"<{value}>"
+
+
+def iri(value: str) -> Term:
+    """An IRI term; refuses characters N-Triples cannot carry in an IRI."""
+    if _UNSAFE_IRI.search(value):
+        raise ValueError(f"not a valid IRI: {value!r}")
+    return f"<{value}>"
+
+
+def iri_value(term: Term) -> str:
+    """The IRI inside an IRI term."""
+    return term[1:-1]
+
+
+def literal(text: str, language: str | None = None) -> Term:
+    """A plain or language-tagged literal."""
+    if _NEEDS_ESCAPE.search(text):
+        text = text.translate(_ESCAPES)
+    return f'"{text}"@{language}' if language else f'"{text}"'
+
+
+def typed(lexical: str, datatype: Term) -> Term:
+    """A typed literal such as `"1"^^<http://www.w3.org/2001/XMLSchema#integer>`."""
+    if _NEEDS_ESCAPE.search(lexical):
+        lexical = lexical.translate(_ESCAPES)
+    return f'"{lexical}"^^{datatype}'
+
+
+def is_iri(term: Term) -> bool:
+    """True for an IRI term."""
+    return term.startswith("<")
+
+
+def ntriples(triples: list[Triple]) -> bytes:
+    """N-Triples text of triples, in the given order."""
+    return "".join(f"{s} {p} {o} .\n" for s, p, o in triples).encode("utf-8")
+
+
+DG = Vocabulary(PREFIXES["dg"])
+DCAT = Vocabulary(PREFIXES["dcat"])
+DCT = Vocabulary(PREFIXES["dct"])
+DCATAP = Vocabulary(PREFIXES["dcatap"])
+FOAF = Vocabulary(PREFIXES["foaf"])
+ORG = Vocabulary(PREFIXES["org"])
+SKOS = Vocabulary(PREFIXES["skos"])
+VCARD = Vocabulary(PREFIXES["vcard"])
+CV = Vocabulary(PREFIXES["cv"])
+YSO = Vocabulary(PREFIXES["yso"])
+RDF = Vocabulary(PREFIXES["rdf"])
+XSD = Vocabulary(PREFIXES["xsd"])
+EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
+DATA_THEME = Vocabulary(EU_AUTHORITY + "data-theme/")
+ACCESS_RIGHT = Vocabulary(EU_AUTHORITY + "access-right/")
+LANGUAGE = Vocabulary(EU_AUTHORITY + "language/")
+PUBLISHER_TYPE = Vocabulary("http://purl.org/adms/publishertype/")
+MUNICIPALITY = Vocabulary("http://uri.suomi.fi/codelist/jhs/kunta_1_20240101/code/")
+RDF_TYPE = RDF.type

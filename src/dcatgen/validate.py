@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from enum import IntEnum
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
 from pyshacl import validate as pyshacl_validate
 from rdflib import Graph, Literal, URIRef
@@ -21,7 +22,8 @@ from rdflib.term import Node
 
 from dcatgen.errors import Position
 from dcatgen.load import FieldPath, Source
-from dcatgen.mapping import FIELD_OF_PREDICATE, Iris, Triple
+from dcatgen.mapping import FIELD_OF_PREDICATE, Iris, to_graph
+from dcatgen.terms import Triple
 
 SHAPE_FILES = (
     "dcat-ap-3/shapes.ttl",
@@ -71,6 +73,8 @@ class Finding:
     value: str | None = None
     field: str | None = None
     position: Position | None = dataclasses.field(default=None, compare=False)
+    file: str | None = dataclasses.field(default=None, compare=False)
+    field_path: tuple[str | int, ...] | None = dataclasses.field(default=None, compare=False)
 
     def sort_key(self) -> tuple[str, int, str, str, str, str]:
         """Order: by register, worst first, then focus node, path, component, value."""
@@ -193,20 +197,37 @@ def shacl_findings(data: Graph, shapes: Graph | None = None) -> tuple[list[Findi
     return findings, report_graph
 
 
-def _locate(finding: Finding, sources: Sequence[Source]) -> Finding:
-    """Attach the register, YAML field and position a finding comes from."""
+class Locator:
+    """Finds the register and YAML field behind a focus node of one description."""
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.iris = Iris(str(source.description.organisation.base_iri))
+        self.registers: dict[str, FieldPath] = {
+            register.id: ("units", unit_index, "registers", register_index)
+            for unit_index, unit in enumerate(source.description.units)
+            for register_index, register in enumerate(unit.registers)
+        }
+
+    def owns(self, focus_node: str) -> bool:
+        """True when the focus node was minted under this description's base IRI."""
+        return focus_node.startswith(self.iris.base)
+
+
+def locate(finding: Finding, locators: Sequence[Locator], positions: bool = True) -> Finding:
+    """Attach the register, YAML field (and, if asked, file position) behind a finding."""
     focus = finding.focus_node.split("#", 1)[0]
-    for source in sources:
-        iris = Iris(str(source.description.organisation.base_iri))
-        if not finding.focus_node.startswith(iris.base):
+    for locator in locators:
+        if not locator.owns(finding.focus_node):
             continue
+        source, iris = locator.source, locator.iris
         field_path: FieldPath = ("organisation",)
         register_id = None
         if focus.startswith(iris.base + "register/"):
             register_id = focus.removeprefix(iris.base + "register/")
-            try:
-                field_path = source.register_path(register_id)
-            except KeyError:
+            if register_id in locator.registers:
+                field_path = locator.registers[register_id]
+            else:
                 register_id = None
         elif focus.startswith(iris.base + "unit/"):
             unit_id = focus.removeprefix(iris.base + "unit/")
@@ -215,11 +236,13 @@ def _locate(finding: Finding, sources: Sequence[Source]) -> Finding:
                     field_path = ("units", index)
         elif focus.startswith(iris.base + "system/"):
             register_id, field_path = _first_register_naming_system(source, focus, iris)
-        yaml_field = None
-        if register_id is not None and finding.path and "#" not in finding.focus_node:
+        full_path: FieldPath = field_path
+        if register_id is not None and "#" in finding.focus_node:
+            full_path = (*field_path, *_fragment_field(finding.focus_node.split("#", 1)[1]))
+        elif register_id is not None and finding.path:
             predicate = _expand(finding.path)
-            yaml_field = FIELD_OF_PREDICATE.get(URIRef(predicate)) if predicate else None
-        full_path = (*field_path, yaml_field) if yaml_field else field_path
+            yaml_field = FIELD_OF_PREDICATE.get(f"<{predicate}>") if predicate else None
+            full_path = (*field_path, yaml_field) if yaml_field else field_path
         return Finding(
             severity=finding.severity,
             register=register_id,
@@ -230,9 +253,27 @@ def _locate(finding: Finding, sources: Sequence[Source]) -> Finding:
             shape=finding.shape,
             value=finding.value,
             field=_dotted(full_path),
-            position=source.position(full_path),
+            position=source.position(full_path) if positions else None,
+            file=str(source.path),
+            field_path=full_path,
         )
     return finding
+
+
+FRAGMENT_FIELDS = {
+    "data-group": "data_groups",
+    "distribution": "distributions",
+    "contact-point": "contact_point",
+    "disclosure-authority": "disclosure_authority",
+}
+"""Hash-node names the mapping mints → the register field they come from."""
+
+
+def _fragment_field(fragment: str) -> FieldPath:
+    name, _, number = fragment.rpartition("-")
+    if number.isdigit() and name in FRAGMENT_FIELDS:
+        return (FRAGMENT_FIELDS[name], int(number) - 1)
+    return (FRAGMENT_FIELDS[fragment],) if fragment in FRAGMENT_FIELDS else ()
 
 
 def _first_register_naming_system(
@@ -242,7 +283,7 @@ def _first_register_naming_system(
         for register_index, register in enumerate(unit.registers):
             for system_index, system in enumerate(register.systems):
                 names = [system.id or system.name, *system.parts]
-                if any(str(iris.system(name)) == system_iri for name in names):
+                if any(iris.system(name)[1:-1] == system_iri for name in names):
                     return register.id, (
                         "units",
                         unit_index,
@@ -274,6 +315,36 @@ def _dotted(field_path: FieldPath) -> str:
     return text
 
 
+ENGINES: dict[str, Callable[[list[Triple]], list[Finding]]] = {
+    "pyshacl": lambda triples: shacl_findings(to_graph(triples))[0],
+}
+"""Validation engines by name: pyshacl is the reference."""
+DEFAULT_ENGINE = "pyshacl"
+
+
+def run_engine(engine: str, triples: list[Triple]) -> list[Finding]:
+    """Unlocated findings of one engine over triples."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}: use one of {', '.join(sorted(ENGINES))}")
+    return ENGINES[engine](triples)
+
+
+def attach_positions(findings: Sequence[Finding]) -> list[Finding]:
+    """Fill in file:line for findings that know their file and field (parses those files)."""
+    sources: dict[str, Source] = {}
+    result = []
+    for finding in findings:
+        if finding.position is None and finding.file and finding.field_path is not None:
+            if finding.file not in sources:
+                from dcatgen.load import load_file
+
+                sources[finding.file] = load_file(Path(finding.file))
+            position = sources[finding.file].position(finding.field_path)
+            finding = dataclasses.replace(finding, position=position)
+        result.append(finding)
+    return result
+
+
 def unplaced_findings(sources: Iterable[Source]) -> list[Finding]:
     """Warnings for lines an importer could not place (the `unplaced:` section)."""
     findings = []
@@ -299,16 +370,15 @@ def validate_triples(
     triples: Iterable[Triple], sources: Sequence[Source] = (), keep_graph: bool = False
 ) -> Report:
     """Validate a catalog's triples; findings point back into the sources."""
-    graph = Graph()
-    for triple in triples:
-        graph.add(triple)
-    findings, report_graph = shacl_findings(graph)
-    located = sorted((_locate(f, sources) for f in findings), key=Finding.sort_key)
+    triples = list(triples)
+    findings, report_graph = shacl_findings(to_graph(triples))
+    locators = [Locator(source) for source in sources]
+    located = sorted((locate(f, locators) for f in findings), key=Finding.sort_key)
     located.extend(unplaced_findings(sources))
     return Report(located, report_graph if keep_graph else None)
 
 
-HINTS = {
+MISSING_HINTS = {
     "dcat:contactPoint": "add contact_point: (email, telephone or url) to the register, "
     "its unit or the organisation, or give the disclosure authority's contact",
     "dcat:distribution": "add distributions: only when the data can be downloaded or has an API",
@@ -317,8 +387,7 @@ HINTS = {
     "dct:modified": "release dates are not part of a §28 description; dcatgen leaves them out",
     "dct:license": "add a licence only when the catalog metadata has one",
     "foaf:homepage": "add organisation.homepage",
-    "dct:publisher": "Finnish authorities are not in the EU corporate-body table; expected",
-    "dct:spatial": "municipality codes are not in the EU place tables; expected",
+    "dct:spatial": "add organisation.municipality_code",
     "dcat:bbox": "geometry is not part of a §28 description",
     "dcat:centroid": "geometry is not part of a §28 description",
     "dg:disclosureAuthority": "add disclosure_authority: {name: ..., contact: {...}} to the "
@@ -330,19 +399,31 @@ HINTS = {
     "register, its unit or the organisation",
     "dg:purpose": "add purpose: to the register or its unit",
 }
-"""How to fix a finding, by the property it is about."""
+"""How to fix a missing property, by property."""
+
+VALUE_HINTS = {
+    "dct:publisher": "Finnish authorities are not in the EU corporate-body table; expected",
+    "dct:spatial": "municipality codes are not in the EU place tables; expected",
+}
+"""Why a value outside an EU table is expected, by property."""
 
 
 def explain(finding: Finding) -> str:
     """A one-line message for a finding: what is wrong, and how to fix it."""
     message = finding.message
-    if finding.component == "sh:MinCountConstraintComponent" and message.startswith("Less than"):
-        need = "required" if finding.severity is Severity.VIOLATION else "recommended"
-        message = f"{finding.path} missing ({need} by DCAT-AP 3)"
+    hint = None
+    if finding.component == "sh:MinCountConstraintComponent":
+        hint = MISSING_HINTS.get(finding.path or "")
+        if message.startswith("Less than"):
+            need = "required" if finding.severity is Severity.VIOLATION else "recommended"
+            message = f"{finding.path} missing ({need} by DCAT-AP 3)"
     elif "See details" in message:
         message = f"{finding.path} value {finding.value} is not from the vocabulary DCAT-AP expects"
-    hint = HINTS.get(finding.path or "")
-    return f"{message}; {hint}" if hint and hint not in message else message
+        hint = VALUE_HINTS.get(finding.path or "")
+    focus = finding.focus_node
+    shown_elsewhere = finding.position is None
+    on = "" if shown_elsewhere or ("#" not in focus and finding.register) else f" on {focus}"
+    return f"{message}{on}; {hint}" if hint else f"{message}{on}"
 
 
 def format_text(report: Report) -> str:

@@ -193,7 +193,7 @@ def _build(venv_dir: Path, key: str) -> None:
     _log(f"building {venv_dir} (ckan {CKAN_VERSION}, ckanext-dcat {CKANEXT_DCAT_VERSION})")
     _run([sys.executable, "-m", "venv", venv_dir], "python -m venv", log_file)
     python = _venv_python(venv_dir)
-    pip = [python, "-m", "pip", "--disable-pip-version-check", "--no-input"]
+    pip: list[str | Path] = [python, "-m", "pip", "--disable-pip-version-check", "--no-input"]
     _run([*pip, "install", "--no-deps", *REQUIREMENTS], "pip install", log_file)
     _run([*pip, "check"], "pip check", log_file)
     _run([python, "-c", SMOKE_TEST], "import check", log_file)

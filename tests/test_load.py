@@ -1,0 +1,142 @@
+"""The loader: every problem reported with file:line:column and field; no partial model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dcatgen.errors import InputError
+from dcatgen.load import _parse_careful, _parse_fast, load, load_file, parse_text
+from dcatgen.model import Availability, SearchCriterion
+from tests.conftest import DATA, FIXTURES
+
+
+def _problems(path: Path) -> list[str]:
+    with pytest.raises(InputError) as caught:
+        load(path)
+    return [str(problem) for problem in caught.value.problems]
+
+
+def test_seed_description_loads_with_all_registers() -> None:
+    """data/ holds the Mynämäki description: one unit, five registers."""
+    (source,) = load(DATA)
+    description = source.description
+    assert description.organisation.municipality_code == "503"
+    assert [r.id for _, r in description.registers()] == [
+        "perusopetus-ja-lukio",
+        "varhaiskasvatus",
+        "kirjastopalvelut",
+        "nuorisopalvelut",
+        "liikuntapalvelut",
+    ]
+    unit = description.units[0]
+    assert unit.api is not None and unit.api.availability is Availability.NOT_OPEN
+    library = unit.registers[2]
+    assert library.search_criteria is not None
+    assert SearchCriterion.CUSTOMER_ID in library.search_criteria.concepts
+    # Nothing the seed does not state is invented.
+    assert description.organisation.business_id is None
+    assert description.organisation.disclosure_authority is None
+
+
+def test_wrong_types_and_unknown_keys_are_all_reported_with_positions() -> None:
+    """Each problem names file:line:column, the field path and a fix."""
+    path = FIXTURES / "broken" / "bad-types.yaml"
+    problems = _problems(path)
+    expected = [
+        f"{path}:4:3: organisation.kind: 'county' is not allowed: use 'municipality'",
+        f"{path}:5:3: organisation.base_iri: base_iri must end with '/': "
+        "write 'https://example.org/huono/'",
+        f"{path}:6:3: organisation.municipality_code: String should match pattern",
+        f"{path}:8:5: units[0].id: 'Yksikkö' is not a valid id",
+        f"{path}:14:9: units[0].registers[0].data_groups: Input should be a valid tuple",
+        f"{path}:16:38: units[0].registers[0].search_criteria.concepts[0]: 'shoe-size' is not "
+        "allowed",
+        f"{path}:15:9: units[0].registers[0].sytems: unknown field: remove it or check its "
+        "spelling",
+    ]
+    assert len(problems) == len(expected)
+    for got, want in zip(problems, expected, strict=True):
+        assert got.startswith(want), (got, want)
+
+
+def test_invalid_yaml_names_the_line() -> None:
+    """A syntax error gives the file and line, and no model."""
+    path = FIXTURES / "broken" / "not-yaml.yaml"
+    (problem,) = _problems(path)
+    assert problem.startswith(f"{path}:4:1: not valid YAML")
+
+
+def test_duplicate_keys_are_refused() -> None:
+    """YAML silently keeps the last of two equal keys; we refuse instead."""
+    text = "organisation:\n  id: a\n  id: b\n"
+    with pytest.raises(InputError) as caught:
+        parse_text(text, Path("x.yaml"))
+    assert str(caught.value) == "x.yaml:3:3: organisation.id: duplicate key: keep one of them"
+
+
+def test_norway_problem_does_not_happen() -> None:
+    """`no` stays the string 'no' (YAML 1.1 would read false): it is refused as a value."""
+    text = (DATA / "mynamaki.yaml").read_text(encoding="utf-8")
+    text = text.replace("availability: not-open", "availability: no")
+    with pytest.raises(InputError) as caught:
+        parse_text(text, Path("m.yaml"))
+    assert "'no' is not allowed: use 'open'" in str(caught.value)
+
+
+def test_duplicate_register_ids_are_refused(tmp_path: Path) -> None:
+    """Register ids are IRIs: two registers with one id cannot both be published."""
+    text = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "dup.yaml"
+    path.write_text(text.replace("id: arkisto", "id: asianhallinta"), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_file(path)
+    assert "register id 'asianhallinta' is used twice" in str(caught.value)
+
+
+def test_problems_of_several_files_are_reported_together(tmp_path: Path) -> None:
+    """A folder with two bad files gets both files' problems in one error."""
+    (tmp_path / "a.yaml").write_text("organisation: {}\nunits: []\n", encoding="utf-8")
+    (tmp_path / "b.yaml").write_text("units: [\n", encoding="utf-8")
+    problems = _problems(tmp_path)
+    assert any(
+        p.startswith(f"{tmp_path / 'a.yaml'}:1:1: organisation.id: required field is missing")
+        for p in problems
+    )
+    assert any(p.startswith(f"{tmp_path / 'b.yaml'}:2:1: not valid YAML") for p in problems)
+
+
+def test_empty_folder_and_missing_path_are_explained(tmp_path: Path) -> None:
+    """No description files, or no such path: a message, not a traceback."""
+    assert _problems(tmp_path) == [f"{tmp_path}: no *.yaml description files here"]
+    assert _problems(tmp_path / "nope") == [f"{tmp_path / 'nope'}: no such file or folder"]
+
+
+def test_text_in_other_languages_and_plain_strings() -> None:
+    """A plain string is text in the description's language; a mapping can add sv and en."""
+    (source,) = load(FIXTURES / "minimal.yaml")
+    register = source.description.units[0].registers[0]
+    assert register.title == {"fi": "Asianhallintarekisteri", "sv": "Ärenderegister"}
+    assert register.purpose == {"fi": "Asioiden käsittelyn ja päätösten kirjaaminen."}
+
+
+def test_fast_and_careful_parsers_read_the_same_description() -> None:
+    """The Rust fast path gives exactly the model the positional parser gives."""
+    for path in (DATA / "mynamaki.yaml", FIXTURES / "minimal.yaml"):
+        text = path.read_text(encoding="utf-8")
+        fast = _parse_fast(text)
+        assert fast is not None, path
+        assert fast == _parse_careful(text, path).description
+
+
+def test_fast_path_steps_aside_for_numbers_and_dates() -> None:
+    """`municipality_code: 0503` is text to us, a number to YAML 1.2: the careful path decides."""
+    text = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8")
+    text = text.replace('municipality_code: "999"', "municipality_code: 0503")
+    assert _parse_fast(text) is None
+    with pytest.raises(InputError) as caught:
+        parse_text(text, Path("m.yaml"))
+    assert "m.yaml:8:3: organisation.municipality_code: String should match pattern" in str(
+        caught.value
+    )
