@@ -28,6 +28,7 @@ import hashlib
 import logging
 import signal
 import sys
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -137,9 +138,10 @@ def representation(
     media_type: str,
     last_modified: float,
     headers: dict[str, str] | None = None,
+    etag: str | None = None,
 ) -> Response:
     """A 200 with validators, or 304 when the client's copy is current."""
-    etag = etag_of(body)
+    etag = etag or etag_of(body)
     all_headers = {
         "ETag": etag,
         "Last-Modified": http_date(last_modified),
@@ -169,8 +171,11 @@ class Site:
     last_modified: float
     settings: Settings
     catalogs: list[str] = field(default_factory=list)
-    _cache: OrderedDict[tuple[str, ...], tuple[bytes, str]] = field(default_factory=OrderedDict)
+    _cache: OrderedDict[tuple[str, ...], tuple[bytes, str, str]] = field(
+        default_factory=OrderedDict
+    )
     _served: dict[str, bool] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         if not self.base.endswith(("/", "#")):
@@ -227,15 +232,21 @@ class Site:
 
     def cached(
         self, key: tuple[str, ...], make: Callable[[], tuple[bytes, str]]
-    ) -> tuple[bytes, str]:
-        """A rendered representation, made once (the data does not change while serving)."""
-        if key in self._cache:
-            self._cache.move_to_end(key)
-            return self._cache[key]
-        value = make()
-        self._cache[key] = value
-        if len(self._cache) > CACHE_ENTRIES:
-            self._cache.popitem(last=False)
+    ) -> tuple[bytes, str, str]:
+        """A rendered representation and its ETag, made once (the data does not change).
+
+        Renders run in the thread pool, so the cache is guarded by a lock (not the render).
+        """
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        body, media_type = make()
+        value = (body, media_type, etag_of(body))
+        with self._lock:
+            self._cache[key] = value
+            if len(self._cache) > CACHE_ENTRIES:
+                self._cache.popitem(last=False)
         return value
 
 
@@ -266,10 +277,12 @@ def _page_number(request: Request) -> int:
 
 def _render(
     site: Site, request: Request, iri: str, kind: str, fmt: Format | None, path: str
-) -> tuple[bytes, str]:
-    """Body and Content-Type of one resource in one format."""
+) -> tuple[bytes, str, str]:
+    """Body, Content-Type and ETag of one resource in one format."""
     if kind == "context":
-        return context_text().encode("utf-8"), content_type(Format.JSON_LD)
+        return site.cached(
+            ("context",), lambda: (context_text().encode("utf-8"), content_type(Format.JSON_LD))
+        )
     local = site.local_path
     if kind == "catalog":
         page = _page_number(request)
@@ -340,10 +353,12 @@ async def resource(request: Request) -> Response:
         f'<{path}.{f.extension}>; rel="alternate"; type="{f.media_type}"' for f in RDF_FORMATS
     )
     try:
-        body, media_type = await run_in_threadpool(_render, site, request, iri, kind, fmt, path)
+        body, media_type, etag = await run_in_threadpool(
+            _render, site, request, iri, kind, fmt, path
+        )
     except QueryError as problem:
         return error(problem.status, problem.message)
-    return representation(request, body, media_type, site.last_modified, headers)
+    return representation(request, body, media_type, site.last_modified, headers, etag)
 
 
 def _not_found(site: Site, path: str) -> Response:
