@@ -554,3 +554,36 @@ def test_sigterm_shuts_down_gracefully(tmp_path: Path) -> None:
                 or "zombie" in Path(f"/proc/{pid}/status").read_text()
             )
         assert stop(srv.process) == 0
+
+
+def test_store_folder_is_replaced_not_appended(tmp_path: Path) -> None:
+    """--store keeps the data on disk; a restart replaces it (workers read it read-only)."""
+    store = tmp_path / "store"
+    for run in (1, 2):
+        with dcatgen_serve(DATA, tmp_path / f"log{run}", "--store", str(store)) as srv:
+            query = {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"}
+            triples = _count(requests.get(srv.url + "/sparql", params=query, timeout=10))
+            assert triples == 402
+            assert requests.get(srv.url + "/register/varhaiskasvatus", timeout=10).ok
+    assert any(store.iterdir())
+
+
+def test_several_catalogs(tmp_path: Path) -> None:
+    """Two organisations: each catalog at its own path; /catalog lists them (300)."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "mynamaki.yaml").write_bytes((DATA / "mynamaki.yaml").read_bytes())
+    minimal = Path(__file__).resolve().parent / "fixtures" / "minimal.yaml"
+    (folder / "minimal.yaml").write_bytes(minimal.read_bytes())
+    with dcatgen_serve(folder, tmp_path / "log", "--workers", "1") as srv:
+        listing = requests.get(srv.url + "/catalog", timeout=10)
+        assert listing.status_code == 300
+        paths = ["/example.org/esimerkki/catalog", "/w3id.org/dcatgen/id/mynamaki/catalog"]
+        for path in paths:
+            assert path in listing.text
+            page = requests.get(srv.url + path, timeout=10)
+            assert page.status_code == 200
+            graph = _graph(page)
+            assert len(set(graph.subjects(RDF.type, DCAT.Catalog))) == 1
+        index = requests.get(srv.url + "/", timeout=10).text
+        assert all(f'href="{path}"' in index for path in paths)

@@ -224,10 +224,16 @@ class Site:
         if not self._served[document]:
             return None
         for prefix, iri_prefix in self.mounts:
-            if document == iri_prefix or document.startswith(iri_prefix.rstrip("/") + "/"):
-                rest = document[len(iri_prefix.rstrip("/")) :]
-                path = (prefix.rstrip("/") + quote(rest, safe="/:@!$&'()*+,;=-._~")) or "/"
-                return path + hash_sign + fragment
+            if iri_prefix.endswith("/"):
+                if not document.startswith(iri_prefix):
+                    continue
+                rest = "/" + document[len(iri_prefix) :]
+            elif document == iri_prefix or document.startswith(iri_prefix + "/"):
+                rest = document[len(iri_prefix) :]
+            else:
+                continue
+            path = prefix.rstrip("/") + quote(rest, safe="/:@!$&'()*+,;=-._~")
+            return (path or "/") + hash_sign + fragment
         return None
 
     def cached(

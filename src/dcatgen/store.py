@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from dcatgen.errors import InputError, Position, Problem
-from dcatgen.load import description_files
-from dcatgen.pipeline import Catalog, make_catalog
-from dcatgen.serialize import to_oxigraph
+
+if TYPE_CHECKING:
+    from dcatgen.pipeline import Catalog
 
 VOCABULARY = "https://w3id.org/dcatgen/ns"
 """The vocabulary's document IRI; its terms are ``VOCABULARY#Term``."""
@@ -83,6 +84,11 @@ def read_source(target: Path) -> CatalogSource:
         return CatalogSource(parse_rdf_file(path), [path])
     if target.is_file() and target.suffix.lower() in RDF_SUFFIXES:
         return CatalogSource(parse_rdf_file(target), [target])
+    # Imported here: query workers import this module and need none of the pipeline.
+    from dcatgen.load import description_files
+    from dcatgen.pipeline import make_catalog
+    from dcatgen.serialize import to_oxigraph
+
     files = description_files(target)
     catalog = make_catalog(target)
     return CatalogSource(to_oxigraph(catalog.triples), files, catalog)

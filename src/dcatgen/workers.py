@@ -33,6 +33,7 @@ START_TIMEOUT_S = 120.0
 
 def worker_main(connection: Connection, spec: StoreSpec) -> None:
     """A worker's loop: open the data, say ready, then answer one request at a time."""
+    import dcatgen.serialize  # noqa: F401  (CONSTRUCT answers need it: load it before timing)
     from dcatgen.sparql import run
 
     store = spec.open()
