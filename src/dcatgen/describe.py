@@ -71,6 +71,35 @@ def describe(store: ox.Store, iri: str, graph: ox.NamedNode | None = None) -> li
     return out
 
 
+LABEL_PREDICATES = tuple(
+    ox.NamedNode(iri)
+    for iri in (
+        "http://purl.org/dc/terms/title",
+        "http://www.w3.org/2004/02/skos/core#prefLabel",
+        "http://www.w3.org/2000/01/rdf-schema#label",
+        "http://xmlns.com/foaf/0.1/name",
+    )
+)
+
+
+def labels(store: ox.Store, triples: Iterable[ox.Triple]) -> list[ox.Triple]:
+    """The label triples of the IRIs the triples link to (default graph, then vocabulary)."""
+    subjects = {t.subject for t in triples}
+    targets = {t.object for t in triples if isinstance(t.object, ox.NamedNode)} - subjects
+    out = []
+    for target in targets:
+        for graph in (ox.DefaultGraph(), VOCABULARY_GRAPH):
+            found = [
+                quad.triple
+                for predicate in LABEL_PREDICATES
+                for quad in store.quads_for_pattern(target, predicate, None, graph)
+            ]
+            if found:
+                out.extend(found)
+                break
+    return out
+
+
 def vocabulary(store: ox.Store) -> list[ox.Triple]:
     """The whole vocabulary graph: the ontology and all its (hash) terms."""
     return [quad.triple for quad in store.quads_for_pattern(None, None, None, VOCABULARY_GRAPH)]

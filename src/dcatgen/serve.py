@@ -320,7 +320,9 @@ def _render(
             triples = describe.describe(site.store, iri)
         if fmt is None:
             view = webpages.vocabulary_page if kind == "vocabulary" else webpages.resource_page
-            return view(triples, iri, local, _alternates(path)).encode("utf-8"), content_type(None)
+            # People see linked resources by name: add their labels (to the page only).
+            shown = triples + describe.labels(site.store, triples)
+            return view(shown, iri, local, _alternates(path)).encode("utf-8"), content_type(None)
         return rdf_bytes(triples, fmt), content_type(fmt)
 
     return site.cached((kind, iri, _label(fmt)), make_resource)

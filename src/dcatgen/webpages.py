@@ -135,7 +135,7 @@ def resource_page(
         properties_table(graph, f"<{iri}>", local),
     ]
     for subject in sorted(graph.by_subject):
-        if subject != f"<{iri}>":
+        if subject.startswith((f"<{iri}#", "_:")):  # hash and blank nodes; not label-only nodes
             heading = graph.text(subject) or subject.strip("<>").rsplit("#", 1)[-1]
             anchor = subject.strip("<>").rsplit("#", 1)[-1]
             parts.append(f'<h2 id="{escape(anchor)}">{escape(heading)}</h2>')
