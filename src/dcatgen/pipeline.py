@@ -29,7 +29,7 @@ from dcatgen import __version__
 from dcatgen.errors import InputError, Problem
 from dcatgen.load import Source, description_files, load, load_file
 from dcatgen.mapping import description_triples
-from dcatgen.serialize import Format, canonical, fragments, frame, write_atomic
+from dcatgen.serialize import Format, canonical, fragments, frame, grouped, write_atomic
 from dcatgen.terms import Triple
 from dcatgen.validate import (
     DEFAULT_ENGINE,
@@ -69,7 +69,7 @@ def make_catalog(target: Path) -> Catalog:
     started = time.perf_counter()
     sources = load(target)
     loaded = time.perf_counter()
-    triples = canonical(
+    triples = grouped(
         triple for source in sources for triple in description_triples(source.description)
     )
     mapped = time.perf_counter()
@@ -123,7 +123,7 @@ def process(job: Job) -> Partition | list[Problem]:
         return error.problems
     loaded = time.perf_counter()
     description = source.description
-    triples = canonical(description_triples(description))
+    triples = grouped(description_triples(description))
     base = "<" + str(description.organisation.base_iri)
     own = [triple for triple in triples if triple[0].startswith(base)]
     shared = [triple for triple in triples if not triple[0].startswith(base)]
