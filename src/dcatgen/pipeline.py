@@ -535,6 +535,35 @@ def build(
     return BuildResult(summary, written, timings)
 
 
+def validate_all(
+    target: Path, engine: str = DEFAULT_ENGINE, workers: int | None = None
+) -> tuple[Summary, Report]:
+    """Validate every description under a path, partitioned like build; nothing is written."""
+    files = description_files(target)
+    if workers is None:
+        estimated = sum(path.stat().st_size for path in files) // 1500
+        workers = (os.cpu_count() or 1) if estimated >= PARALLEL_THRESHOLD else 1
+    run_engine(engine, [])
+    summary = Summary(descriptions=len(files))
+    problems: list[Problem] = []
+    findings: list[Finding] = []
+    shared: dict[tuple[str, ...], Finding] = {}
+    for result in _results([Job(str(p), "", engine, ()) for p in files], workers):
+        if isinstance(result, list):
+            problems.extend(result)
+            continue
+        summary.registers += result.registers
+        summary.triples += result.triples
+        findings.extend(result.findings)
+        for found in result.shared_findings:
+            shared[_key(found)] = found
+    if problems:
+        raise InputError(problems)
+    findings.extend(shared.values())
+    summary.add(findings)
+    return summary, Report(sorted(findings, key=Finding.sort_key))
+
+
 def _key(finding: Finding) -> tuple[str, ...]:
     return (
         finding.severity.label,
