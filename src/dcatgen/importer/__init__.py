@@ -151,7 +151,7 @@ def import_text(
             "resource headings (e.g. '… tietovaranto', '… asiarekisteri', 'Informationslager "
             "för …') and no 'Tietoaineistot' / 'Tietojärjestelmät' / 'Hakutekijät' sections"
         )
-    emitted = emit(draft, source, base_url)
+    emitted = emit(draft, source, base_url or page.base_url)
     try:
         loaded = parse_text(emitted.text, Path(source))
     except InputError as error:  # pragma: no cover - a bug in emit, reported as bad input

@@ -49,11 +49,16 @@ class Block:
 
 @dataclass(frozen=True)
 class Page:
-    """A page as blocks, with the lines skipped as page furniture and the page title."""
+    """A page as blocks, with the lines skipped as page furniture, its title and address.
+
+    `base_url` is the page's own address when it states one (<base>, canonical link), so
+    relative links can be resolved.
+    """
 
     blocks: tuple[Block, ...]
     furniture: tuple[tuple[int, str], ...] = ()
     title: str | None = None
+    base_url: str | None = None
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\u200b-\u200d\ud800-\udfff]")

@@ -29,12 +29,12 @@ class At(Generic[T]):
         return f"{label} {', '.join(str(line) for line in self.lines)}"
 
 
-def joined(first: At[str] | None, text: str, line: int) -> At[str]:
+def joined(first: At[str] | None, text: str, line: int, separator: str = " ") -> At[str]:
     """A text extended by another sentence (or started by it)."""
     if first is None:
         return At(text, (line,))
     lines = first.lines if line in first.lines else (*first.lines, line)
-    return At(f"{first.value} {text}", lines)
+    return At(f"{first.value}{separator}{text}", lines)
 
 
 @dataclass

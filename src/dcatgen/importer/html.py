@@ -83,6 +83,8 @@ class _Reader(HTMLParser):
         self.text = _Text()
         self.anchor: tuple[str, list[str]] | None = None
         self.cells: list[str] = []
+        self.cell_anchors: list[Anchor] = []
+        self.base_url: str | None = None
         self.row_line = 0
         self.term: tuple[str, int] | None = None
         self.blocks: list[Block] = []
@@ -145,6 +147,8 @@ class _Reader(HTMLParser):
         values = {name: value or "" for name, value in attrs}
         if tag == "title" and self.title is None:
             self.title_parts = []
+        if tag == "base" or (tag == "link" and values.get("rel", "").lower() == "canonical"):
+            self.base_url = self.base_url or values.get("href") or None
         if tag == "br":
             self._flush()
             return
@@ -238,6 +242,7 @@ class _Reader(HTMLParser):
             if not self.cells:
                 self.row_line = current.line
             self.cells.append(text)
+            self.cell_anchors.extend(anchors)
         elif container == "dt":
             self.term = (text, current.line)
         elif container == "dd" and self.term is not None:
@@ -269,21 +274,24 @@ class _Reader(HTMLParser):
     def _end_row(self) -> None:
         self._flush()
         cells, self.cells = self.cells, []
+        anchors, self.cell_anchors = tuple(self.cell_anchors), []
         if not cells:
             return
         if len(cells) == 1:
-            self.blocks.append(labelled(Kind.PARAGRAPH, cells[0], self.row_line))
+            self.blocks.append(labelled(Kind.PARAGRAPH, cells[0], self.row_line, anchors=anchors))
             return
         label, value = cells[0], ", ".join(cells[1:])
         self.blocks.append(
-            Block(Kind.PARAGRAPH, f"{label}: {value}", self.row_line, 0, False, label, value)
+            Block(
+                Kind.PARAGRAPH, f"{label}: {value}", self.row_line, 0, False, label, value, anchors
+            )
         )
 
     def finish(self) -> Page:
         self.close()
         self._pop_to(0)
         self._flush()
-        return Page(tuple(self.blocks), tuple(self.furniture), self.title)
+        return Page(tuple(self.blocks), tuple(self.furniture), self.title, self.base_url)
 
 
 def read_html(html: str) -> Page:

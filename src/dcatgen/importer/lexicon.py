@@ -267,10 +267,12 @@ def classify_heading(text: str) -> HeadingClass:
         len(register_words) != 1 or register_words[0].endswith(_PLURAL_REGISTER_WORDS)
     ):
         return HeadingClass(HeadingKind.UNIT)
+    plural_head = words[-1].endswith((*_PLURAL_REGISTER_WORDS, "register")) if words else False
+    bare = all(w in _CONTAINER_WORDS or is_register_word(w) for w in words)
+    if len(register_words) > 1 and plural_head and not bare:
+        return HeadingClass(HeadingKind.UNIT)  # "Sivistystoimen tietovarannot ja rekisterit"
     if _register_head(words):
-        if all(w in _CONTAINER_WORDS or is_register_word(w) for w in words) and (
-            len(register_words) > 1 or words[-1].endswith((*_PLURAL_REGISTER_WORDS, "register"))
-        ):
+        if bare and (len(register_words) > 1 or plural_head):
             return HeadingClass(HeadingKind.CONTAINER, physical=bool(PHYSICAL.search(text)))
         return HeadingClass(HeadingKind.REGISTER)
     section = section_of(text)
@@ -296,7 +298,8 @@ NESTED_REGISTERS = re.compile(
     re.IGNORECASE,
 )
 RETENTION = re.compile(
-    r"säilytysai|säilytetään|säilyttämis|förvaringstid|bevarandetid|bevaras|förvaras",
+    r"säilytysai|säilyttämisai|säilytetään\s+(?:pysyvästi|\d+)|förvaringstid|bevarandetid"
+    r"|(?:bevaras|förvaras)\s+(?:permanent|varaktigt|i\s+\d+)",
     re.IGNORECASE,
 )
 TASK_CLASS = re.compile(
@@ -391,7 +394,7 @@ CRITERIA: tuple[tuple[SearchCriterion, re.Pattern[str]], ...] = tuple(
         (SearchCriterion.DOCUMENT_TYPE, r"asiakirjatyyp|asiakirjalaj|dokumenttyp|handlingstyp"),
         (SearchCriterion.DATE, r"päivämäär|ajankoh|aikaväl|\bdatum|tidpunkt"),
         (SearchCriterion.SUBJECT, r"\baihe|asiasana|\bämne"),
-        (SearchCriterion.ADDRESS, r"osoit|adress"),
+        (SearchCriterion.ADDRESS, r"osoit|adress|kadun nim|gatans namn|gatunamn"),
         (
             SearchCriterion.PERSON_NAME,
             r"nim(?:i|eä|en|et|iä|ellä|ien)\b|\bnamn(?:et)?\b",
@@ -429,6 +432,10 @@ SYSTEM_WORD = re.compile(
     r"^(?P<name>.+?)-\s?(?:järjestelmä|systemet|system)\s*(?:/\s*(?P<description>.+))?$"
 )
 COMPOUND = re.compile(r"^(?P<name>[A-ZÅÄÖ0-9][\w.]*)-(?P<description>[a-zåäö][\wåäö]+)$")
+PRODUCT_SUFFIXES = frozenset(
+    {"palvelu", "palvelut", "mobiili", "sovellus", "portaali", "verkkopalvelu", "tjänsten", "web"}
+)
+"""Words after a hyphen that belong to a product's name ("Kanta-palvelut"), not describe it."""
 LIST_SEPARATOR = re.compile(r",\s+|\s+(?:ja|sekä|tai|och|samt|eller)\s+")
 LEAD_IN = re.compile(
     r"^.*?\b(?:on|ovat|sisältää|sisältävät|kuuluu|kuuluvat|tallennetaan|kirjataan|sisältyy"

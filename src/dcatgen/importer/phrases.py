@@ -80,17 +80,16 @@ def parse_system(text: str) -> SystemLine:
     for start, end in _top_level_spans(original):
         head_parts.append(original[start:end])
     for inner in re.findall(r"\(([^()]*)\)", original):
-        inner = inner.strip()
-        contained = lexicon.CONTAINS.match(inner)
-        if contained is not None:
-            parts.extend(split_list(contained["parts"]))
-        elif lexicon.NATIONAL.match(inner):
-            national = True
-            rest = lexicon.NATIONAL.sub("", inner).strip(" ,")
-            if rest:
-                notes.append(inner)
-        elif inner:
-            notes.append(inner)
+        for piece in (p.strip() for p in inner.split(", ")):
+            contained = lexicon.CONTAINS.match(piece)
+            if contained is not None:
+                parts.extend(split_list(contained["parts"]))
+            elif lexicon.NATIONAL.match(piece):
+                national = True
+                if lexicon.NATIONAL.sub("", piece).strip(" ,"):
+                    notes.append(piece)
+            elif piece:
+                notes.append(piece)
     head = re.sub(r"\s+", " ", "".join(head_parts)).strip()
     head = re.sub(r"\s+,", ",", head).strip(" .")
     name, description = head, None
@@ -102,7 +101,7 @@ def parse_system(text: str) -> SystemLine:
         name, description = (piece.strip() for piece in head.split("/", 1))
     elif ", " in head:
         name, description = (piece.strip() for piece in head.split(", ", 1))
-    elif compound is not None:
+    elif compound is not None and compound["description"].lower() not in lexicon.PRODUCT_SUFFIXES:
         name, description = compound["name"], compound["description"]
     if description:
         notes.append(description.strip())
@@ -120,25 +119,21 @@ def parse_system(text: str) -> SystemLine:
 
 _GENITIVE_ENDINGS = (
     ("uksen", "us"),
+    ("eiden", "eet"),
     ("iden", "t"),
-    ("jen", "t"),
-    ("nnon", "nto"),
-    ("nnan", "nta"),
     ("isen", "inen"),
     ("toimen", "toimi"),
-    ("een", "e"),
-    ("ön", "ö"),
-    ("n", ""),
 )
+"""Only regular endings: other genitives (with consonant gradation) are left as they are."""
 
 
-def finnish_nominative(word: str) -> str:
-    """A Finnish genitive turned back into the nominative, for ids ("opetuksen" → "opetus")."""
+def finnish_nominative(word: str) -> str | None:
+    """A Finnish genitive back in the nominative ("opetuksen" → "opetus"), when it is regular."""
     lower = word.lower()
     for ending, replacement in _GENITIVE_ENDINGS:
         if lower.endswith(ending) and len(lower) > len(ending) + 2:
             return word[: len(word) - len(ending)] + replacement
-    return word
+    return None
 
 
 def _drop_repeated_heads(words: list[str]) -> list[str]:
@@ -168,7 +163,7 @@ def register_id(title: str, language: str) -> str:
     elif len(words) > 1 and words[-1].lower() in lexicon.BARE_REGISTER_WORDS:
         words = words[:-1]
         if language == "fi":
-            words = [finnish_nominative(w) if w.lower() not in ("ja", "sekä") else w for w in words]
+            words = [finnish_nominative(w) or w for w in words]
         else:
             words = [w[:-1] if w.endswith("s") and len(w) > 3 else w for w in words]
     words = _drop_repeated_heads([w.lower() for w in words])
@@ -176,19 +171,28 @@ def register_id(title: str, language: str) -> str:
 
 
 def unit_name(heading: str) -> str:
-    """The unit a heading names: "Teknisen toimialan tietovarannot" → "Tekninen toimiala"."""
+    """The unit a heading names: "Teknisen toimialan tietovarannot" → "Tekninen toimiala".
+
+    Without a unit word, the words before "tietovarannot ja asiarekisterit" name it when
+    their genitive is regular ("Sivistyspalveluiden" → "Sivistyspalvelut"); else the whole
+    heading is the name.
+    """
     tokens = heading.split()
     index = lexicon.unit_word_index(heading)
     if index is None or index >= len(tokens):
-        return heading
+        first = next((i for i, t in enumerate(tokens) if lexicon.is_register_word(t)), 0)
+        if first == 0:
+            return heading
+        words = tokens[:first]
+        last = words[-1]
+        nominative = last[:-1] if last.endswith(("ens", "ets", "ns")) else finnish_nominative(last)
+        return " ".join([*words[:-1], nominative]) if nominative else heading
     words = [token.strip(",.:;") for token in tokens[: index + 1]]
     last = words[-1]
     for genitive, nominative in lexicon.UNIT_WORDS.items():
         if last.lower().endswith(genitive):
             words[-1] = last[: len(last) - len(genitive)] + nominative
-            words[:-1] = [
-                finnish_nominative(w) if w.lower().endswith("sen") else w for w in words[:-1]
-            ]
+            words[:-1] = [finnish_nominative(w) or w for w in words[:-1]]
             break
     return " ".join(words)
 

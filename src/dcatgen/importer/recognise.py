@@ -28,7 +28,7 @@ from dcatgen.importer.draft import (
 )
 from dcatgen.importer.lexicon import HeadingKind, Section
 from dcatgen.importer.phrases import enumeration, parse_system, split_list, unit_name
-from dcatgen.importer.text import anchors_in
+from dcatgen.importer.text import anchors_in, without_urls
 from dcatgen.model import Availability, RegisterKind
 
 RESOURCE = RegisterKind.INFORMATION_RESOURCE
@@ -147,8 +147,10 @@ class Reader:
             self.open_section(found.section)
             if found.section is Section.API and lexicon.availability(block.text) is not None:
                 self.api(block.text, block.line)
-        elif self.starts_register(index):
+        elif (role := self.role_of_unnamed(index)) is HeadingKind.REGISTER:
             self.open_register(at, block.level)
+        elif role is HeadingKind.UNIT:
+            self.open_unit(block)
         else:
             self.topic = block
 
@@ -157,20 +159,33 @@ class Reader:
         self.section, self.section_owner = section, self.register
         self.system_level = 0
 
-    def starts_register(self, index: int) -> bool:
-        """Whether an unnamed heading is followed by what only a register has."""
-        for block in self.blocks[index + 1 :]:
+    def role_of_unnamed(self, index: int) -> HeadingKind | None:
+        """What a heading without telling words is, judged by what follows it.
+
+        A register when sections only a register has follow (data groups, systems, search
+        criteria); a unit when registers follow (headings, or "Name: purpose" items).
+        """
+        following = self.blocks[index + 1 :]
+        for position, block in enumerate(following):
             if block.kind is Kind.HEADING:
                 found = lexicon.classify_heading(block.text)
+                if found.kind in (HeadingKind.REGISTER, HeadingKind.CONTAINER):
+                    return HeadingKind.UNIT
+                if found.kind is HeadingKind.SUBSECTION:
+                    return HeadingKind.UNIT
                 if found.kind is not HeadingKind.SECTION:
-                    return False
+                    return None
                 if found.section in lexicon.REGISTER_CONTENT:
-                    return True
+                    return HeadingKind.REGISTER
             elif lexicon.CROSS_REFERENCE.match(block.text):
-                return False
+                return None
             elif block.label and lexicon.section_of(block.label) in lexicon.REGISTER_CONTENT:
-                return True
-        return False
+                return HeadingKind.REGISTER
+            elif block.kind is Kind.ITEM:
+                items = [b for b in following[position:] if b.kind is not Kind.HEADING]
+                named = all(b.kind is Kind.ITEM and b.value for b in items[:3])
+                return HeadingKind.UNIT if position == 0 and named else None
+        return None
 
     def open_unit(self, block: Block) -> None:
         """A unit heading: later registers belong to this unit."""
@@ -279,12 +294,18 @@ class Reader:
             for item in split_list(value):
                 self.add_system(register, item, line, 0)
         elif section is Section.RETENTION:
-            register.retention = At(value.strip(" ."), (line,))
+            register.retention = joined(register.retention, value.strip(" ."), line, "; ")
         elif section is Section.TASK_CLASS:
             code = re.search(r"\d{1,2}(?:\.\d{1,2}){1,3}", value)
-            register.task_class = At(code.group() if code else value, (line,))
+            if register.task_class is None:
+                register.task_class = At(code.group() if code else value, (line,))
+            else:
+                self.unplaced(block)
         elif section is Section.MANAGED_BY:
-            register.managed_by = At(value.strip(" ."), (line,))
+            if register.managed_by is None:
+                register.managed_by = At(value.strip(" ."), (line,))
+            else:
+                self.unplaced(block)
         elif section is Section.REGISTERS:
             for name in split_list(value):
                 self.new_register(At(name, (line,)), register)
@@ -323,6 +344,11 @@ class Reader:
         return True
 
     def paragraph(self, block: Block) -> None:
+        """A paragraph: its statement sentences placed one by one, the rest together."""
+        for chunk in chunks(block):
+            self.sentence(chunk)
+
+    def sentence(self, block: Block) -> None:
         """A sentence: placed by what it says, else by the section it is in."""
         text, line, section, register = block.text, block.line, self.section, self.register
         says = lexicon.sentence_sections(text)
@@ -338,7 +364,9 @@ class Reader:
         elif section is Section.SECRECY or Section.SECRECY in says:
             self.secrecy(text, line)
         elif register is not None and managed and lexicon.names_unit(managed["unit"]):
-            register.managed_by = At(managed["unit"].strip(), (line,))
+            if register.managed_by is None:
+                register.managed_by = At(managed["unit"].strip(), (line,))
+            register.description = joined(register.description, text, line)
         elif lexicon.NESTED_REGISTERS.search(text) and (register or section is Section.REGISTERS):
             for name in enumeration(text):
                 self.new_register(At(name, (line,)), register)
@@ -445,19 +473,25 @@ class Reader:
             owner.secrecy.grounds.extend(g for g in grounds if g not in owner.secrecy.grounds)
 
     def authority(self, text: str, line: int) -> None:
-        """The authority deciding on disclosure (§28 item 2)."""
+        """The authority deciding on disclosure (§28 item 2); a second one is unplaced."""
         owner = self.register if self.register is not None else self.level()
-        owner.authority = At(text.strip(" ."), (line,))
+        if owner.authority is None and text.strip(" ."):
+            owner.authority = At(text.strip(" ."), (line,))
+        else:
+            self.draft.unplaced.append(At(text, (line,)))
 
     def retention(self, register: RegisterDraft, text: str, line: int) -> None:
         """Task-class code and retention stated in a sentence."""
         code = lexicon.TASK_CLASS.search(text)
         if code is not None:
-            register.task_class = At(code["code"], (line,))
+            if register.task_class is None:
+                register.task_class = At(code["code"], (line,))
+            elif code["code"] != register.task_class.value:
+                self.draft.unplaced.append(At(text, (line,)))
         if lexicon.RETENTION.search(text):
             clauses = [c.strip() for c in re.split(r"[,;()]", text) if c.strip()]
             clause = next((c for c in clauses if lexicon.RETENTION.search(c)), text)
-            register.retention = At(clause.strip(" ."), (line,))
+            register.retention = joined(register.retention, clause.strip(" ."), line, "; ")
 
     def links(self, block: Block, label: str | None) -> None:
         """Links in a block: privacy notices, records-management plans, other pages."""
@@ -466,8 +500,11 @@ class Reader:
             self.unplaced(block)
             return
         owner = self.register if self.register is not None else self.level()
+        rest = without_urls(block.text)
         for anchor in anchors:
-            title = anchor.text if anchor.text != anchor.href else (label or None)
+            title = anchor.text if anchor.text != anchor.href else label
+            if title is None and 0 < len(rest.split()) <= MAX_LIST_ITEM_WORDS:
+                title = rest
             words = f"{label or ''} {anchor.text} {block.text}"
             owner.links.append(
                 LinkDraft(At(anchor.href, (block.line,)), title, lexicon.link_kind(words))
@@ -500,6 +537,56 @@ class Reader:
         self.ensure_unit().cross_references.append(
             CrossReferenceDraft(topic or statement, statement, unit_part, register_part, url)
         )
+
+
+_SENTENCE_END = re.compile(
+    r"(?<!\bsis)(?<!\besim)(?<!\bmm)(?<!\bks)(?<!\bns)(?<!\bmom)(?<!\bk)(?<!\bnro)(?<!\bex)"
+    r"(?<!\bbl\.a)(?<!\binkl)(?<=[.!?])\s+(?=[A-ZÅÄÖ])"
+)
+
+
+def _sentences(text: str) -> list[str]:
+    sentences, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        if text.count("(", 0, match.start()) == text.count(")", 0, match.start()):
+            sentences.append(text[start : match.start()])
+            start = match.end()
+    sentences.append(text[start:])
+    return [s for s in sentences if s]
+
+
+def _states_something(sentence: str) -> bool:
+    managed = lexicon.MANAGED_BY.search(sentence)
+    return bool(
+        lexicon.CROSS_REFERENCE.match(sentence)
+        or anchors_in(sentence)
+        or lexicon.sentence_sections(sentence)
+        or (managed and lexicon.names_unit(managed["unit"]))
+        or lexicon.NESTED_REGISTERS.search(sentence)
+        or lexicon.TASK_CLASS.search(sentence)
+        or lexicon.RETENTION.search(sentence)
+    )
+
+
+def chunks(block: Block) -> list[Block]:
+    """A paragraph cut before and after each sentence that states something of its own."""
+    sentences = _sentences(block.text)
+    if len(sentences) < 2 or block.label is not None:
+        return [block]
+    groups: list[list[str]] = []
+    for sentence in sentences:
+        if groups and not _states_something(sentence) and not _states_something(groups[-1][-1]):
+            groups[-1].append(sentence)
+        else:
+            groups.append([sentence])
+    if len(groups) == 1:
+        return [block]
+    result = []
+    for group in groups:
+        text = " ".join(group)
+        anchors = tuple(a for a in block.anchors if a.text in text or a.href in text)
+        result.append(Block(Kind.PARAGRAPH, text, block.line, anchors=anchors))
+    return result
 
 
 def recognise(page: Page, draft: Draft, skip_line: int | None = None) -> Draft:

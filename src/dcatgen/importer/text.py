@@ -20,12 +20,13 @@ HEADING_MAX_WORDS = 15
 
 
 def anchors_in(text: str) -> tuple[Anchor, ...]:
-    """Links written out in plain text, each titled by the text around it."""
-    urls = _URL.findall(text)
-    if not urls:
-        return ()
-    rest = clean(_URL.sub(" ", text)).strip(" :-–()[]")
-    return tuple(Anchor(rest or url, url) for url in urls)
+    """Links written out in plain text (their text is the address itself)."""
+    return tuple(Anchor(url, url) for url in _URL.findall(text))
+
+
+def without_urls(text: str) -> str:
+    """Text with its written-out addresses removed."""
+    return clean(_URL.sub(" ", text)).strip(" :-–()[]")
 
 
 def list_item(line: str) -> tuple[str, bool] | None:
