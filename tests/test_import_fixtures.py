@@ -260,6 +260,8 @@ def test_several_resources_prose_nested_and_managed_elsewhere() -> None:
         ("https://www.esimerkki.fi/tietosuoja/rakennusvalvonta", LinkKind.PRIVACY_NOTICE),
         ("https://www.esimerkki.fi/tos/rakennusvalvonta", LinkKind.RECORDS_MANAGEMENT_PLAN),
     ]
+    # A nested register without a purpose of its own takes its resource's (line 5).
+    assert found["rakennuslupien"].purpose == building.purpose
     assert building.task_class == "10.03.01"
     assert text(building.retention) == "säilytysaika pysyvä"
     assert text(found["katselmusten"].purpose) == (

@@ -3,7 +3,7 @@
 URLs are fetched with timeouts, a size cap, at most MAX_REDIRECTS redirects (each checked
 to stay on http/https) and a User-Agent naming dcatgen.  The declared charset (HTTP header
 or <meta>) is honoured; when there is none, or it cannot decode the bytes, UTF-8 and then
-charset detection decide.
+charset detection (among Western encodings) decide.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ MAX_REDIRECTS = 5
 TIMEOUT = 20.0
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 TEXT_TYPES = frozenset({"text/plain", "text/markdown"})
+WESTERN = ("cp1252", "iso8859_15")
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE)
 _LOOKS_HTML = re.compile(r"<(?:!doctype\s+html|html|body|p|div|h[1-6]|ul|ol|table)\b", re.I)
@@ -91,7 +92,9 @@ def decode(data: bytes, declared: str | None = None, html: bool = False) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    best = charset_normalizer.from_bytes(data).best()
+    # Finnish and Swedish pages are in Latin script: detection chooses among the Western
+    # encodings only (unrestricted, it reads short Latin-1 text as Greek or CJK).
+    best = charset_normalizer.from_bytes(data, cp_isolation=list(WESTERN)).best()
     if best is not None:
         return str(best)
     return data.decode("cp1252", errors="replace")

@@ -65,6 +65,7 @@ class Reader:
         self.topic: Block | None = None
         self.physical: At[str] | None = None
         self.system_level = 0
+        self.unexplained = False
 
     # --- where things go ------------------------------------------------------------------
 
@@ -116,14 +117,16 @@ class Reader:
         self.drop_topic()
 
     def drop_topic(self) -> None:
-        """An unknown heading that nothing explained is unplaced."""
+        """An unknown heading that nothing explained is unplaced, and so is what follows it."""
         if self.topic is not None:
             self.unplaced(self.topic)
             self.topic = None
+            self.unexplained = True
 
     def heading(self, index: int, block: Block) -> None:
         """A heading opens a unit, a register, a section, or waits to be explained."""
         self.drop_topic()
+        self.unexplained = False
         found = lexicon.classify_heading(block.text)
         at = At(block.text, (block.line,))
         if found.kind is HeadingKind.PAGE_TITLE:
@@ -237,6 +240,9 @@ class Reader:
                 self.cross_reference(block, At(topic.text, (topic.line,)))
                 return
             self.drop_topic()
+        if self.unexplained:
+            self.unplaced(block)
+            return
         in_list = block.kind is Kind.ITEM and self.section in (
             Section.DATA_GROUPS,
             Section.SYSTEMS,
@@ -590,7 +596,13 @@ def chunks(block: Block) -> list[Block]:
 
 
 def recognise(page: Page, draft: Draft, skip_line: int | None = None) -> Draft:
-    """Fill a draft from a page's blocks, then settle what registers inherit and move."""
+    """Fill a draft from a page's blocks, then settle what registers inherit and move.
+
+    Registers move to the unit that manages them; a register only pointing elsewhere
+    becomes its unit's cross-reference; a nested register without a purpose of its own
+    takes its resource's; what a unit or the organisation states for all registers
+    (secrecy, search criteria, links) is given to each register that lacks it.
+    """
     reader = Reader(page, draft, skip_line)
     reader.run()
     draft.furniture.extend(At(text, (line,)) for line, text in page.furniture)
@@ -620,6 +632,11 @@ def _settle(reader: Reader) -> None:
         for register in unit.registers:
             if register.parent is not None and id(register.parent) not in present:
                 register.parent = None
+    for unit in draft.units:
+        for register in unit.registers:
+            parent = register.parent
+            while register.purpose is None and parent is not None:
+                register.purpose, parent = parent.purpose, parent.parent
     organisation = draft.organisation_level
     for unit in draft.units:
         if unit.own.purpose is None:
