@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from dcatgen.errors import InputError
-from dcatgen.importer import ImportResult, import_source
+from dcatgen.importer import ImportResult, import_source, import_text
 from dcatgen.model import (
     Availability,
     Description,
@@ -452,3 +452,38 @@ def test_every_fixture_loads_and_keeps_line_comments(tmp_path: Path) -> None:
 
 
 ORGANISATION_NAMED = {"fi_joint_authority.txt", "fi_noise.html", "sv_regional_council.html"}
+
+
+def test_registers_listed_under_a_resource() -> None:
+    """A 'Rekisterit' list under a resource nests them; later sections stay the resource's."""
+    page = (
+        "Sivistysosasto\n\nOpetuksen tietovaranto\n\nTietovarantoa käytetään opetukseen.\n\n"
+        "Rekisterit\n- Oppilasrekisteri\n- Arviointirekisteri\n\nTietoaineistot\n1. Oppilaat\n"
+    )
+    result = import_text(page, html=False, organisation="Esimerkin kunta")
+    assert result.unplaced == ()
+    found = registers(result.description)
+    assert [(r.id, r.part_of) for r in found.values()] == [
+        ("opetus", None),
+        ("oppilasrekisteri", "opetus"),
+        ("arviointirekisteri", "opetus"),
+    ]
+    assert groups(found["opetus"]) == ["Oppilaat"]
+
+
+def test_html_heading_levels_nest_registers() -> None:
+    """An h4 register under an h3 information resource is part of it; an h3 is not."""
+    page = (
+        "<main><h2>Sivistysosasto</h2><h3>Opetuksen tietovaranto</h3>"
+        "<p>Tietovarantoa käytetään opetukseen.</p><h4>Oppilasrekisteri</h4>"
+        "<h5>Tietoaineistot</h5><ul><li>Oppilaat</li></ul>"
+        "<h3>Kirjaston asiarekisteri</h3><h4>Tietoaineistot</h4><ul><li>Lainat</li></ul></main>"
+    )
+    result = import_text(page, html=True, organisation="Esimerkin kunta")
+    assert result.unplaced == ()
+    found = registers(result.description)
+    assert [(r.id, r.part_of, groups(r)) for r in found.values()] == [
+        ("opetus", None, []),
+        ("oppilasrekisteri", "opetus", ["Oppilaat"]),
+        ("kirjaston", None, ["Lainat"]),
+    ]

@@ -136,6 +136,10 @@ class Reader:
         elif found.kind is HeadingKind.REGISTER:
             self.open_register(at, block.level)
         elif found.kind is HeadingKind.CONTAINER:
+            resource = self.register if self.register and self.register.kind is RESOURCE else None
+            if resource is not None and len(block.text.split()) == 1:
+                self.open_section(Section.REGISTERS)  # "Rekisterit" under a resource
+                return
             self.register, self.section_owner = None, None
             self.section = Section.REGISTERS
             self.physical = at if found.physical else None
