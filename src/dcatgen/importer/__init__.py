@@ -21,12 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from pydantic import HttpUrl, TypeAdapter, ValidationError
-
 from dcatgen.errors import InputError
-from dcatgen.importer.blocks import Page, clean
+from dcatgen.importer.blocks import Kind, Page, clean
 from dcatgen.importer.draft import At, Draft
-from dcatgen.importer.emit import emit
+from dcatgen.importer.emit import emit, is_http_url
 from dcatgen.importer.fetch import MAX_BYTES, TIMEOUT, Document, fail, read_source
 from dcatgen.importer.html import read_html
 from dcatgen.importer.lexicon import detect_language, organisation_kind
@@ -88,7 +86,7 @@ def find_organisation(page: Page) -> tuple[At[str], int | None] | None:
     candidates: list[tuple[str, int | None]] = []
     if page.title:
         candidates.append((page.title, None))
-    candidates.extend((b.text, b.line) for b in page.blocks[:6] if b.kind == "heading")
+    candidates.extend((b.text, b.line) for b in page.blocks[:6] if b.kind is Kind.HEADING)
     for text, line in candidates:
         for segment in _SEGMENTS.split(text):
             segment = segment.strip(" .,")
@@ -100,10 +98,8 @@ def find_organisation(page: Page) -> tuple[At[str], int | None] | None:
 
 def _base_iri(value: str) -> str:
     base = value if value.endswith("/") else value + "/"
-    try:
-        TypeAdapter(HttpUrl).validate_python(base)
-    except ValidationError:
-        raise fail(f"--base-iri {value!r} is not an http(s) IRI, e.g. {BASE_IRI}") from None
+    if not is_http_url(base):
+        raise fail(f"--base-iri {value!r} is not an http(s) IRI, e.g. {BASE_IRI}")
     return base
 
 

@@ -38,6 +38,15 @@ _NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U0001
 _PLAIN = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`][^\t\n]*")
 
 
+def is_http_url(address: str) -> bool:
+    """Whether an address is an absolute http(s) URL the model accepts."""
+    try:
+        _URL.validate_python(address)
+    except ValidationError:
+        return False
+    return True
+
+
 def _escape(match: re.Match[str]) -> str:
     code = ord(match.group())
     return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
@@ -165,12 +174,10 @@ class Emitter:
     def url(self, href: At[str]) -> str | None:
         """An absolute http(s) URL, or None (and the link kept as unplaced)."""
         address = urljoin(self.base_url, href.value) if self.base_url else href.value
-        try:
-            _URL.validate_python(address)
-        except ValidationError:
-            self.unplaced.append(At(f"link to {href.value!r} (not an http(s) address)", href.lines))
-            return None
-        return address
+        if is_http_url(address):
+            return address
+        self.unplaced.append(At(f"link to {href.value!r} (not an http(s) address)", href.lines))
+        return None
 
     def emit(self) -> Emitted:
         """The whole file."""

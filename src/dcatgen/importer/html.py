@@ -44,6 +44,15 @@ FURNITURE_NAMES = frozenset(
     }
 )  # fmt: skip
 FURNITURE_ROLES = frozenset({"navigation", "banner", "contentinfo", "search", "complementary"})
+IMPLIED_END: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    # a start tag → (the open elements it closes, the elements that stop the search)
+    "li": (frozenset({"li"}), LISTS),
+    "dt": (frozenset({"dt", "dd"}), frozenset({"dl"})),
+    "dd": (frozenset({"dt", "dd"}), frozenset({"dl"})),
+    "tr": (frozenset({"tr"}), frozenset({"table"})),
+    "td": (frozenset({"td", "th"}), frozenset({"tr", "table"})),
+    "th": (frozenset({"td", "th"}), frozenset({"tr", "table"})),
+}
 _MAIN = re.compile(r"<main\b|\brole\s*=\s*[\"']?main\b", re.IGNORECASE)
 _NAME_PARTS = re.compile(r"[\s_-]+")
 
@@ -124,16 +133,8 @@ class _Reader(HTMLParser):
 
     def _close_implied(self, tag: str) -> None:
         """Close the elements HTML lets authors leave open (p, li, dt/dd, tr, td/th)."""
-        implied = {
-            "li": (frozenset({"li"}), LISTS),
-            "dt": (frozenset({"dt", "dd"}), frozenset({"dl"})),
-            "dd": (frozenset({"dt", "dd"}), frozenset({"dl"})),
-            "tr": (frozenset({"tr"}), frozenset({"table"})),
-            "td": (frozenset({"td", "th"}), frozenset({"tr", "table"})),
-            "th": (frozenset({"td", "th"}), frozenset({"tr", "table"})),
-        }
-        if tag in implied:
-            index = self._find(*implied[tag])
+        if tag in IMPLIED_END:
+            index = self._find(*IMPLIED_END[tag])
             if index is not None:
                 self._pop_to(index)
         if tag in BLOCKS:

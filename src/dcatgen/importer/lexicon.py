@@ -306,7 +306,6 @@ TASK_CLASS = re.compile(
     r"(?:tehtäväluok\w*|uppgiftsklass\w*|\bTOS\b)[^\d]{0,20}(?P<code>\d{1,2}(?:\.\d{1,2}){1,3})",
     re.IGNORECASE,
 )
-INTRODUCTION = PAGE_TITLE
 
 
 def sentence_sections(text: str) -> list[Section]:

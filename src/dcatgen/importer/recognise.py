@@ -77,6 +77,10 @@ class Reader:
         """What the current unit (or, before any unit, the organisation) states."""
         return self.unit.own if self.unit is not None else self.draft.organisation_level
 
+    def owner(self) -> RegisterDraft | Inherited:
+        """Where a statement goes: the current register, else its unit or the organisation."""
+        return self.register if self.register is not None else self.level()
+
     def ensure_unit(self) -> UnitDraft:
         """The current unit; the organisation itself when the page names no unit."""
         if self.unit is None:
@@ -447,16 +451,13 @@ class Reader:
 
     def purpose(self, text: str, line: int) -> None:
         """A stated purpose, of the register or of the unit / organisation."""
-        if self.register is not None:
-            self.register.purpose = joined(self.register.purpose, text, line)
-        else:
-            level = self.level()
-            level.purpose = joined(level.purpose, text, line)
+        owner = self.owner()
+        owner.purpose = joined(owner.purpose, text, line)
 
     def criteria(self, text: str, line: int) -> None:
         """Search criteria: the concepts a sentence names, with the sentence."""
         concepts = lexicon.criteria_in(text)
-        owner = self.register if self.register is not None else self.level()
+        owner = self.owner()
         if owner.criteria is None:
             owner.criteria = CriteriaDraft(concepts, At(text, (line,)))
             return
@@ -465,7 +466,7 @@ class Reader:
 
     def api(self, text: str, line: int) -> None:
         """An availability statement; an open one with an address gives a distribution."""
-        owner = self.register if self.register is not None else self.level()
+        owner = self.owner()
         statement = joined(owner.api.statement if owner.api else None, text, line)
         value = lexicon.availability(statement.value) or Availability.NOT_STATED
         owner.api = ApiDraft(value, statement)
@@ -474,7 +475,7 @@ class Reader:
 
     def secrecy(self, text: str, line: int) -> None:
         """A secrecy statement and the legal grounds it cites."""
-        owner = self.register if self.register is not None else self.level()
+        owner = self.owner()
         grounds = [" ".join(g.split()) for g in _GROUNDS.findall(text)]
         if owner.secrecy is None:
             owner.secrecy = SecrecyDraft(At(text, (line,)), grounds)
@@ -484,7 +485,7 @@ class Reader:
 
     def authority(self, text: str, line: int) -> None:
         """The authority deciding on disclosure (§28 item 2); a second one is unplaced."""
-        owner = self.register if self.register is not None else self.level()
+        owner = self.owner()
         if owner.authority is None and text.strip(" ."):
             owner.authority = At(text.strip(" ."), (line,))
         else:
@@ -509,7 +510,7 @@ class Reader:
         if not anchors:
             self.unplaced(block)
             return
-        owner = self.register if self.register is not None else self.level()
+        owner = self.owner()
         rest = without_urls(block.text)
         for anchor in anchors:
             title = anchor.text if anchor.text != anchor.href else label
