@@ -487,3 +487,17 @@ def test_html_heading_levels_nest_registers() -> None:
         ("oppilasrekisteri", "opetus", ["Oppilaat"]),
         ("kirjaston", None, ["Lainat"]),
     ]
+
+
+def test_a_second_managing_unit_is_unplaced_not_overwritten() -> None:
+    """'Yksikkö: …' moves the register; a second one is reported, never silently replaced."""
+    page = (
+        "Hallinto-osasto\n\nKirjaamon asiarekisteri\n\n"
+        "Yksikkö: Tekninen toimiala\nYksikkö: Sivistystoimi\n\nTietoaineistot\n1. Asiakirjat\n"
+    )
+    result = import_text(page, html=False, organisation="Esimerkin kunta")
+    assert [(u.name["fi"], [r.id for r in u.registers]) for u in result.description.units] == [
+        ("Hallinto-osasto", []),
+        ("Tekninen toimiala", ["kirjaamon"]),
+    ]
+    assert result.unplaced == ("line 6: Yksikkö: Sivistystoimi",)

@@ -273,9 +273,8 @@ class Reader:
             return self.register_item(block, label, value)
         if found.kind is HeadingKind.UNIT and lexicon.section_of(label) is None:
             if self.register is not None:
-                self.register.managed_by = At(value, (block.line,))
-            else:
-                self.open_unit(Block(Kind.HEADING, value, block.line))
+                return self.apply(Section.MANAGED_BY, block, value)
+            self.open_unit(Block(Kind.HEADING, value, block.line))
             return True
         section = found.section if found.kind is HeadingKind.SECTION else None
         if section is None:
