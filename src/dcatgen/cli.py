@@ -279,3 +279,63 @@ def description_schema() -> dict[str, Any]:
     schema_document["$id"] = "https://w3id.org/dcatgen/schema/description.schema.json"
     schema_document["title"] = "dcatgen §28 description"
     return schema_document
+
+
+EXIT_UNPLACED = 3
+
+
+@main.command("import")
+@click.argument("source")
+@click.option(
+    "-o",
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Write the description to this YAML file (e.g. data/NAME.yaml).",
+)
+@click.option("--organisation", help="The organisation's name, when the page does not give it.")
+@click.option(
+    "--base-iri",
+    help="IRI space for everything minted. Default: https://w3id.org/dcatgen/id/<name>/.",
+)
+@click.option(
+    "--lang",
+    "language",
+    type=click.Choice(["fi", "sv"]),
+    help="The page's language. Default: detected from its words.",
+)
+def import_command(
+    source: str,
+    out_file: Path,
+    organisation: str | None,
+    base_iri: str | None,
+    language: str | None,
+) -> None:
+    """Import a published §28 page: SOURCE is a .txt or .html file, an http(s) URL, or -.
+
+    Writes the YAML description format with the source line of every value as a comment,
+    and lists what it could not place under unplaced:. Exit 0 when everything was placed,
+    3 when something was left unplaced (the file is still written), 2 on unusable input.
+
+    Example: dcatgen import page.txt -o data/mynamaki.yaml --organisation 'Mynämäen kunta'
+    """
+    from dcatgen.importer import import_source
+
+    try:
+        result = import_source(
+            source, organisation=organisation, base_iri=base_iri, language=language
+        )
+    except InputError as error:
+        fail_on_bad_input(error)
+    write_atomic(out_file, result.yaml.encode("utf-8"))
+    for line in result.summary():
+        click.echo(line)
+    click.echo(f"wrote {out_file}")
+    if result.unplaced:
+        click.echo(
+            f"{len(result.unplaced)} line{'s' if len(result.unplaced) != 1 else ''} left "
+            f"unplaced: move each to the right field of {out_file} or delete it",
+            err=True,
+        )
+        sys.exit(EXIT_UNPLACED)
