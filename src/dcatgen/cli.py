@@ -18,7 +18,7 @@ from dcatgen.errors import InputError
 from dcatgen.load import description_files
 from dcatgen.model import Description
 from dcatgen.pipeline import build as run_build
-from dcatgen.pipeline import check, make_catalog
+from dcatgen.pipeline import check, make_catalog, validate_all
 from dcatgen.serialize import Format, write_atomic
 from dcatgen.store import CatalogSource, read_source
 from dcatgen.validate import (
@@ -29,6 +29,7 @@ from dcatgen.validate import (
     Severity,
     attach_positions,
     format_text,
+    validate_triples,
 )
 
 EXIT_VIOLATIONS = 1
@@ -56,6 +57,22 @@ def data_argument(function: F) -> F:
         default=Path("data"),
         required=False,
     )(function)
+
+
+engine_option = click.option(
+    "--engine",
+    type=click.Choice(sorted(ENGINES)),
+    default=DEFAULT_ENGINE,
+    show_default=True,
+    help="SHACL engine: pyshacl is the reference.",
+)
+jobs_option = click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: one per core for large inputs, else one).",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -90,20 +107,8 @@ def main() -> None:
     help="Write only these formats (repeatable). Default: all four.",
 )
 @click.option("--timings", is_flag=True, help="Print how long each stage took.")
-@click.option(
-    "--engine",
-    type=click.Choice(sorted(ENGINES)),
-    default=DEFAULT_ENGINE,
-    show_default=True,
-    help="SHACL engine: pyshacl is the reference.",
-)
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Worker processes (default: one per core for large inputs, else one).",
-)
+@engine_option
+@jobs_option
 def build(
     data: Path,
     out_dir: Path,
@@ -209,7 +214,9 @@ def s28_gaps(report: Report) -> dict[str, int]:
     show_default=True,
     help="Show findings of this severity and worse (text format).",
 )
-def validate(data: Path, output_format: str, severity: str) -> None:
+@engine_option
+@jobs_option
+def validate(data: Path, output_format: str, severity: str, engine: str, jobs: int | None) -> None:
     """Validate DATA against DCAT-AP 3 and the §28 completeness shapes.
 
     Findings are grouped by register and point to file:line and the field to fix.
@@ -217,30 +224,30 @@ def validate(data: Path, output_format: str, severity: str) -> None:
 
     Example: dcatgen validate data --severity warning
     """
-    try:
-        catalog = make_catalog(data)
-    except InputError as error:
-        fail_on_bad_input(error)
-    report = check(catalog)
-    if output_format == "json":
-        click.echo(report.to_json())
-    elif output_format == "turtle":
-        from dcatgen.validate import validate_triples
-
+    if output_format == "turtle":
+        # The SHACL report graph itself: the reference engine over the whole catalog.
+        try:
+            catalog = make_catalog(data)
+        except InputError as error:
+            fail_on_bad_input(error)
         full = validate_triples(catalog.triples, catalog.sources, keep_graph=True)
         assert full.graph is not None
         click.echo(full.graph.serialize(format="turtle"))
+        sys.exit(0 if full.conforms else EXIT_VIOLATIONS)
+    try:
+        summary, report = validate_all(data, engine=engine, workers=jobs)
+    except InputError as error:
+        fail_on_bad_input(error)
+    if output_format == "json":
+        click.echo(report.to_json())
     else:
         threshold = Severity[severity.upper()]
-        shown = [f for f in report.findings if f.severity >= threshold]
-        report_shown = type(report)(shown)
-        text = format_text(report_shown).rsplit("\n", 1)[0] if shown else ""
+        shown = attach_positions([f for f in report.findings if f.severity >= threshold])
+        text = format_text(Report(shown)).rsplit("\n", 1)[0] if shown else ""
         if text:
             click.echo(text)
-        click.echo(
-            f"{catalog.registers} registers: "
-            f"{'conforms' if report.conforms else 'does not conform'}: {report.summary()}"
-        )
+        verdict = "conforms" if report.conforms else "does not conform"
+        click.echo(f"{summary.registers} registers: {verdict}: {report.summary()}")
     sys.exit(0 if report.conforms else EXIT_VIOLATIONS)
 
 
@@ -537,3 +544,63 @@ def publish(
     click.echo(
         f"replaced graph <{done.graph}> with {done.triples} triples (HTTP {done.status}{skolem})"
     )
+
+
+EXIT_UNPLACED = 3
+
+
+@main.command("import")
+@click.argument("source")
+@click.option(
+    "-o",
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Write the description to this YAML file (e.g. data/NAME.yaml).",
+)
+@click.option("--organisation", help="The organisation's name, when the page does not give it.")
+@click.option(
+    "--base-iri",
+    help="IRI space for everything minted. Default: https://w3id.org/dcatgen/id/<name>/.",
+)
+@click.option(
+    "--lang",
+    "language",
+    type=click.Choice(["fi", "sv"]),
+    help="The page's language. Default: detected from its words.",
+)
+def import_command(
+    source: str,
+    out_file: Path,
+    organisation: str | None,
+    base_iri: str | None,
+    language: str | None,
+) -> None:
+    """Import a published §28 page: SOURCE is a .txt or .html file, an http(s) URL, or -.
+
+    Writes the YAML description format with the source line of every value as a comment,
+    and lists what it could not place under unplaced:. Exit 0 when everything was placed,
+    3 when something was left unplaced (the file is still written), 2 on unusable input.
+
+    Example: dcatgen import page.txt -o data/mynamaki.yaml --organisation 'Mynämäen kunta'
+    """
+    from dcatgen.importer import import_source
+
+    try:
+        result = import_source(
+            source, organisation=organisation, base_iri=base_iri, language=language
+        )
+    except InputError as error:
+        fail_on_bad_input(error)
+    write_atomic(out_file, result.yaml.encode("utf-8"))
+    for line in result.summary():
+        click.echo(line)
+    click.echo(f"wrote {out_file}")
+    if result.unplaced:
+        click.echo(
+            f"{len(result.unplaced)} line{'s' if len(result.unplaced) != 1 else ''} left "
+            f"unplaced: move each to the right field of {out_file} or delete it",
+            err=True,
+        )
+        sys.exit(EXIT_UNPLACED)

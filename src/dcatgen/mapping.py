@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -174,42 +174,44 @@ class Inherited:
     value: Any
 
 
-Emit = Callable[[Term, Term, Any, Context], Iterator[Triple]]
+Emit = Callable[[Term, Term, Any, Context, list[Triple]], None]
 
 
-def text(subject: Term, predicate: Term, value: dict[str, str], _: Context) -> Iterator[Triple]:
+def text(
+    subject: Term, predicate: Term, value: dict[str, str], _: Context, out: list[Triple]
+) -> None:
     """Language-tagged literals, one per language."""
     for language, words in value.items():
-        yield subject, predicate, literal(words, language)
+        out.append((subject, predicate, literal(words, language)))
 
 
-def plain(subject: Term, predicate: Term, value: str, _: Context) -> Iterator[Triple]:
+def plain(subject: Term, predicate: Term, value: str, _: Context, out: list[Triple]) -> None:
     """A plain string literal (names of products, codes)."""
-    yield subject, predicate, literal(value)
+    out.append((subject, predicate, literal(value)))
 
 
-def tagged(subject: Term, predicate: Term, value: str, context: Context) -> Iterator[Triple]:
+def tagged(subject: Term, predicate: Term, value: str, context: Context, out: list[Triple]) -> None:
     """A literal in the description's language."""
-    yield subject, predicate, literal(value, context.language)
+    out.append((subject, predicate, literal(value, context.language)))
 
 
-def boolean(subject: Term, predicate: Term, value: bool, _: Context) -> Iterator[Triple]:
+def boolean(subject: Term, predicate: Term, value: bool, _: Context, out: list[Triple]) -> None:
     """An xsd:boolean literal."""
-    yield subject, predicate, typed("true" if value else "false", XSD.boolean)
+    out.append((subject, predicate, typed("true" if value else "false", XSD.boolean)))
 
 
-def link(subject: Term, predicate: Term, value: object, _: Context) -> Iterator[Triple]:
+def link(subject: Term, predicate: Term, value: object, _: Context, out: list[Triple]) -> None:
     """A link to an IRI given in the description."""
-    yield subject, predicate, iri(str(value))
+    out.append((subject, predicate, iri(str(value))))
 
 
 def concept(table: dict[Any, Term] | Callable[[Any], Term]) -> Emit:
     """A code-list value looked up in a table, with the code list's own triples."""
 
-    def emit(subject: Term, predicate: Term, value: Any, _: Context) -> Iterator[Triple]:
+    def emit(subject: Term, predicate: Term, value: Any, _: Context, out: list[Triple]) -> None:
         target = table(value) if callable(table) else table[value]
-        yield subject, predicate, target
-        yield from codelist_triples(target)
+        out.append((subject, predicate, target))
+        out.extend(codelist_triples(target))
 
     return emit
 
@@ -218,10 +220,10 @@ def many(emit: Emit) -> Emit:
     """Apply a kind to each item of a tuple."""
 
     def emit_each(
-        subject: Term, predicate: Term, values: Iterable[Any], context: Context
-    ) -> Iterator[Triple]:
+        subject: Term, predicate: Term, values: Iterable[Any], context: Context, out: list[Triple]
+    ) -> None:
         for value in values:
-            yield from emit(subject, predicate, value, context)
+            emit(subject, predicate, value, context, out)
 
     return emit_each
 
@@ -230,15 +232,15 @@ def numbered(name: str, rows: tuple[Row, ...], kind: Term, position: bool = Fals
     """A list of nested records, each a hash node `#name-N` of the subject."""
 
     def emit(
-        subject: Term, predicate: Term, values: Iterable[Any], context: Context
-    ) -> Iterator[Triple]:
+        subject: Term, predicate: Term, values: Iterable[Any], context: Context, out: list[Triple]
+    ) -> None:
         for index, value in enumerate(values, start=1):
             target = Iris.part(subject, name, index)
-            yield subject, predicate, target
-            yield target, RDF_TYPE, kind
+            out.append((subject, predicate, target))
+            out.append((target, RDF_TYPE, kind))
             if position:
-                yield target, DG.position, typed(str(index), XSD.integer)
-            yield from apply(rows, target, value, context)
+                out.append((target, DG.position, typed(str(index), XSD.integer)))
+            apply(rows, target, value, context, out)
 
     return emit
 
@@ -252,13 +254,15 @@ class Row:
     emit: Emit
 
 
-def apply(rows: Iterable[Row], subject: Term, record: Any, context: Context) -> Iterator[Triple]:
+def apply(
+    rows: Iterable[Row], subject: Term, record: Any, context: Context, out: list[Triple]
+) -> None:
     """The generic writer: every row whose field is set gives its triples."""
     for row in rows:
         value = getattr(record, row.field)
         if value is None or value == ():
             continue
-        yield from row.emit(subject, row.predicate, value, context)
+        row.emit(subject, row.predicate, value, context, out)
 
 
 @cache
@@ -295,12 +299,12 @@ def subject_labels(concept_id: str) -> dict[str, str]:
 # --- tables -----------------------------------------------------------------------------
 
 
-def _mailto(subject: Term, predicate: Term, value: str, _: Context) -> Iterator[Triple]:
-    yield subject, predicate, iri(f"mailto:{value}")
+def _mailto(subject: Term, predicate: Term, value: str, _: Context, out: list[Triple]) -> None:
+    out.append((subject, predicate, iri(f"mailto:{value}")))
 
 
-def _tel(subject: Term, predicate: Term, value: str, _: Context) -> Iterator[Triple]:
-    yield subject, predicate, iri("tel:" + re.sub(r"[^\d+]", "", value))
+def _tel(subject: Term, predicate: Term, value: str, _: Context, out: list[Triple]) -> None:
+    out.append((subject, predicate, iri("tel:" + re.sub(r"[^\d+]", "", value))))
 
 
 CONTACT_ROWS = (
@@ -318,28 +322,30 @@ AUTHORITY_CONTACT_ROWS = (
 
 
 def _authority(
-    subject: Term, predicate: Term, inherited: Inherited, c: Context
-) -> Iterator[Triple]:
+    subject: Term, predicate: Term, inherited: Inherited, c: Context, out: list[Triple]
+) -> None:
     """The disclosure authority, a node of whichever record states it."""
     authority: Authority = inherited.value
     target = Iris.part(inherited.owner, "disclosure-authority")
-    yield subject, predicate, target
-    yield target, RDF_TYPE, FOAF.Agent
-    yield target, DCT.type, c.publisher_type
-    yield from codelist_triples(c.publisher_type)
-    yield from text(target, FOAF.name, authority.name, c)
+    out.append((subject, predicate, target))
+    out.append((target, RDF_TYPE, FOAF.Agent))
+    out.append((target, DCT.type, c.publisher_type))
+    out.extend(codelist_triples(c.publisher_type))
+    text(target, FOAF.name, authority.name, c, out)
     if authority.contact is not None:
-        yield from apply(AUTHORITY_CONTACT_ROWS, target, authority.contact, c)
+        apply(AUTHORITY_CONTACT_ROWS, target, authority.contact, c, out)
 
 
-def _contact(subject: Term, predicate: Term, inherited: Inherited, c: Context) -> Iterator[Triple]:
+def _contact(
+    subject: Term, predicate: Term, inherited: Inherited, c: Context, out: list[Triple]
+) -> None:
     """A vCard contact point, a node of whichever record states it."""
     contact: Contact = inherited.value
     target = Iris.part(inherited.owner, "contact-point")
-    yield subject, predicate, target
-    yield target, RDF_TYPE, VCARD.Organization
-    yield target, RDF_TYPE, VCARD.Kind
-    yield from apply(CONTACT_ROWS, target, contact, c)
+    out.append((subject, predicate, target))
+    out.append((target, RDF_TYPE, VCARD.Organization))
+    out.append((target, RDF_TYPE, VCARD.Kind))
+    apply(CONTACT_ROWS, target, contact, c, out)
 
 
 DATA_GROUP_ROWS = (
@@ -348,22 +354,22 @@ DATA_GROUP_ROWS = (
 )
 
 
-def _system(subject: Term, predicate: Term, value: System, c: Context) -> Iterator[Triple]:
+def _system(subject: Term, predicate: Term, value: System, c: Context, out: list[Triple]) -> None:
     target = c.iris.system(value.id or value.name)
-    yield subject, predicate, target
-    yield target, RDF_TYPE, DG.InformationSystem
-    yield from apply(SYSTEM_ROWS, target, value, c)
+    out.append((subject, predicate, target))
+    out.append((target, RDF_TYPE, DG.InformationSystem))
+    apply(SYSTEM_ROWS, target, value, c, out)
     for part in value.parts:
         part_iri = c.iris.system(part)
-        yield target, DCT.hasPart, part_iri
-        yield part_iri, RDF_TYPE, DG.InformationSystem
-        yield part_iri, DCT.title, literal(part)
-        yield part_iri, DCT.isPartOf, target
+        out.append((target, DCT.hasPart, part_iri))
+        out.append((part_iri, RDF_TYPE, DG.InformationSystem))
+        out.append((part_iri, DCT.title, literal(part)))
+        out.append((part_iri, DCT.isPartOf, target))
 
 
-def _national(subject: Term, predicate: Term, value: bool, c: Context) -> Iterator[Triple]:
+def _national(subject: Term, predicate: Term, value: bool, c: Context, out: list[Triple]) -> None:
     if value:
-        yield from boolean(subject, predicate, value, c)
+        boolean(subject, predicate, value, c, out)
 
 
 SYSTEM_ROWS = (
@@ -376,25 +382,25 @@ SYSTEM_ROWS = (
 LINK_ROWS = (Row("title", DCT.title, text),)
 
 
-def _link(subject: Term, predicate: Term, value: Link, c: Context) -> Iterator[Triple]:
+def _link(subject: Term, predicate: Term, value: Link, c: Context, out: list[Triple]) -> None:
     target = iri(str(value.url))
-    yield subject, FOAF.page, target
+    out.append((subject, FOAF.page, target))
     if value.kind is LinkKind.PRIVACY_NOTICE:
-        yield subject, DG.privacyNotice, target
-    yield target, RDF_TYPE, FOAF.Document
-    yield from apply(LINK_ROWS, target, value, c)
+        out.append((subject, DG.privacyNotice, target))
+    out.append((target, RDF_TYPE, FOAF.Document))
+    apply(LINK_ROWS, target, value, c, out)
 
 
-def _media_type(subject: Term, predicate: Term, value: str, _: Context) -> Iterator[Triple]:
+def _media_type(subject: Term, predicate: Term, value: str, _: Context, out: list[Triple]) -> None:
     target = iri(f"http://www.iana.org/assignments/media-types/{value}")
-    yield subject, predicate, target
-    yield target, RDF_TYPE, DCT.MediaType
+    out.append((subject, predicate, target))
+    out.append((target, RDF_TYPE, DCT.MediaType))
 
 
-def _license(subject: Term, predicate: Term, value: object, _: Context) -> Iterator[Triple]:
+def _license(subject: Term, predicate: Term, value: object, _: Context, out: list[Triple]) -> None:
     target = iri(str(value))
-    yield subject, predicate, target
-    yield target, RDF_TYPE, DCT.LicenseDocument
+    out.append((subject, predicate, target))
+    out.append((target, RDF_TYPE, DCT.LicenseDocument))
 
 
 DISTRIBUTION_ROWS = (
@@ -425,14 +431,16 @@ API_ROWS = (
 def flatten(rows: tuple[Row, ...]) -> Emit:
     """A nested record whose fields belong to the subject itself (no node of its own)."""
 
-    def emit(subject: Term, _: Term, value: Any, context: Context) -> Iterator[Triple]:
-        yield from apply(rows, subject, value, context)
+    def emit(subject: Term, _: Term, value: Any, context: Context, out: list[Triple]) -> None:
+        apply(rows, subject, value, context, out)
 
     return emit
 
 
-def _secrecy_ground(subject: Term, predicate: Term, value: str, c: Context) -> Iterator[Triple]:
-    yield subject, predicate, literal(value, c.language)
+def _secrecy_ground(
+    subject: Term, predicate: Term, value: str, c: Context, out: list[Triple]
+) -> None:
+    out.append((subject, predicate, literal(value, c.language)))
 
 
 SECRECY_ROWS = (
@@ -441,14 +449,14 @@ SECRECY_ROWS = (
 )
 
 
-def _subject(subject: Term, predicate: Term, value: str, c: Context) -> Iterator[Triple]:
+def _subject(subject: Term, predicate: Term, value: str, c: Context, out: list[Triple]) -> None:
     target = YSO[value]
-    yield subject, predicate, target
-    yield from codelist_triples(target)
+    out.append((subject, predicate, target))
+    out.extend(codelist_triples(target))
     label = subject_labels(value).get(c.language)
     if label:
         # Portals show keywords, not subjects: the subject's label is a keyword too.
-        yield subject, DCAT.keyword, literal(label, c.language)
+        out.append((subject, DCAT.keyword, literal(label, c.language)))
 
 
 REGISTER_ROWS = (
@@ -620,7 +628,7 @@ def register_triples(
         triples.append((dataset, DCATAP.applicableLegislation, OPENNESS_ACT))
         triples.extend(codelist_triples(OPENNESS_ACT))
     effective = EffectiveRegister(register, unit, organisation, iris)
-    triples.extend(apply(REGISTER_ROWS, dataset, effective, context))
+    apply(REGISTER_ROWS, dataset, effective, context, triples)
     return triples
 
 
@@ -666,13 +674,13 @@ def organisation_triples(description: Description) -> list[Triple]:
             (place, RDF_TYPE, DCT.Location),
             (place, SKOS.notation, literal(organisation.municipality_code)),
         ]
-    triples.extend(apply(ORGANISATION_ROWS, publisher, organisation, context))
+    apply(ORGANISATION_ROWS, publisher, organisation, context, triples)
     if organisation.disclosure_authority is not None:
         authority = Inherited(publisher, organisation.disclosure_authority)
-        triples.extend(_authority(publisher, DG.disclosureAuthority, authority, context))
+        _authority(publisher, DG.disclosureAuthority, authority, context, triples)
     if organisation.contact_point is not None:
         contact = Inherited(publisher, organisation.contact_point)
-        triples.extend(_contact(catalog, DCAT.contactPoint, contact, context))
+        _contact(catalog, DCAT.contactPoint, contact, context, triples)
     for unit in description.units:
         unit_iri = iris.unit(unit.id)
         triples += [
@@ -680,18 +688,21 @@ def organisation_triples(description: Description) -> list[Triple]:
             (unit_iri, ORG.unitOf, publisher),
             (publisher, ORG.hasUnit, unit_iri),
         ]
-        triples.extend(apply(UNIT_ROWS, unit_iri, unit, context))
+        apply(UNIT_ROWS, unit_iri, unit, context, triples)
         if unit.disclosure_authority is not None:
             authority = Inherited(unit_iri, unit.disclosure_authority)
-            triples.extend(_authority(unit_iri, DG.disclosureAuthority, authority, context))
+            _authority(unit_iri, DG.disclosureAuthority, authority, context, triples)
     return triples
 
 
-def description_triples(description: Description) -> Iterator[Triple]:
+def description_triples(description: Description) -> list[Triple]:
     """Every triple of one organisation's catalog (duplicates possible across registers)."""
-    yield from organisation_triples(description)
+    triples = organisation_triples(description)
     for unit, register in description.registers():
-        yield from register_triples(register, unit, description.organisation, description.language)
+        triples.extend(
+            register_triples(register, unit, description.organisation, description.language)
+        )
+    return triples
 
 
 def to_graph(triples: Iterable[Triple]) -> Graph:

@@ -29,7 +29,7 @@ from dcatgen import __version__
 from dcatgen.errors import InputError, Problem
 from dcatgen.load import Source, description_files, load, load_file
 from dcatgen.mapping import description_triples
-from dcatgen.serialize import Format, canonical, fragments, frame, write_atomic
+from dcatgen.serialize import Format, canonical, fragments, frame, grouped, write_atomic
 from dcatgen.terms import Triple
 from dcatgen.validate import (
     DEFAULT_ENGINE,
@@ -69,7 +69,7 @@ def make_catalog(target: Path) -> Catalog:
     started = time.perf_counter()
     sources = load(target)
     loaded = time.perf_counter()
-    triples = canonical(
+    triples = grouped(
         triple for source in sources for triple in description_triples(source.description)
     )
     mapped = time.perf_counter()
@@ -123,7 +123,7 @@ def process(job: Job) -> Partition | list[Problem]:
         return error.problems
     loaded = time.perf_counter()
     description = source.description
-    triples = canonical(description_triples(description))
+    triples = grouped(description_triples(description))
     base = "<" + str(description.organisation.base_iri)
     own = [triple for triple in triples if triple[0].startswith(base)]
     shared = [triple for triple in triples if not triple[0].startswith(base)]
@@ -533,6 +533,35 @@ def build(
         _write_manifest(out_dir, stem, salt, formats, entries)
     timings["total"] = time.perf_counter() - started
     return BuildResult(summary, written, timings)
+
+
+def validate_all(
+    target: Path, engine: str = DEFAULT_ENGINE, workers: int | None = None
+) -> tuple[Summary, Report]:
+    """Validate every description under a path, partitioned like build; nothing is written."""
+    files = description_files(target)
+    if workers is None:
+        estimated = sum(path.stat().st_size for path in files) // 1500
+        workers = (os.cpu_count() or 1) if estimated >= PARALLEL_THRESHOLD else 1
+    run_engine(engine, [])
+    summary = Summary(descriptions=len(files))
+    problems: list[Problem] = []
+    findings: list[Finding] = []
+    shared: dict[tuple[str, ...], Finding] = {}
+    for result in _results([Job(str(p), "", engine, ()) for p in files], workers):
+        if isinstance(result, list):
+            problems.extend(result)
+            continue
+        summary.registers += result.registers
+        summary.triples += result.triples
+        findings.extend(result.findings)
+        for found in result.shared_findings:
+            shared[_key(found)] = found
+    if problems:
+        raise InputError(problems)
+    findings.extend(shared.values())
+    summary.add(findings)
+    return summary, Report(sorted(findings, key=Finding.sort_key))
 
 
 def _key(finding: Finding) -> tuple[str, ...]:

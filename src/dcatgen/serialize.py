@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 from functools import cache
 from importlib import resources
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,7 @@ import pyoxigraph as ox
 
 from dcatgen.mapping import sort_key
 from dcatgen.namespaces import PREFIXES
-from dcatgen.terms import Triple, ntriples
+from dcatgen.terms import Term, Triple, ntriples
 
 RDF_TYPE_IRI = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD_STRING_IRI = "http://www.w3.org/2001/XMLSchema#string"
@@ -62,6 +64,15 @@ def canonical(triples: Iterable[Triple]) -> list[Triple]:
     return sorted(set(triples), key=sort_key)
 
 
+def grouped(triples: Iterable[Triple]) -> list[Triple]:
+    """Distinct triples grouped by subject, keeping the mapping's order within a subject.
+
+    Much cheaper than `canonical` and just as deterministic, for input in a fixed order
+    (never for a set, whose order changes between processes).
+    """
+    return sorted(dict.fromkeys(triples), key=itemgetter(0))
+
+
 def to_oxigraph(triples: list[Triple]) -> list[ox.Triple]:
     """String triples as pyoxigraph triples, in the same order (one Rust-side parse)."""
     return [quad.triple for quad in ox.parse(ntriples(triples), format=ox.RdfFormat.N_TRIPLES)]
@@ -86,18 +97,14 @@ class _Compactor:
     typed_terms: dict[tuple[str, str], str]
     string_terms: dict[str, str]
     class_terms: dict[str, str]
+    prefix_of: dict[str, str]
 
     def iri(self, value: str) -> str:
-        """A compact IRI (prefix:local) when a prefix fits, else the IRI itself."""
-        best = ""
-        for prefix, namespace in self.prefixes.items():
-            if value.startswith(namespace) and len(namespace) > len(self.prefixes.get(best, "")):
-                best = prefix
-        if best:
-            local = value[len(self.prefixes[best]) :]
-            if local and not local.startswith("//"):
-                return f"{best}:{local}"
-        return value
+        """A compact IRI (prefix:local) when its namespace has a prefix, else the IRI itself."""
+        cut = value.rfind("#") if "#" in value else value.rfind("/")
+        prefix = self.prefix_of.get(value[: cut + 1])
+        local = value[cut + 1 :]
+        return f"{prefix}:{local}" if prefix and local else value
 
 
 @cache
@@ -129,7 +136,10 @@ def _compactor() -> _Compactor:
             typed_terms[(predicate, expand(definition["@type"]))] = term
         else:
             string_terms[predicate] = term
-    return _Compactor(prefixes, iri_terms, language_terms, typed_terms, string_terms, class_terms)
+    prefix_of = {namespace: prefix for prefix, namespace in prefixes.items()}
+    return _Compactor(
+        prefixes, iri_terms, language_terms, typed_terms, string_terms, class_terms, prefix_of
+    )
 
 
 def _add(node: dict[str, Any], key: str, value: Any) -> None:
@@ -146,41 +156,81 @@ def _add_language(node: dict[str, Any], key: str, language: str, text: str) -> N
     _add(texts, language, text)
 
 
-def _node_id(term: ox.NamedNode | ox.BlankNode) -> str:
-    return term.value if isinstance(term, ox.NamedNode) else f"_:{term.value}"
+_UNESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")
+_SIMPLE_ESCAPES = {
+    "t": "\t",
+    "b": "\b",
+    "n": "\n",
+    "r": "\r",
+    "f": "\f",
+    '"': '"',
+    "'": "'",
+    "\\": "\\",
+}
 
 
-def jsonld_nodes(triples: Iterable[ox.Triple]) -> list[dict[str, Any]]:
+def _unescape(match: re.Match[str]) -> str:
+    short, long, char = match.groups()
+    if short or long:
+        return chr(int(short or long, 16))
+    return _SIMPLE_ESCAPES.get(char, char)
+
+
+def _split_literal(term: Term) -> tuple[str, str | None, str | None]:
+    """(lexical form, language, datatype IRI) of an N-Triples literal term."""
+    end = term.rindex('"')
+    lexical = term[1:end]
+    if "\\" in lexical:
+        lexical = _UNESCAPE.sub(_unescape, lexical)
+    suffix = term[end + 1 :]
+    if suffix.startswith("@"):
+        return lexical, suffix[1:], None
+    if suffix.startswith("^^"):
+        return lexical, None, suffix[3:-1]
+    return lexical, None, None
+
+
+def _as_terms(triples: Iterable[Triple] | Iterable[ox.Triple]) -> Iterator[Triple]:
+    for triple in triples:
+        if isinstance(triple, ox.Triple):
+            yield str(triple.subject), str(triple.predicate), str(triple.object)
+        else:
+            yield triple
+
+
+def _node_id(term: Term) -> str:
+    return term[1:-1] if term.startswith("<") else term
+
+
+def jsonld_nodes(triples: Iterable[Triple] | Iterable[ox.Triple]) -> list[dict[str, Any]]:
     """Compacted JSON-LD node objects of ordered triples, one per subject."""
     compactor = _compactor()
     nodes: dict[str, dict[str, Any]] = {}
     rdf_type = RDF_TYPE_IRI
     string = XSD_STRING_IRI
-    for triple in triples:
-        subject_id = _node_id(triple.subject)  # type: ignore[arg-type]
-        node = nodes.get(subject_id)
+    for subject, predicate, obj in _as_terms(triples):
+        node = nodes.get(subject)
         if node is None:
-            node = nodes[subject_id] = {"@id": subject_id}
-        p = triple.predicate.value
-        obj = triple.object
-        if isinstance(obj, ox.Literal):
-            if obj.language:
+            node = nodes[subject] = {"@id": _node_id(subject)}
+        p = predicate[1:-1]
+        if obj.startswith('"'):
+            lexical, language, datatype = _split_literal(obj)
+            if language:
                 if p in compactor.language_terms:
-                    _add_language(node, compactor.language_terms[p], obj.language, obj.value)
+                    _add_language(node, compactor.language_terms[p], language, lexical)
                 else:
-                    value = {"@value": obj.value, "@language": obj.language}
-                    _add(node, compactor.iri(p), value)
-            elif obj.datatype.value != string:
-                term = compactor.typed_terms.get((p, obj.datatype.value))
+                    _add(node, compactor.iri(p), {"@value": lexical, "@language": language})
+            elif datatype and datatype != string:
+                term = compactor.typed_terms.get((p, datatype))
                 if term:
-                    _add(node, term, obj.value)
+                    _add(node, term, lexical)
                 else:
-                    typed_value = {"@value": obj.value, "@type": compactor.iri(obj.datatype.value)}
+                    typed_value = {"@value": lexical, "@type": compactor.iri(datatype)}
                     _add(node, compactor.iri(p), typed_value)
             else:
-                _add(node, compactor.string_terms.get(p) or compactor.iri(p), obj.value)
+                _add(node, compactor.string_terms.get(p) or compactor.iri(p), lexical)
         else:
-            target = _node_id(obj)  # type: ignore[arg-type]
+            target = _node_id(obj)
             if p == rdf_type:
                 _add(node, "@type", compactor.class_terms.get(target) or compactor.iri(target))
             elif p in compactor.iri_terms:
@@ -190,7 +240,7 @@ def jsonld_nodes(triples: Iterable[ox.Triple]) -> list[dict[str, Any]]:
     return list(nodes.values())
 
 
-def jsonld_document(triples: Iterable[ox.Triple]) -> dict[str, Any]:
+def jsonld_document(triples: Iterable[Triple] | Iterable[ox.Triple]) -> dict[str, Any]:
     """A compacted JSON-LD 1.1 document (context inline, so it parses offline)."""
     return {"@context": context_document()["@context"], "@graph": jsonld_nodes(triples)}
 
@@ -250,7 +300,7 @@ def _xml_fragment(triples: list[ox.Triple]) -> bytes:
     return text[len(header) : len(text) - len(footer)]
 
 
-def _jsonld_fragment(triples: list[ox.Triple]) -> bytes:
+def _jsonld_fragment(triples: list[Triple]) -> bytes:
     lines = (
         json.dumps(node, ensure_ascii=False, separators=(",", ":"))
         for node in jsonld_nodes(triples)
@@ -261,7 +311,6 @@ def _jsonld_fragment(triples: list[ox.Triple]) -> bytes:
 FRAGMENT_WRITERS: dict[Format, Callable[[list[ox.Triple]], bytes]] = {
     Format.TURTLE: _turtle_fragment,
     Format.RDF_XML: _xml_fragment,
-    Format.JSON_LD: _jsonld_fragment,
 }
 
 
@@ -272,6 +321,8 @@ def fragments(triples: list[Triple], formats: Iterable[Format] = Format) -> dict
     for format in formats:
         if format is Format.N_TRIPLES:
             result[format] = ntriples(triples)
+        elif format is Format.JSON_LD:
+            result[format] = _jsonld_fragment(triples)
         else:
             parsed = parsed if parsed is not None else to_oxigraph(triples)
             result[format] = FRAGMENT_WRITERS[format](parsed)

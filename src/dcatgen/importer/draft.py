@@ -1,0 +1,175 @@
+"""The draft: what recognition understood, every value with the source lines it came from.
+
+Recognition fills a draft; `emit` writes it as the YAML description format.  Drafts are
+mutable while a page is read and are not used after the YAML is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from dcatgen.model import Availability, LinkKind, OrganisationKind, RegisterKind, SearchCriterion
+
+T = TypeVar("T")
+
+
+@dataclass
+class At(Generic[T]):
+    """A value and the source lines it was read from."""
+
+    value: T
+    lines: tuple[int, ...]
+
+    def note(self) -> str:
+        """The comment that says where the value came from."""
+        if not self.lines:
+            return ""
+        label = "line" if len(self.lines) == 1 else "lines"
+        return f"{label} {', '.join(str(line) for line in self.lines)}"
+
+
+def joined(first: At[str] | None, text: str, line: int, separator: str = " ") -> At[str]:
+    """A text extended by another sentence (or started by it)."""
+    if first is None:
+        return At(text, (line,))
+    lines = first.lines if line in first.lines else (*first.lines, line)
+    return At(f"{first.value}{separator}{text}", lines)
+
+
+@dataclass
+class SystemDraft:
+    """An information system and its parts."""
+
+    name: At[str]
+    parts: list[At[str]] = field(default_factory=list)
+    description: str | None = None
+    national: bool = False
+    wording: str | None = None
+
+
+@dataclass
+class ApiDraft:
+    """A statement on open availability through a technical interface."""
+
+    availability: Availability
+    statement: At[str]
+
+
+@dataclass
+class CriteriaDraft:
+    """Search criteria: concepts found and the sentences they were found in."""
+
+    concepts: list[SearchCriterion]
+    statement: At[str]
+
+
+@dataclass
+class SecrecyDraft:
+    """A statement on secrecy and the legal grounds it cites."""
+
+    statement: At[str]
+    grounds: list[str] = field(default_factory=list)
+
+
+@dataclass
+class LinkDraft:
+    """A link to a privacy notice, a records-management plan or another page."""
+
+    url: At[str]
+    title: str | None
+    kind: LinkKind
+
+
+@dataclass
+class CrossReferenceDraft:
+    """A pointer to data described elsewhere."""
+
+    topic: At[str]
+    statement: At[str]
+    target_unit: str | None = None
+    target_register: str | None = None
+    target: str | None = None
+
+
+@dataclass
+class Inherited:
+    """What a unit or the organisation states for all its registers."""
+
+    purpose: At[str] | None = None
+    api: ApiDraft | None = None
+    criteria: CriteriaDraft | None = None
+    secrecy: SecrecyDraft | None = None
+    links: list[LinkDraft] = field(default_factory=list)
+    authority: At[str] | None = None
+
+
+@dataclass
+class RegisterDraft:
+    """One register or information resource."""
+
+    title: At[str]
+    kind: RegisterKind
+    level: int = 0
+    parent: RegisterDraft | None = None
+    managed_by: At[str] | None = None
+    purpose: At[str] | None = None
+    description: At[str] | None = None
+    data_groups: list[At[str]] = field(default_factory=list)
+    systems: list[SystemDraft] = field(default_factory=list)
+    criteria: CriteriaDraft | None = None
+    api: ApiDraft | None = None
+    authority: At[str] | None = None
+    secrecy: SecrecyDraft | None = None
+    retention: At[str] | None = None
+    task_class: At[str] | None = None
+    keywords: list[At[str]] = field(default_factory=list)
+    links: list[LinkDraft] = field(default_factory=list)
+    distributions: list[At[str]] = field(default_factory=list)
+    cross_reference: CrossReferenceDraft | None = None
+    id: str = ""
+
+    def has_content(self) -> bool:
+        """Whether the page says anything about the register besides its title."""
+        return any(
+            (
+                self.purpose,
+                self.description,
+                self.data_groups,
+                self.systems,
+                self.criteria,
+                self.api,
+                self.secrecy,
+                self.links,
+                self.retention,
+                self.task_class,
+                self.authority,
+            )
+        )
+
+
+@dataclass
+class UnitDraft:
+    """An organisational unit with its statements and registers."""
+
+    name: At[str]
+    heading: At[str] | None = None
+    own: Inherited = field(default_factory=Inherited)
+    cross_references: list[CrossReferenceDraft] = field(default_factory=list)
+    registers: list[RegisterDraft] = field(default_factory=list)
+    id: str = ""
+
+
+@dataclass
+class Draft:
+    """A whole page as understood: organisation, units, and what could not be placed."""
+
+    language: str
+    organisation: At[str]
+    organisation_kind: At[OrganisationKind] | None
+    base_iri: str
+    organisation_level: Inherited = field(default_factory=Inherited)
+    units: list[UnitDraft] = field(default_factory=list)
+    unplaced: list[At[str]] = field(default_factory=list)
+    furniture: list[At[str]] = field(default_factory=list)
+    introduction: list[At[str]] = field(default_factory=list)

@@ -1,0 +1,141 @@
+"""Property tests: no input crashes the importer, its output always loads, it is deterministic."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dcatgen.errors import InputError
+from dcatgen.importer import ImportResult, import_text
+from dcatgen.load import parse_text
+
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# Lines in the shapes §28 pages use, mixed with arbitrary text.
+TEMPLATES = [
+    "Hallinto-osasto",
+    "Kasvatus- ja sivistysosaston hallinnoimat tietovarannot ja asiarekisterit",
+    "Sivistystoimen tietovarannot ja asiarekisterit",
+    "Bildningsavdelningen",
+    "Fyysiset tietovarannot",
+    "{w} tietovaranto",
+    "{w}n asiarekisteri",
+    "Informationslager för {w}",
+    "{w} tietovarannon kuvaus ja rekisterit",
+    "{w} tietovarannon tietoaineistot",
+    "Tietoaineistot",
+    "Tietojärjestelmät",
+    "Hakutekijät, joilla asiakirjoja on mahdollista hakea",
+    "Sökvillkor",
+    "Käyttötarkoitus: {w}",
+    "Rekisterin nimi: {w}",
+    "Keskeiset tietojärjestelmät: {w}, {w} (kansallinen) ja {w}",
+    "Keskeiset tietoaineistot: {w}, {w}",
+    "1. {w}",
+    "2. {w} (sis. {w} ja {w}), {w}",
+    "• {w}: {w}",
+    "- {w}-järjestelmä/{w}",
+    "  - {w}",
+    "* {w}",
+    "Katso {w}-osasto, {w}rekisteri.",
+    "Se {w}, {w}.",
+    "Tietopyynnöissä voidaan käyttää hakutekijöinä esimerkiksi henkilön nimeä tai {w}.",
+    "Tietoaineistot eivät pääsääntöisesti ole saatavilla avoimesti teknisen rajapinnan avulla.",
+    "Tiedot ovat saatavilla rajapinnan kautta https://{w}.example/api",
+    "Tietosisältö on osittain salassa pidettävää (JulkL 24 § 1 mom. 25 k.).",
+    "Tietosuojaseloste: https://example.fi/{w}",
+    "Tiedonohjaussuunnitelma: /tos/{w} (tehtäväluokka 10.03.01, säilytysaika pysyvä)",
+    "Tehtäväluokka: {w}",
+    "Säilytysaika: {w}",
+    "Rekisteriä ylläpitää {w} toimiala.",
+    "Tietovarantoon kuuluvat rekisterit: {w}, {w}rekisteri.",
+    "Siirry sisältöön",
+    "{w}.",
+    "{w}",
+    "",
+]
+
+words = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=0, max_size=12
+)
+plain_words = st.text(alphabet="abcdefghijklmnopqrstuvwxyzåäöÄÖ -:#'\"&*!|>%@`", max_size=10)
+
+
+@st.composite
+def pages(draw: st.DrawFn, word: st.SearchStrategy[str] = plain_words) -> str:
+    """A page of template lines filled with words, and some arbitrary lines."""
+    lines = []
+    for _ in range(draw(st.integers(0, 25))):
+        if draw(st.booleans()):
+            template = draw(st.sampled_from(TEMPLATES))
+            while "{w}" in template:
+                template = template.replace("{w}", draw(word) or "x", 1)
+            lines.append(template)
+        else:
+            lines.append(draw(words))
+    return "\n".join(lines)
+
+
+@st.composite
+def html_pages(draw: st.DrawFn) -> str:
+    """The same lines wrapped in arbitrary (often unbalanced) HTML."""
+    tags = [
+        "h1", "h2", "h3", "p", "li", "ul", "ol", "td", "tr", "table", "dt", "dd", "nav", "main",
+        "footer", "strong", "a href='/x'", "br", "div class='font-size'", "script",
+    ]  # fmt: skip
+    parts = ["<html><head><title>", draw(plain_words), " - Esimerkin kunta</title></head><body>"]
+    for line in draw(pages()).split("\n"):
+        tag = draw(st.sampled_from(tags))
+        close = draw(st.booleans())
+        parts.append(f"<{tag}>{line}" + (f"</{tag.split()[0]}>" if close else "") + "\n")
+    return "".join(parts)
+
+
+def attempt(text: str, html: bool) -> ImportResult | None:
+    """Import; None when the importer says the input is unusable (its only error)."""
+    try:
+        return import_text(text, html=html, source="page", organisation="Esimerkin kunta")
+    except InputError as error:
+        assert error.problems and all(p.message for p in error.problems)
+        return None
+
+
+def check_output(result: ImportResult | None, text: str, html: bool) -> None:
+    """The output loads as the same description, and a second import gives the same bytes."""
+    if result is None:
+        return
+    loaded = parse_text(result.yaml, Path("page.yaml")).description
+    assert loaded == result.description
+    assert loaded.unplaced == result.unplaced
+    again = attempt(text, html)
+    assert again is not None and again.yaml == result.yaml
+
+
+@SETTINGS
+@given(pages())
+def test_text_pages_never_crash_and_always_load(text: str) -> None:
+    """Any plain-text page: a description that loads, or a clear InputError."""
+    check_output(attempt(text, html=False), text, False)
+
+
+@SETTINGS
+@given(pages(word=words))
+def test_arbitrary_words_in_every_field(text: str) -> None:
+    """Arbitrary Unicode (control characters, quotes, YAML syntax) inside recognised lines."""
+    check_output(attempt(text, html=False), text, False)
+
+
+@SETTINGS
+@given(html_pages())
+def test_html_pages_never_crash_and_always_load(text: str) -> None:
+    """Any HTML page, balanced or not: a description that loads, or a clear InputError."""
+    check_output(attempt(text, html=True), text, True)
+
+
+@SETTINGS
+@given(st.text(max_size=300), st.booleans())
+def test_arbitrary_text(text: str, html: bool) -> None:
+    """Completely arbitrary input."""
+    check_output(attempt(text, html), text, html)
