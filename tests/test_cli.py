@@ -117,3 +117,12 @@ def test_every_command_is_in_the_readme() -> None:
         help_text = CliRunner().invoke(main, [name, "--help"], terminal_width=100).stdout
         assert help_text.strip() in readme, f"README's help for {name} is stale"
         del command
+
+
+def test_readme_worked_example_matches_a_real_build(tmp_path: Path) -> None:
+    """The README's `make run` output is what building data/ prints today."""
+    code, out, _ = _run("build", str(DATA), "-o", "out")
+    assert code == 0
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for line in out.splitlines():
+        assert line in readme, f"README worked example is stale: {line!r}"
