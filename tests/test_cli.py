@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 
@@ -119,8 +120,11 @@ def test_every_command_is_in_the_readme() -> None:
         del command
 
 
-def test_readme_worked_example_matches_a_real_build(tmp_path: Path) -> None:
+def test_readme_worked_example_matches_a_real_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The README's `make run` output is what building data/ prints today."""
+    monkeypatch.chdir(tmp_path)
     code, out, _ = _run("build", str(DATA), "-o", "out")
     assert code == 0
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
