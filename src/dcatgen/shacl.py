@@ -175,15 +175,15 @@ _CANONICAL: dict[str, str] = {}
 
 def canonical_literal(term: str) -> str:
     """The identity of a literal as rdflib sees it: well-typed literals in normalised lexical
-    form ("01"^^xsd:integer is "1"^^xsd:integer), language tags in lower case.  Ill-typed
-    literals keep their lexical form (rdflib keeps their flag; we keep them apart)."""
+    form ("01"^^xsd:integer is "1"^^xsd:integer, "x"^^xsd:boolean is "false"^^xsd:boolean),
+    language tags in lower case.  Terms equal here are one term in an rdflib graph."""
     known = _CANONICAL.get(term)
     if known is not None:
         return known
     lexical, language, datatype = literal_parts(term)
     if datatype is not None:
         literal = rdflib_literal(term)
-        result = term if literal.ill_typed else f'"{nt_escape(str(literal))}"^^<{datatype}>'
+        result = f'"{nt_escape(str(literal))}"^^<{datatype}>'
     elif language is not None:
         result = f'"{nt_escape(lexical)}"@{language.lower()}'
     else:
@@ -300,8 +300,8 @@ def min_inclusive_ok(term: str, minimum: Literal) -> bool:
         else:
             try:
                 known = bool(compare_literal(value, minimum) >= 0)  # type: ignore[no-untyped-call]
-            except (TypeError, NotImplementedError):
-                known = False
+            except (TypeError, NotImplementedError, ArithmeticError):
+                known = False  # pyshacl itself crashes on ArithmeticError ("NaN" decimals)
         if len(_MIN_MEMO) > 1 << 16:
             _MIN_MEMO.clear()
         _MIN_MEMO[key] = known
@@ -318,20 +318,25 @@ _EMPTY: dict[str, list[str]] = {}
 class _Data:
     """Triples indexed subject → predicate → objects (deduplicated), plus types."""
 
-    __slots__ = ("conforms", "has_reports", "ops", "spo", "supers", "types")
+    __slots__ = ("conforms", "has_reports", "ops", "originals", "spo", "supers", "types")
 
     def __init__(self, triples: Iterable[Triple], inverse: frozenset[str]) -> None:
         spo: dict[str, dict[str, list[str]]] = {}
         types: dict[str, list[str]] = {}
         subclass: dict[str, list[str]] = {}
         ops: dict[str, dict[str, list[str]]] = {}
+        originals: dict[str, str] = {}
         canonical = _CANONICAL
         for s, p, o in triples:
             if o[0] == '"':
                 last = o[-1]
-                if last == ">":  # typed: rdflib's normalised form
+                if last == ">":  # typed: rdflib's normalised form, first form remembered
                     c = canonical.get(o)
-                    o = c if c is not None else canonical_literal(o)
+                    if c is None:
+                        c = canonical_literal(o)
+                    if c not in originals:
+                        originals[c] = o
+                    o = c
                 elif last != '"' and not o[o.rfind("@") :].islower():  # language tag case
                     o = canonical_literal(o)
             po = spo.get(s)
@@ -357,6 +362,9 @@ class _Data:
                 ops.setdefault(o, {}).setdefault(p, []).append(s)
         self.spo = spo
         self.types = types
+        self.originals = originals
+        """Canonical typed literal → the form first met: like an rdflib graph, which keeps the
+        first of equal terms, with its ill-typed flag ("x"^^xsd:boolean equals "false")."""
         self.ops = ops
         self.supers: dict[str, frozenset[str]] | None = None
         if subclass:
@@ -645,7 +653,7 @@ class _Datatype(_PerValue):
     name = "sh:DatatypeConstraintComponent"
 
     def ok(self, rule: str, value: str, data: _Data) -> bool:
-        return datatype_matches(value, rule)
+        return datatype_matches(data.originals.get(value, value), rule)
 
     def message(self, value: str) -> str:
         return f"Value is not Literal with datatype {_short_iri(self.rules[0])}"
@@ -713,7 +721,7 @@ class _MinInclusive(_PerValue):
     name = "sh:MinInclusiveConstraintComponent"
 
     def ok(self, rule: Literal, value: str, data: _Data) -> bool:
-        return min_inclusive_ok(value, rule)
+        return min_inclusive_ok(data.originals.get(value, value), rule)
 
     def message(self, value: str) -> str:
         return f"Value is not >= {', '.join(str(rule) for rule in self.rules)}"
