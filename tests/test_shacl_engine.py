@@ -28,9 +28,10 @@ from dcatgen.shacl import (
     UnsupportedShapeError,
     compile_shapes,
     literal_parts,
+    new_finding,
     validate_fast,
 )
-from dcatgen.validate import Finding, shacl_findings, shapes_graph
+from dcatgen.validate import Finding, Severity, shacl_findings, shapes_graph
 from tests.conftest import DATA, FIXTURES
 from tests.defects import DEFECTS, Triple
 
@@ -385,6 +386,25 @@ def test_supported_shape_files_compile() -> None:
     compiled = compile_shapes(shapes_graph())
     assert "<http://www.w3.org/ns/dcat#Dataset>" in compiled.targets
     assert compiled.inverse == frozenset({"<http://www.w3.org/ns/dcat#inSeries>"})
+
+
+def test_fast_findings_are_ordinary_findings() -> None:
+    fields: dict[str, object] = {
+        "severity": Severity.WARNING,
+        "register": None,
+        "focus_node": "urn:x",
+        "path": "dct:title",
+        "component": "sh:MinCountConstraintComponent",
+        "message": "m",
+        "shape": None,
+        "value": None,
+        "field": None,
+        "position": None,
+    }
+    fast_one, slow_one = new_finding(fields), Finding(**fields)  # type: ignore[arg-type]
+    assert fast_one == slow_one and hash(fast_one) == hash(slow_one)
+    assert repr(fast_one) == repr(slow_one) and fast_one.to_json() == slow_one.to_json()
+    assert fast_one.sort_key() == slow_one.sort_key()
 
 
 def test_an_empty_graph_has_no_findings() -> None:
