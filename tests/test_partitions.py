@@ -38,14 +38,15 @@ def _key(finding: Finding) -> tuple[str | None, ...]:
     )
 
 
-def test_partition_findings_equal_whole_graph_findings(many: Path) -> None:
+@pytest.mark.parametrize("engine", ["pyshacl", "fast"])
+def test_partition_findings_equal_whole_graph_findings(many: Path, engine: str) -> None:
     """Union over partitions (shared nodes once) == pyshacl over the whole catalog."""
     whole = canonical(t for s in load(many) for t in description_triples(s.description))
     expected = Counter(_key(f) for f in shacl_findings(to_graph(whole))[0])
     own: Counter[tuple[str | None, ...]] = Counter()
     shared: set[tuple[str | None, ...]] = set()
     for path in sorted(many.iterdir()):
-        result = process(Job(str(path), "x", "pyshacl", (Format.N_TRIPLES,)))
+        result = process(Job(str(path), "x", engine, (Format.N_TRIPLES,)))
         assert isinstance(result, Partition)
         own.update(_key(f) for f in result.findings)
         shared.update(_key(f) for f in result.shared_findings)
