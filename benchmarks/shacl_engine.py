@@ -56,7 +56,7 @@ def organisation_template(per_org: int) -> tuple[list[Triple], int]:
         ]
         units.append(unit.model_copy(update={"registers": tuple(registers)}))
     big: Description = description.model_copy(update={"units": tuple(units)})
-    triples = [(s.n3(), p.n3(), o.n3()) for s, p, o in description_triples(big)]
+    triples = description_triples(big)
     return triples, sum(len(u.registers) for u in units)
 
 

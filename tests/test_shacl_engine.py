@@ -68,11 +68,10 @@ the distribution-* and spatial-* defects depend on them."""
 
 @cache
 def catalog(name: str) -> tuple[Triple, ...]:
-    """A catalog's triples as N-Triples term strings (term.n3())."""
+    """A catalog's triples as N-Triples term strings (what the mapping emits)."""
     triples: list[Triple] = []
     for source in load(CATALOGS[name]):
-        for s, p, o in description_triples(source.description):
-            triples.append((s.n3(), p.n3(), o.n3()))
+        triples.extend(description_triples(source.description))
     return tuple(triples)
 
 

@@ -18,6 +18,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pyoxigraph as ox
 
 from dcatgen.mapping import sort_key
@@ -25,6 +26,7 @@ from dcatgen.namespaces import PREFIXES
 from dcatgen.terms import Term, Triple, ntriples
 
 RDF_TYPE_IRI = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDF_TYPE_TERM = f"<{RDF_TYPE_IRI}>"
 XSD_STRING_IRI = "http://www.w3.org/2001/XMLSchema#string"
 
 CONTEXT_IRI = "https://w3id.org/dcatgen/ns/context.jsonld"
@@ -282,51 +284,154 @@ def frame(format: Format) -> Frame:
     return Frame(b"", b"", b"")
 
 
-def _turtle_fragment(triples: list[ox.Triple]) -> bytes:
-    text = bytes(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b"")
-    # pyoxigraph writes its @prefix lines in hash order, which changes between runs: the
-    # frame holds ours, in a fixed order.  Newlines inside literals are escaped, so a line
-    # ending in " ." ends a statement: a blank line after it separates subjects.
-    body = b"\n".join(line for line in text.split(b"\n") if not line.startswith(b"@prefix "))
-    return body.lstrip(b"\n").replace(b" .\n", b" .\n\n")
+# Turtle and RDF/XML are written here from the term strings rather than by pyoxigraph:
+# turning millions of strings into Python-side pyoxigraph objects costs more than the
+# writing itself.  N-Triples terms are valid Turtle terms; IRIs get prefixes where the
+# local part is a safe PN_LOCAL.  Round-trip tests parse every format back.
+_SAFE_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
+_XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
-def _xml_fragment(triples: list[ox.Triple]) -> bytes:
-    text = bytes(ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES) or b"")
-    header, footer = _xml_frame()
-    if not (text.startswith(header) and text.endswith(footer)):
-        # A namespace outside PREFIXES would change the root element: refuse to splice.
-        raise ValueError("RDF/XML fragment has an unexpected root element; add the prefix")
-    return text[len(header) : len(text) - len(footer)]
+@cache
+def _prefix_of() -> dict[str, str]:
+    return {namespace: prefix for prefix, namespace in PREFIXES.items()}
+
+
+def _split_iri(iri: str) -> tuple[str, str]:
+    cut = iri.rfind("#") if "#" in iri else iri.rfind("/")
+    return iri[: cut + 1], iri[cut + 1 :]
+
+
+def _turtle_iri(term: Term, cache: dict[str, str]) -> str:
+    found = cache.get(term)
+    if found is None:
+        namespace, local = _split_iri(term[1:-1])
+        prefix = _prefix_of().get(namespace)
+        found = f"{prefix}:{local}" if prefix and _SAFE_LOCAL.fullmatch(local) else term
+        if len(cache) < 10_000:  # predicates, classes, concepts: few and repeated
+            cache[term] = found
+    return found
+
+
+def _turtle_object(term: Term, cache: dict[str, str]) -> str:
+    if term.startswith("<"):
+        return _turtle_iri(term, cache)
+    if term.endswith(">") and '"^^<' + _XSD in term:
+        lexical, _, datatype = term.rpartition("^^")
+        return f"{lexical}^^xsd:{datatype[len(_XSD) + 1 : -1]}"
+    return term
+
+
+def _turtle_fragment(triples: list[Triple]) -> bytes:
+    cache: dict[str, str] = {RDF_TYPE_TERM: "a"}
+    out: list[str] = []
+    subject = predicate = None
+    for s, p, o in triples:
+        obj = _turtle_object(o, cache)
+        if s != subject:
+            if subject is not None:
+                out.append(" .\n\n")
+            subject, predicate = s, p
+            out.append(
+                f"{_turtle_iri(s, cache) if s.startswith('<') else s} {_turtle_iri(p, cache)} {obj}"
+            )
+        elif p != predicate:
+            predicate = p
+            out.append(f" ;\n\t{_turtle_iri(p, cache)} {obj}")
+        else:
+            out.append(f" , {obj}")
+    if subject is not None:
+        out.append(" .\n\n")
+    return "".join(out).encode("utf-8")
+
+
+# XML parsers turn a raw \r into \n and normalise whitespace in attributes: escape them.
+_XML_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_XML_ATTRIBUTE = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        '"': "&quot;",
+        "\r": "&#13;",
+        "\n": "&#10;",
+        "\t": "&#9;",
+    }
+)
+_XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_name(predicate: Term, cache: dict[str, tuple[str, str]]) -> tuple[str, str]:
+    """(element name, namespace declaration to put on the element) of a predicate."""
+    found = cache.get(predicate)
+    if found is None:
+        namespace, local = _split_iri(predicate[1:-1])
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]*", local):
+            raise ValueError(f"RDF/XML cannot write the predicate {predicate} as an element")
+        prefix = _prefix_of().get(namespace)
+        if prefix:
+            found = (f"{prefix}:{local}", "")
+        else:  # a namespace outside the frame's root: declare it on the element itself
+            declaration = f' xmlns:ns0="{namespace.translate(_XML_ATTRIBUTE)}"'
+            found = (f"ns0:{local}", declaration)
+        cache[predicate] = found
+    return found
+
+
+def _xml_node(term: Term) -> str:
+    if term.startswith("<"):
+        return f'rdf:about="{term[1:-1].translate(_XML_ATTRIBUTE)}"'
+    return f'rdf:nodeID="{term[2:]}"'
+
+
+def _xml_fragment(triples: list[Triple]) -> bytes:
+    names: dict[str, tuple[str, str]] = {}
+    out: list[str] = []
+    subject = None
+    for s, p, o in triples:
+        if s != subject:
+            if subject is not None:
+                out.append("\t</rdf:Description>\n")
+            subject = s
+            out.append(f"\t<rdf:Description {_xml_node(s)}>\n")
+        name, declaration = _xml_name(p, names)
+        if o.startswith("<"):
+            resource = o[1:-1].translate(_XML_ATTRIBUTE)
+            out.append(f'\t\t<{name}{declaration} rdf:resource="{resource}"/>\n')
+        elif o.startswith("_:"):
+            out.append(f'\t\t<{name}{declaration} rdf:nodeID="{o[2:]}"/>\n')
+        else:
+            lexical, language, datatype = _split_literal(o)
+            if _XML_FORBIDDEN.search(lexical):
+                raise ValueError(f"XML 1.0 cannot carry the control characters in {o}")
+            text = lexical.translate(_XML_TEXT)
+            if language:
+                attribute = f' xml:lang="{language}"'
+            elif datatype and datatype != XSD_STRING_IRI:
+                attribute = f' rdf:datatype="{datatype.translate(_XML_ATTRIBUTE)}"'
+            else:
+                attribute = ""
+            out.append(f"\t\t<{name}{declaration}{attribute}>{text}</{name}>\n")
+    if subject is not None:
+        out.append("\t</rdf:Description>\n")
+    return "".join(out).encode("utf-8")
 
 
 def _jsonld_fragment(triples: list[Triple]) -> bytes:
-    lines = (
-        json.dumps(node, ensure_ascii=False, separators=(",", ":"))
-        for node in jsonld_nodes(triples)
-    )
-    return ",\n".join(lines).encode("utf-8")
+    return b",\n".join(orjson.dumps(node) for node in jsonld_nodes(triples))
 
 
-FRAGMENT_WRITERS: dict[Format, Callable[[list[ox.Triple]], bytes]] = {
+FRAGMENT_WRITERS: dict[Format, Callable[[list[Triple]], bytes]] = {
     Format.TURTLE: _turtle_fragment,
     Format.RDF_XML: _xml_fragment,
+    Format.JSON_LD: _jsonld_fragment,
+    Format.N_TRIPLES: ntriples,
 }
 
 
 def fragments(triples: list[Triple], formats: Iterable[Format] = Format) -> dict[Format, bytes]:
-    """The body of each format for ordered triples (parsed once for the RDF writers)."""
-    result: dict[Format, bytes] = {}
-    parsed: list[ox.Triple] | None = None
-    for format in formats:
-        if format is Format.N_TRIPLES:
-            result[format] = ntriples(triples)
-        elif format is Format.JSON_LD:
-            result[format] = _jsonld_fragment(triples)
-        else:
-            parsed = parsed if parsed is not None else to_oxigraph(triples)
-            result[format] = FRAGMENT_WRITERS[format](parsed)
-    return result
+    """The body of each format for triples grouped by subject."""
+    return {format: FRAGMENT_WRITERS[format](triples) for format in formats}
 
 
 def serialize(triples: list[Triple], format: Format) -> bytes:
