@@ -286,7 +286,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("publisher-literal", _publisher_literal, "dct:publisher Class/NodeKind, violation"),
     Kind("contact-point-not-kind", _contact_point_not_kind, "Class vcard:Kind, violation"),
     Kind("access-url-literal", _access_url_literal, "dcat:accessURL NodeKind, violation"),
-    Kind("media-type-not-iana", _media_type_not_iana, "Pattern, warning"),
+    Kind("media-type-not-iana", _media_type_not_iana, "dcat:mediaType Node, violation"),
     Kind("drop-dataset-type", _drop_dataset_type, "Class dcat:Dataset, violation"),
 )
 KIND_NAMES = tuple(kind.name for kind in KINDS)

@@ -18,7 +18,9 @@ One run: generate the input once, then
 Wall times are measured around each child process (interpreter start and imports included,
 the same for both pipelines).  Peak RSS is the larger of the kernel's maximum RSS of any one
 process in the child's tree (`wait4`) and the sampled sum of RSS over the whole tree (so a
-process pool counts all its workers).
+process pool counts all its workers).  CPU time (user + system, the child and its waited-for
+descendants) and the 1-minute load average before and after are recorded too: on a shared
+machine, other work inflates wall times but hardly CPU times.
 """
 
 from __future__ import annotations
@@ -128,6 +130,9 @@ class ProcessRun:
     stdout: str
     stderr: str
     timed_out: bool = False
+    cpu_s: float = 0.0
+    load_before: float = 0.0
+    load_after: float = 0.0
 
     def tail(self, lines: int = 15) -> str:
         """The last lines of stderr (else stdout), for error messages."""
@@ -169,6 +174,7 @@ def run_measured(
         tempfile.TemporaryFile("w+", encoding="utf-8") as out,
         tempfile.TemporaryFile("w+", encoding="utf-8") as err,
     ):
+        load_before = os.getloadavg()[0]
         started = time.perf_counter()
         process = subprocess.Popen(
             list(command), stdout=out, stderr=err, start_new_session=True, text=True
@@ -202,6 +208,9 @@ def run_measured(
             out.read(),
             err.read(),
             timed_out,
+            cpu_s=usage.ru_utime + usage.ru_stime,
+            load_before=load_before,
+            load_after=os.getloadavg()[0],
         )
 
 
@@ -362,6 +371,10 @@ class Figures:
             "generate_s": round(self.generate_s, 3),
             "dcatgen_total_s": round(dcatgen.wall_s, 3) if dcatgen else None,
             "dcatgen_exit": dcatgen.returncode if dcatgen else None,
+            "dcatgen_cpu_s": round(dcatgen.cpu_s, 3) if dcatgen else None,
+            "load_average": [round(dcatgen.load_before, 2), round(dcatgen.load_after, 2)]
+            if dcatgen
+            else None,
             "peak_rss_mb": round(dcatgen.peak_rss_mb, 1) if dcatgen else None,
             "stages": self.stages,
             "counts": parse_counts(dcatgen.stdout) if dcatgen else {},
@@ -375,6 +388,7 @@ class Figures:
         if reference is not None:
             data["reference_total_s"] = round(reference.wall_s, 3)
             data["reference_peak_rss_mb"] = round(reference.peak_rss_mb, 1)
+            data["reference_cpu_s"] = round(reference.cpu_s, 3)
             data["reference_stages"] = self.reference_result.get("stages", {})
             data["reference_counts"] = {
                 "triples": self.reference_result.get("triples"),
@@ -417,6 +431,14 @@ def table(figures: Figures) -> Iterator[str]:
     ours_rss = f"{dcatgen.peak_rss_mb:10.0f}" if dcatgen else f"{'-':>10}"
     theirs_rss = f"{reference.peak_rss_mb:11.0f}" if reference else f"{'-':>11}"
     yield f"{'peak RSS MB':24}{ours_rss}  {theirs_rss}"
+    ours_cpu = f"{dcatgen.cpu_s:10.3f}" if dcatgen else f"{'-':>10}"
+    theirs_cpu = f"{reference.cpu_s:11.3f}" if reference else f"{'-':>11}"
+    yield f"{'CPU (user+sys) s':24}{ours_cpu}  {theirs_cpu}"
+    if dcatgen is not None:
+        yield (
+            f"load average (1 min) before/after dcatgen: {dcatgen.load_before:.2f} / "
+            f"{dcatgen.load_after:.2f} on {os.cpu_count()} cores (other work skews wall times)"
+        )
     if figures.reference_skipped:
         yield f"reference: {figures.reference_skipped}"
     if dcatgen is not None and figures.reference_result:
