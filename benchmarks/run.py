@@ -1,0 +1,593 @@
+"""Measure `dcatgen build` against the naive reference pipeline on generated input (issue 5).
+
+    python benchmarks/run.py --registers N [--organisations M] [--seed S] [--no-reference]
+                             [--reference-anyway] [--no-rebuild] [--no-queries]
+                             [--json FILE] [--keep DIR] [--timeout SECONDS]
+                             [--dcatgen "COMMAND"]
+
+One run: generate the input once, then
+(a) `dcatgen build DATA -o OUT --timings` (full validation, all four formats) in its own
+    process; its stage lines (`  stage    seconds s`) are parsed, whatever stages it prints;
+(b) the reference pipeline (`benchmarks/reference.py`) in its own process, on the same input;
+    skipped above 10,000 registers unless `--reference-anyway` (it would take many minutes);
+(c) `rebuild_one_s`: change one register's title in one file and run `dcatgen build` again
+    into the same output folder (whatever the current CLI does: with no cache, a full build);
+(d) the analyst SPARQL queries (`examples/queries/*.rq` if present, else the built-in ones)
+    over the built `catalog.nt` bulk-loaded into an embedded pyoxigraph store.
+
+Wall times are measured around each child process (interpreter start and imports included,
+the same for both pipelines).  Peak RSS is the larger of the kernel's maximum RSS of any one
+process in the child's tree (`wait4`) and the sampled sum of RSS over the whole tree (so a
+process pool counts all its workers).  CPU time (user + system, the child and its waited-for
+descendants) and the 1-minute load average before and after are recorded too: on a shared
+machine, other work inflates wall times but hardly CPU times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime
+import json
+import os
+import platform
+import re
+import shlex
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.generate import HEADER, SEED, dump, generate  # noqa: E402
+
+REFERENCE_LIMIT = 10_000
+"""Above this many registers the reference is skipped unless --reference-anyway."""
+
+DCATGEN_COMMAND = (sys.executable, "-c", "from dcatgen.cli import main; main()")
+"""`dcatgen` from the Python running this script (its installed, possibly editable, copy)."""
+
+PREFIXES = """\
+PREFIX dcat: <http://www.w3.org/ns/dcat#>
+PREFIX dct: <http://purl.org/dc/terms/>
+PREFIX dg: <https://w3id.org/dcatgen/ns#>
+PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+"""
+
+QUERIES: dict[str, str] = {
+    "searchable-by-personal-identity-code": PREFIXES
+    + """
+# Registers an information request can target with a personal identity code.
+SELECT ?register ?title WHERE {
+  ?register dg:searchCriterion dg:PersonalIdentityCode ; dct:title ?title .
+}""",
+    "systems-and-their-registers": PREFIXES
+    + """
+# Which information systems hold which registers; shared systems first.
+SELECT ?system ?name (COUNT(DISTINCT ?register) AS ?registers) WHERE {
+  ?register dg:informationSystem ?system .
+  ?system dct:title ?name .
+} GROUP BY ?system ?name ORDER BY DESC(?registers) ?system""",
+    "not-openly-available": PREFIXES
+    + """
+# Registers not openly available through an API (not stated counts as not available).
+SELECT ?register ?availability WHERE {
+  ?register a dcat:Dataset .
+  OPTIONAL { ?register dg:openInterfaceAvailability ?availability }
+  FILTER (!BOUND(?availability) || ?availability != dg:OpenlyAvailable)
+}""",
+    "personal-data-by-theme": PREFIXES
+    + """
+# Registers with personal data, counted by EU data theme.
+SELECT ?theme (COUNT(DISTINCT ?register) AS ?registers) WHERE {
+  ?register dg:containsPersonalData true ; dcat:theme ?theme .
+} GROUP BY ?theme ORDER BY DESC(?registers)""",
+    "s28-items-missing": PREFIXES
+    + """
+# §28 items missing per register (1 systems, 2 disclosure authority, 3 data groups,
+# 4 search criteria, 5 API availability).
+SELECT ?register ?item WHERE {
+  ?register a dcat:Dataset .
+  VALUES (?item ?property) {
+    (1 dg:informationSystem) (2 dg:disclosureAuthority) (3 dg:dataGroup)
+    (4 dg:searchCriterion) (5 dg:openInterfaceAvailability)
+  }
+  FILTER NOT EXISTS { ?register ?property ?value }
+} ORDER BY ?register ?item""",
+    "registers-per-organisation": PREFIXES
+    + """
+# How many registers each organisation describes.
+SELECT ?publisher ?name (COUNT(DISTINCT ?register) AS ?registers) WHERE {
+  ?register a dcat:Dataset ; dct:publisher ?publisher .
+  OPTIONAL { ?publisher foaf:name ?name FILTER (lang(?name) = "fi") }
+} GROUP BY ?publisher ?name ORDER BY DESC(?registers)""",
+}
+"""The analyst questions of issue 4, used when the repository has no examples/queries/."""
+
+
+# --- child processes -------------------------------------------------------------------
+
+
+@dataclass
+class ProcessRun:
+    """A finished child process with what it cost."""
+
+    command: list[str]
+    returncode: int
+    wall_s: float
+    peak_rss_mb: float
+    stdout: str
+    stderr: str
+    timed_out: bool = False
+    cpu_s: float = 0.0
+    load_before: float = 0.0
+    load_after: float = 0.0
+
+    def tail(self, lines: int = 15) -> str:
+        """The last lines of stderr (else stdout), for error messages."""
+        text = self.stderr.strip() or self.stdout.strip()
+        return "\n".join(text.splitlines()[-lines:])
+
+
+def _rss_of_tree(root: int) -> int:
+    """Sum of resident set sizes (bytes) of a process and all its descendants."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    page = os.sysconf("SC_PAGE_SIZE")
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+            with open(f"/proc/{entry.name}/statm", "rb") as statm:
+                resident = int(statm.read().split()[1]) * page
+        except (OSError, IndexError, ValueError):
+            continue
+        pid = int(entry.name)
+        children.setdefault(int(fields[1]), []).append(pid)
+        rss[pid] = resident
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, ()))
+    return total
+
+
+def run_measured(
+    command: Sequence[str], timeout: float | None = None, interval: float = 0.1
+) -> ProcessRun:
+    """Run a command in its own process group; measure wall time and peak RSS."""
+    with (
+        tempfile.TemporaryFile("w+", encoding="utf-8") as out,
+        tempfile.TemporaryFile("w+", encoding="utf-8") as err,
+    ):
+        load_before = os.getloadavg()[0]
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            list(command), stdout=out, stderr=err, start_new_session=True, text=True
+        )
+        peak_tree = 0
+        timed_out = False
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            with contextlib.suppress(OSError):
+                peak_tree = max(peak_tree, _rss_of_tree(process.pid))
+            if timeout is not None and time.perf_counter() - started > timeout:
+                timed_out = True
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+                pid, status, usage = os.wait4(process.pid, 0)
+                break
+            time.sleep(interval)
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        # ru_maxrss is in KiB on Linux: the largest single process of the waited-for tree.
+        peak = max(peak_tree, usage.ru_maxrss * 1024)
+        return ProcessRun(
+            list(command),
+            process.returncode,
+            wall,
+            peak / 2**20,
+            out.read(),
+            err.read(),
+            timed_out,
+            cpu_s=usage.ru_utime + usage.ru_stime,
+            load_before=load_before,
+            load_after=os.getloadavg()[0],
+        )
+
+
+STAGE_LINE = re.compile(r"^  (\S.*?)\s+(\d+(?:\.\d+)?) s$")
+
+
+def parse_timings(stdout: str) -> dict[str, float]:
+    """Stage lines `  stage    1.234 s` as printed by `dcatgen build --timings`."""
+    stages: dict[str, float] = {}
+    for line in stdout.splitlines():
+        match = STAGE_LINE.match(line)
+        if match:
+            stages[match.group(1)] = float(match.group(2))
+    return stages
+
+
+def parse_counts(stdout: str) -> dict[str, int]:
+    """Triple and finding counts from a build's summary lines."""
+    counts: dict[str, int] = {}
+    for pattern, key in (
+        (r"(\d+) registers", "registers"),
+        (r"(\d+) triples", "triples"),
+        (r"(\d+) violations?", "violations"),
+        (r"(\d+) warnings?", "warnings"),
+        (r"(\d+) infos?", "infos"),
+    ):
+        match = re.search(pattern, stdout)
+        if match:
+            counts[key] = int(match.group(1))
+    return counts
+
+
+# --- the steps -------------------------------------------------------------------------
+
+
+def change_one_register(data: Path) -> Path:
+    """Edit one register (the title of the first register of the middle file); return the file."""
+    files = sorted(data.glob("*.yaml"))
+    path = files[len(files) // 2]
+    text = path.read_text(encoding="utf-8")
+    header = "".join(line for line in text.splitlines(keepends=True) if line.startswith("#"))
+    description = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    for unit in description["units"]:
+        if unit.get("registers"):
+            register = unit["registers"][0]
+            title = register["title"]
+            if isinstance(title, dict):
+                register["title"] = {k: f"{v} (päivitetty)" for k, v in title.items()}
+            else:
+                register["title"] = f"{title} (päivitetty)"
+            break
+    path.write_text((header or HEADER.format(seed="?")) + dump(description), encoding="utf-8")
+    return path
+
+
+def query_files() -> dict[str, str]:
+    """examples/queries/*.rq of the repository, else the built-in analyst queries."""
+    folder = ROOT / "examples" / "queries"
+    files = sorted(folder.glob("*.rq")) if folder.is_dir() else []
+    if files:
+        return {path.stem: path.read_text(encoding="utf-8") for path in files}
+    return dict(QUERIES)
+
+
+def run_queries(ntriples: Path) -> dict[str, Any]:
+    """Bulk-load N-Triples into an in-memory pyoxigraph store; time each query."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    started = time.perf_counter()
+    store.bulk_load(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES)
+    load_s = time.perf_counter() - started
+    times: dict[str, float] = {}
+    rows: dict[str, int] = {}
+    for name, text in query_files().items():
+        started = time.perf_counter()
+        result = store.query(text)
+        rows[name] = sum(1 for _ in result)  # type: ignore[union-attr]
+        times[name] = time.perf_counter() - started
+    return {"store_load_s": load_s, "store_triples": len(store), "queries": times, "rows": rows}
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on."""
+    info: dict[str, Any] = {
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "nproc": len(os.sched_getaffinity(0)),
+        "cpu_count": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu"] = line.split(":", 1)[1].strip()
+                break
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        meminfo = Path("/proc/meminfo").read_text().splitlines()
+        info["memory_gb"] = round(int(meminfo[0].split()[1]) / 2**20, 1)
+    info["packages"] = {}
+    for package in ("dcatgen", "rdflib", "pyshacl", "pyoxigraph", "pydantic", "PyYAML"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            info["packages"][package] = metadata.version(package)
+    with contextlib.suppress(OSError, subprocess.CalledProcessError):
+        commit = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        info["commit"] = commit + ("+dirty" if dirty else "")
+    return info
+
+
+# --- the report ------------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    """Everything one run measured; `to_json` gives the documented keys."""
+
+    registers: int
+    organisations: int
+    generate_s: float
+    dcatgen: ProcessRun | None = None
+    reference: ProcessRun | None = None
+    reference_skipped: str | None = None
+    reference_result: dict[str, Any] = field(default_factory=dict)
+    rebuild: ProcessRun | None = None
+    sparql: dict[str, Any] = field(default_factory=dict)
+    machine: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def stages(self) -> dict[str, float]:
+        """dcatgen's own stage timings."""
+        return parse_timings(self.dcatgen.stdout) if self.dcatgen else {}
+
+    @property
+    def ratio(self) -> float | None:
+        """Reference wall time / dcatgen wall time."""
+        if self.dcatgen is None or self.reference is None or self.reference.returncode != 0:
+            return None
+        return self.reference.wall_s / self.dcatgen.wall_s
+
+    def to_json(self) -> dict[str, Any]:
+        """The figures as JSON-ready data."""
+        dcatgen = self.dcatgen
+        reference = self.reference
+        data: dict[str, Any] = {
+            "registers": self.registers,
+            "organisations": self.organisations,
+            "generate_s": round(self.generate_s, 3),
+            "dcatgen_total_s": round(dcatgen.wall_s, 3) if dcatgen else None,
+            "dcatgen_exit": dcatgen.returncode if dcatgen else None,
+            "dcatgen_cpu_s": round(dcatgen.cpu_s, 3) if dcatgen else None,
+            "load_average": [round(dcatgen.load_before, 2), round(dcatgen.load_after, 2)]
+            if dcatgen
+            else None,
+            "peak_rss_mb": round(dcatgen.peak_rss_mb, 1) if dcatgen else None,
+            "stages": self.stages,
+            "counts": parse_counts(dcatgen.stdout) if dcatgen else {},
+            "ratio": round(self.ratio, 2) if self.ratio is not None else None,
+            "rebuild_one_s": round(self.rebuild.wall_s, 3) if self.rebuild else None,
+            "queries": {k: round(v, 4) for k, v in self.sparql.get("queries", {}).items()},
+            "query_rows": self.sparql.get("rows", {}),
+            "store_load_s": round(self.sparql["store_load_s"], 3) if self.sparql else None,
+            "machine": self.machine,
+        }
+        if reference is not None:
+            data["reference_total_s"] = round(reference.wall_s, 3)
+            data["reference_peak_rss_mb"] = round(reference.peak_rss_mb, 1)
+            data["reference_cpu_s"] = round(reference.cpu_s, 3)
+            data["reference_stages"] = self.reference_result.get("stages", {})
+            data["reference_counts"] = {
+                "triples": self.reference_result.get("triples"),
+                **self.reference_result.get("findings", {}),
+            }
+        else:
+            data["reference_total_s"] = None
+            data["reference_skipped"] = self.reference_skipped
+        return data
+
+
+def _seconds(value: float | None) -> str:
+    return f"{value:10.3f}" if value is not None else f"{'-':>10}"
+
+
+def _ratio(reference: float | None, ours: float | None) -> str:
+    if reference is None or not ours:
+        return ""
+    return f"{reference / ours:8.1f}×"
+
+
+def table(figures: Figures) -> Iterator[str]:
+    """The printed report: one line per stage, then totals, RSS, rebuild and queries."""
+    ours = figures.stages
+    theirs: dict[str, float] = figures.reference_result.get("stages", {})
+    names = list(ours) + [name for name in theirs if name not in ours]
+    yield f"{'stage':24}{'dcatgen s':>10}  {'reference s':>11}  {'ratio':>8}"
+    for name in names:
+        yield (
+            f"{name:24}{_seconds(ours.get(name))}  {_seconds(theirs.get(name)):>11}  "
+            f"{_ratio(theirs.get(name), ours.get(name))}"
+        )
+    dcatgen, reference = figures.dcatgen, figures.reference
+    ours_total = dcatgen.wall_s if dcatgen else None
+    theirs_total = reference.wall_s if reference else None
+    yield (
+        f"{'total (wall)':24}{_seconds(ours_total)}  {_seconds(theirs_total):>11}  "
+        f"{_ratio(theirs_total, ours_total)}"
+    )
+    ours_rss = f"{dcatgen.peak_rss_mb:10.0f}" if dcatgen else f"{'-':>10}"
+    theirs_rss = f"{reference.peak_rss_mb:11.0f}" if reference else f"{'-':>11}"
+    yield f"{'peak RSS MB':24}{ours_rss}  {theirs_rss}"
+    ours_cpu = f"{dcatgen.cpu_s:10.3f}" if dcatgen else f"{'-':>10}"
+    theirs_cpu = f"{reference.cpu_s:11.3f}" if reference else f"{'-':>11}"
+    yield f"{'CPU (user+sys) s':24}{ours_cpu}  {theirs_cpu}"
+    if dcatgen is not None:
+        yield (
+            f"load average (1 min) before/after dcatgen: {dcatgen.load_before:.2f} / "
+            f"{dcatgen.load_after:.2f} on {os.cpu_count()} cores (other work skews wall times)"
+        )
+    if figures.reference_skipped:
+        yield f"reference: {figures.reference_skipped}"
+    if dcatgen is not None and figures.reference_result:
+        ours_counts = parse_counts(dcatgen.stdout)
+        theirs_counts = {
+            "triples": figures.reference_result.get("triples"),
+            **figures.reference_result.get("findings", {}),
+        }
+        keys = ("triples", "violations", "warnings", "infos")
+        same = all(ours_counts.get(k) == theirs_counts.get(k) for k in keys)
+        yield (
+            "counts (triples, violations, warnings, infos): "
+            f"dcatgen {tuple(ours_counts.get(k) for k in keys)}, "
+            f"reference {tuple(theirs_counts.get(k) for k in keys)}"
+            + ("" if same else "  ← differ (dcatgen also warns on unplaced importer lines)")
+        )
+    if figures.rebuild is not None:
+        yield f"{'rebuild one register':24}{_seconds(figures.rebuild.wall_s)}"
+    if figures.sparql:
+        yield (
+            f"SPARQL (pyoxigraph, {figures.sparql['store_triples']} triples bulk-loaded "
+            f"in {figures.sparql['store_load_s']:.3f} s):"
+        )
+        for name, seconds in figures.sparql["queries"].items():
+            yield f"  {name:38}{seconds:8.3f} s  {figures.sparql['rows'][name]:>8} rows"
+
+
+# --- main ------------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line: see the module docstring."""
+    parser = argparse.ArgumentParser(
+        description="Measure dcatgen build against the naive reference pipeline."
+    )
+    parser.add_argument("--registers", type=int, required=True)
+    parser.add_argument("--organisations", type=int, default=None)
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--no-reference", action="store_true", help="skip the reference")
+    parser.add_argument(
+        "--reference-anyway",
+        action="store_true",
+        help=f"run the reference even above {REFERENCE_LIMIT:,} registers",
+    )
+    parser.add_argument("--no-rebuild", action="store_true", help="skip rebuild_one_s")
+    parser.add_argument("--no-queries", action="store_true", help="skip the SPARQL queries")
+    parser.add_argument("--json", type=Path, default=None, help="write the figures here")
+    parser.add_argument("--keep", type=Path, default=None, help="work (and keep files) here")
+    parser.add_argument("--timeout", type=float, default=None, help="kill a child after this")
+    parser.add_argument(
+        "--dcatgen",
+        default=None,
+        help="command to run dcatgen (default: the dcatgen of this Python)",
+    )
+    args = parser.parse_args(argv)
+
+    with contextlib.ExitStack() as stack:
+        if args.keep is not None:
+            work = args.keep
+            work.mkdir(parents=True, exist_ok=True)
+        else:
+            work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="dcatgen-bench-")))
+        data, out, reference_out = work / "data", work / "out", work / "reference-out"
+        for folder in (data, out, reference_out):
+            if folder.exists():
+                for stale in folder.iterdir():
+                    if stale.is_file():
+                        stale.unlink()
+
+        started = time.perf_counter()
+        generated = generate(args.registers, data, args.organisations, args.seed)
+        figures = Figures(generated.registers, generated.organisations, 0.0)
+        figures.generate_s = time.perf_counter() - started
+        figures.machine = machine()
+        print(
+            f"generated {generated.registers:,} registers in {generated.organisations:,} "
+            f"files in {figures.generate_s:.1f} s ({work})",
+            flush=True,
+        )
+
+        command = shlex.split(args.dcatgen) if args.dcatgen else list(DCATGEN_COMMAND)
+        build = [*command, "build", str(data), "-o", str(out), "--timings"]
+        print("running dcatgen build…", flush=True)
+        figures.dcatgen = run_measured(build, args.timeout)
+        if figures.dcatgen.returncode != 0:
+            print(
+                f"dcatgen build exited {figures.dcatgen.returncode}"
+                f"{' (timed out)' if figures.dcatgen.timed_out else ''}:\n"
+                + figures.dcatgen.tail(),
+                file=sys.stderr,
+            )
+
+        if args.no_reference:
+            figures.reference_skipped = "skipped (--no-reference)"
+        elif args.registers > REFERENCE_LIMIT and not args.reference_anyway:
+            figures.reference_skipped = (
+                f"skipped: above {REFERENCE_LIMIT:,} registers the naive pipeline takes "
+                "many minutes (use --reference-anyway to run it)"
+            )
+        else:
+            print("running the reference pipeline…", flush=True)
+            result_file = work / "reference.json"
+            figures.reference = run_measured(
+                [
+                    sys.executable,
+                    str(ROOT / "benchmarks" / "reference.py"),
+                    str(data),
+                    "-o",
+                    str(reference_out),
+                    "--json",
+                    str(result_file),
+                ],
+                args.timeout,
+            )
+            if figures.reference.returncode == 0:
+                figures.reference_result = json.loads(result_file.read_text(encoding="utf-8"))
+            else:
+                print("reference failed:\n" + figures.reference.tail(), file=sys.stderr)
+
+        built = figures.dcatgen.returncode == 0
+        if built and not args.no_rebuild:
+            changed = change_one_register(data)
+            print(f"rebuilding after changing one register in {changed.name}…", flush=True)
+            figures.rebuild = run_measured(build, args.timeout)
+            if figures.rebuild.returncode != 0:
+                print("rebuild failed:\n" + figures.rebuild.tail(), file=sys.stderr)
+
+        if built and not args.no_queries and (out / "catalog.nt").exists():
+            print("running the SPARQL queries…", flush=True)
+            figures.sparql = run_queries(out / "catalog.nt")
+
+        print()
+        counts = parse_counts(figures.dcatgen.stdout)
+        print(
+            f"dcatgen benchmark: {figures.registers:,} registers, {figures.organisations:,} "
+            f"organisations, {counts.get('triples', 0):,} triples; "
+            f"{figures.machine.get('nproc')} cores, {figures.machine.get('memory_gb')} GB, "
+            f"Python {figures.machine.get('python')}, commit {figures.machine.get('commit')}"
+        )
+        for line in table(figures):
+            print(line)
+        if args.json is not None:
+            args.json.write_text(
+                json.dumps(figures.to_json(), indent=2, ensure_ascii=False) + "\n",
+                encoding="utf-8",
+            )
+            print(f"wrote {args.json}")
+        return 0 if built else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
