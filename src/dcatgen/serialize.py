@@ -378,9 +378,16 @@ def _xml_name(predicate: Term, cache: dict[str, tuple[str, str]]) -> tuple[str, 
     return found
 
 
+_XML_SPECIAL = re.compile(r'[&<>"\r\n\t]')
+
+
+def _xml_attribute(text: str) -> str:
+    return text.translate(_XML_ATTRIBUTE) if _XML_SPECIAL.search(text) else text
+
+
 def _xml_node(term: Term) -> str:
     if term.startswith("<"):
-        return f'rdf:about="{term[1:-1].translate(_XML_ATTRIBUTE)}"'
+        return f'rdf:about="{_xml_attribute(term[1:-1])}"'
     return f'rdf:nodeID="{term[2:]}"'
 
 
@@ -396,7 +403,7 @@ def _xml_fragment(triples: list[Triple]) -> bytes:
             out.append(f"\t<rdf:Description {_xml_node(s)}>\n")
         name, declaration = _xml_name(p, names)
         if o.startswith("<"):
-            resource = o[1:-1].translate(_XML_ATTRIBUTE)
+            resource = _xml_attribute(o[1:-1])
             out.append(f'\t\t<{name}{declaration} rdf:resource="{resource}"/>\n')
         elif o.startswith("_:"):
             out.append(f'\t\t<{name}{declaration} rdf:nodeID="{o[2:]}"/>\n')
@@ -404,11 +411,11 @@ def _xml_fragment(triples: list[Triple]) -> bytes:
             lexical, language, datatype = _split_literal(o)
             if _XML_FORBIDDEN.search(lexical):
                 raise ValueError(f"XML 1.0 cannot carry the control characters in {o}")
-            text = lexical.translate(_XML_TEXT)
+            text = lexical.translate(_XML_TEXT) if _XML_SPECIAL.search(lexical) else lexical
             if language:
                 attribute = f' xml:lang="{language}"'
             elif datatype and datatype != XSD_STRING_IRI:
-                attribute = f' rdf:datatype="{datatype.translate(_XML_ATTRIBUTE)}"'
+                attribute = f' rdf:datatype="{_xml_attribute(datatype)}"'
             else:
                 attribute = ""
             out.append(f"\t\t<{name}{declaration}{attribute}>{text}</{name}>\n")

@@ -1328,4 +1328,54 @@ def validate_fast(triples: Iterable[Triple], shapes: Graph | None = None) -> lis
     The same findings as `dcatgen.validate.shacl_findings` on the same data and shapes
     (default: `dcatgen.validate.shapes_graph()`), without register, field or position.
     """
-    return _compiled_for(shapes if shapes is not None else shapes_graph()).validate(triples)
+    if shapes is None:
+        return default_compiled().validate(triples)
+    return _compiled_for(shapes).validate(triples)
+
+
+_DEFAULT: list[CompiledShapes] = []
+
+
+def default_compiled() -> CompiledShapes:
+    """dcatgen's own shapes, compiled once per machine: kept as a pickle in the user's cache
+    (keyed by the shape files, this module and rdflib's version), since parsing and compiling
+    them takes longer than validating a changed description."""
+    if _DEFAULT:
+        return _DEFAULT[0]
+    import hashlib
+    import os
+    import pickle
+    import tempfile
+    from importlib import resources
+    from pathlib import Path
+
+    import rdflib
+
+    digest = hashlib.sha256(rdflib.__version__.encode())
+    digest.update(Path(__file__).read_bytes())
+    folder = resources.files("dcatgen").joinpath("resources/shapes")
+    from dcatgen.validate import SHAPE_FILES
+
+    for name in SHAPE_FILES:
+        digest.update(folder.joinpath(name).read_bytes())
+    home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dcatgen"
+    path = home / f"shapes-{digest.hexdigest()[:24]}.pickle"
+    compiled: CompiledShapes | None = None
+    try:
+        loaded = pickle.loads(path.read_bytes())
+        if isinstance(loaded, CompiledShapes):
+            compiled = loaded
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        compiled = None
+    if compiled is None:
+        compiled = compile_shapes(shapes_graph())
+        try:  # best effort: a read-only home only costs the next run the compile time
+            home.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=home, prefix=".shapes-")
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(pickle.dumps(compiled))
+            os.replace(temporary, path)
+        except OSError:
+            pass
+    _DEFAULT.append(compiled)
+    return compiled

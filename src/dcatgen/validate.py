@@ -15,7 +15,6 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from pyshacl import validate as pyshacl_validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
@@ -168,6 +167,8 @@ def _short(node: Node | None) -> str | None:
 
 def shacl_findings(data: Graph, shapes: Graph | None = None) -> tuple[list[Finding], Graph]:
     """Run pyshacl; return the report's top-level results (nested sh:detail ones are not)."""
+    from pyshacl import validate as pyshacl_validate  # slow to import; the fast engine needs none
+
     _, report_graph, _ = pyshacl_validate(
         data,
         shacl_graph=shapes if shapes is not None else shapes_graph(),
