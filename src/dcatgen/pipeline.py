@@ -18,6 +18,8 @@ import hashlib
 import json
 import multiprocessing
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -43,6 +45,8 @@ from dcatgen.validate import (
 )
 
 MANIFEST_VERSION = 3
+LARGE_FILE = 64 * 1024 * 1024
+"""Outputs larger than this are deleted in the background when replaced."""
 PARALLEL_THRESHOLD = 2000
 """Below this many registers, one process is faster than starting a pool."""
 
@@ -345,9 +349,33 @@ class CatalogWriter:
             for temporary in self.temporary.values():
                 temporary.unlink(missing_ok=True)
             return []
+        doomed: list[str] = []
         for format in self.formats:
+            target = self.paths[format]
             os.chmod(self.temporary[format], 0o644)
-            os.replace(self.temporary[format], self.paths[format])
+            if target.exists() and target.stat().st_size > LARGE_FILE:
+                # Freeing a multi-gigabyte file takes seconds: keep a second name for the old
+                # file so the rename is instant, and let a detached process delete it.
+                keep = target.with_name(f".{target.name}.old-{os.getpid()}")
+                try:
+                    os.link(target, keep)
+                    doomed.append(str(keep))
+                except OSError:  # no hard links here: the rename just takes longer
+                    pass
+            os.replace(self.temporary[format], target)
+        if doomed:
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-c",
+                    "import os,sys\nfor p in sys.argv[1:]: os.unlink(p)",
+                    *doomed,
+                ],
+                start_new_session=True,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
         return [self.paths[format] for format in self.formats]
 
 
@@ -608,4 +636,5 @@ def _write_manifest(
     write_atomic(
         _manifest_path(out_dir, stem),
         json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
+        durable=False,  # a lost manifest only costs the next build its reuse
     )
