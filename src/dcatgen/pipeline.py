@@ -14,6 +14,7 @@ the rest from the previous output.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -106,6 +107,8 @@ class Partition:
     shared_findings: list[Finding]
     fragments: dict[Format, bytes]
     timings: dict[str, float]
+    counts: dict[str, int] = field(default_factory=dict)
+    gaps: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -116,10 +119,23 @@ class Job:
     digest: str
     engine: str
     formats: tuple[Format, ...]
+    summary_only: bool = False
+    """Send back counts and violations only (a build prints no warnings)."""
 
 
 def process(job: Job) -> Partition | list[Problem]:
     """Load, map, validate and serialise one description file (runs in a worker)."""
+    # Per-partition objects die by reference counting; cycle collection only costs time.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _process(job)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _process(job: Job) -> Partition | list[Problem]:
     started = time.perf_counter()
     try:
         source = load_file(Path(job.file))
@@ -135,12 +151,21 @@ def process(job: Job) -> Partition | list[Problem]:
     locator = Locator(source)
     own_findings: list[Finding] = []
     shared_findings: list[Finding] = []
+    tally = Summary()
     for finding in run_engine(job.engine, triples):
-        if locator.owns(finding.focus_node):
-            own_findings.append(locate(finding, [locator], positions=False))
-        else:
+        if not locator.owns(finding.focus_node):
             shared_findings.append(finding)
-    own_findings.extend(unplaced_findings([source]))
+            continue
+        if job.summary_only:
+            tally.add([finding])
+            if finding.severity is not Severity.VIOLATION:
+                continue
+        own_findings.append(locate(finding, [locator], positions=False))
+    unplaced = unplaced_findings([source])
+    if job.summary_only:
+        tally.add(unplaced)
+    else:
+        own_findings.extend(unplaced)
     validated = time.perf_counter()
     bodies = fragments(own, job.formats)
     serialised = time.perf_counter()
@@ -153,6 +178,8 @@ def process(job: Job) -> Partition | list[Problem]:
         shared_triples=shared,
         shared_findings=shared_findings,
         fragments=bodies,
+        counts=tally.counts,
+        gaps=tally.gaps,
         timings={
             "load": loaded - started,
             "map": mapped - loaded,
@@ -445,18 +472,6 @@ class BuildResult:
     timings: dict[str, float]
 
 
-def _gaps(findings: Sequence[Finding]) -> dict[str, int]:
-    summary = Summary()
-    summary.add(findings)
-    return summary.gaps
-
-
-def _counts(findings: Sequence[Finding]) -> dict[str, int]:
-    summary = Summary()
-    summary.add(findings)
-    return summary.counts
-
-
 def _results(jobs: list[Job], workers: int) -> Iterator[Partition | list[Problem]]:
     if workers <= 1 or len(jobs) <= 1:
         yield from map(process, jobs)
@@ -492,7 +507,11 @@ def build(
         for name, entry in previous.items()
         if name in digests and entry.digest == digests[name]
     }
-    jobs = [Job(str(p), digests[str(p)], engine, formats) for p in files if str(p) not in reusable]
+    jobs = [
+        Job(str(p), digests[str(p)], engine, formats, summary_only=True)
+        for p in files
+        if str(p) not in reusable
+    ]
     if workers is None:
         estimated = sum(path.stat().st_size for path in files) // 1500  # ~bytes per register
         workers = (os.cpu_count() or 1) if estimated >= PARALLEL_THRESHOLD else 1
@@ -539,7 +558,11 @@ def build(
                 ranges = writer.add(result.fragments)
                 summary.registers += result.registers
                 summary.triples += result.triples
-                summary.add(result.findings)
+                for label, n in result.counts.items():
+                    summary.counts[label] += n
+                for item, n in result.gaps.items():
+                    summary.gaps[item] = summary.gaps.get(item, 0) + n
+                summary.violations.extend(result.findings)
                 shared.update(result.shared_triples)
                 for found in result.shared_findings:
                     shared_findings[_key(found)] = found
@@ -548,13 +571,9 @@ def build(
                     "digest": result.digest,
                     "registers": result.registers,
                     "triples": result.triples,
-                    "counts": _counts(result.findings),
-                    "gaps": _gaps(result.findings),
-                    "violations": [
-                        _finding_to_dict(f)
-                        for f in result.findings
-                        if f.severity is Severity.VIOLATION
-                    ],
+                    "counts": result.counts,
+                    "gaps": result.gaps,
+                    "violations": [_finding_to_dict(f) for f in result.findings],
                     "shared_triples": _to_ntriples(result.shared_triples),
                     "shared_findings": [_finding_to_dict(f) for f in result.shared_findings],
                     "ranges": ranges,
