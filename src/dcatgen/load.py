@@ -76,11 +76,11 @@ def _plain(node: yaml.Node, path: Path, at: FieldPath, positions: dict[FieldPath
         for key_node, value_node in node.value:
             key = key_node.value
             if not isinstance(key_node, yaml.ScalarNode):
-                raise InputError([Problem(positions[at], _dotted(at), "keys must be plain text")])
+                raise InputError([Problem(positions[at], dotted(at), "keys must be plain text")])
             if key in result:
                 where = Position(path, key_node.start_mark.line + 1, key_node.start_mark.column + 1)
                 raise InputError(
-                    [Problem(where, _dotted((*at, key)), "duplicate key: keep one of them")]
+                    [Problem(where, dotted((*at, key)), "duplicate key: keep one of them")]
                 )
             result[key] = _plain(value_node, path, (*at, key), positions)
             key_at = Position(path, key_node.start_mark.line + 1, key_node.start_mark.column + 1)
@@ -98,7 +98,8 @@ def _plain(node: yaml.Node, path: Path, at: FieldPath, positions: dict[FieldPath
     return node.value
 
 
-def _dotted(field_path: FieldPath) -> str:
+def dotted(field_path: FieldPath) -> str:
+    """A field path as the YAML reader knows it: `units[0].registers[2].title`."""
     text = ""
     for part in field_path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
@@ -176,7 +177,7 @@ def _parse_careful(text: str, path: Path) -> Source:
         for item in error.errors(include_url=False):
             location = tuple(part for part in item["loc"] if not _is_pydantic_branch(part))
             where = _nearest(positions, location, path)
-            problems.append(Problem(where, _dotted(location), _message(item)))
+            problems.append(Problem(where, dotted(location), _message(item)))
         raise InputError(problems) from None
     return Source(description, path, text, positions)
 

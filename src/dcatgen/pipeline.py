@@ -472,6 +472,12 @@ class BuildResult:
     timings: dict[str, float]
 
 
+def default_workers(files: Sequence[Path]) -> int:
+    """One worker per core for large inputs; one process (no pool to start) for small ones."""
+    estimated_registers = sum(path.stat().st_size for path in files) // 1500  # bytes/register
+    return (os.cpu_count() or 1) if estimated_registers >= PARALLEL_THRESHOLD else 1
+
+
 def _results(jobs: list[Job], workers: int) -> Iterator[Partition | list[Problem]]:
     if workers <= 1 or len(jobs) <= 1:
         yield from map(process, jobs)
@@ -513,8 +519,7 @@ def build(
         if str(p) not in reusable
     ]
     if workers is None:
-        estimated = sum(path.stat().st_size for path in files) // 1500  # ~bytes per register
-        workers = (os.cpu_count() or 1) if estimated >= PARALLEL_THRESHOLD else 1
+        workers = default_workers(files)
     if jobs:
         run_engine(engine, [])  # parse and compile the shapes before any fork
     summary = Summary(descriptions=len(files))
@@ -604,8 +609,7 @@ def validate_all(
     """Validate every description under a path, partitioned like build; nothing is written."""
     files = description_files(target)
     if workers is None:
-        estimated = sum(path.stat().st_size for path in files) // 1500
-        workers = (os.cpu_count() or 1) if estimated >= PARALLEL_THRESHOLD else 1
+        workers = default_workers(files)
     run_engine(engine, [])
     summary = Summary(descriptions=len(files))
     problems: list[Problem] = []

@@ -20,7 +20,7 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from dcatgen.errors import Position
-from dcatgen.load import FieldPath, Source
+from dcatgen.load import FieldPath, Source, dotted
 from dcatgen.mapping import FIELD_OF_PREDICATE, Iris, to_graph
 from dcatgen.terms import Triple
 
@@ -144,22 +144,26 @@ def shapes_graph() -> Graph:
     return graph
 
 
+SHORT_PREFIXES = (
+    ("sh:", str(SH)),
+    ("dcat:", "http://www.w3.org/ns/dcat#"),
+    ("dct:", "http://purl.org/dc/terms/"),
+    ("dg:", "https://w3id.org/dcatgen/ns#"),
+    ("foaf:", "http://xmlns.com/foaf/0.1/"),
+    ("vcard:", "http://www.w3.org/2006/vcard/ns#"),
+    ("skos:", "http://www.w3.org/2004/02/skos/core#"),
+    ("dcatap:", "http://data.europa.eu/r5r/"),
+)
+"""How findings name IRIs: these prefixes, else the full IRI."""
+
+
 def _short(node: Node | None) -> str | None:
     if node is None:
         return None
     if isinstance(node, Literal):
         return str(node)
     text = str(node)
-    for prefix, namespace in (
-        ("sh:", str(SH)),
-        ("dcat:", "http://www.w3.org/ns/dcat#"),
-        ("dct:", "http://purl.org/dc/terms/"),
-        ("dg:", "https://w3id.org/dcatgen/ns#"),
-        ("foaf:", "http://xmlns.com/foaf/0.1/"),
-        ("vcard:", "http://www.w3.org/2006/vcard/ns#"),
-        ("skos:", "http://www.w3.org/2004/02/skos/core#"),
-        ("dcatap:", "http://data.europa.eu/r5r/"),
-    ):
+    for prefix, namespace in SHORT_PREFIXES:
         if text.startswith(namespace):
             return prefix + text[len(namespace) :]
     return text
@@ -253,7 +257,7 @@ def locate(finding: Finding, locators: Sequence[Locator], positions: bool = True
             message=finding.message,
             shape=finding.shape,
             value=finding.value,
-            field=_dotted(full_path),
+            field=dotted(full_path),
             position=source.position(full_path) if positions else None,
             file=str(source.path),
             field_path=full_path,
@@ -297,23 +301,10 @@ def _first_register_naming_system(
 
 
 def _expand(short: str) -> str | None:
-    for prefix, namespace in (
-        ("dcat:", "http://www.w3.org/ns/dcat#"),
-        ("dct:", "http://purl.org/dc/terms/"),
-        ("dg:", "https://w3id.org/dcatgen/ns#"),
-        ("foaf:", "http://xmlns.com/foaf/0.1/"),
-        ("dcatap:", "http://data.europa.eu/r5r/"),
-    ):
+    for prefix, namespace in SHORT_PREFIXES:
         if short.startswith(prefix):
             return namespace + short[len(prefix) :]
     return short if short.startswith("http") else None
-
-
-def _dotted(field_path: FieldPath) -> str:
-    text = ""
-    for part in field_path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-    return text
 
 
 def _fast_engine(triples: list[Triple]) -> list[Finding]:
