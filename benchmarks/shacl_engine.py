@@ -90,14 +90,8 @@ def to_rdflib(term: str) -> Node:
 
 
 def key(finding: Finding) -> tuple[object, ...]:
-    return (
-        finding.severity,
-        finding.focus_node,
-        finding.path,
-        finding.component,
-        finding.value,
-        finding.shape,
-    )
+    """The result identity both engines are compared on."""
+    return finding.identity()
 
 
 def peak_rss_mb() -> float:

@@ -12,7 +12,7 @@ from dcatgen.load import load
 from dcatgen.mapping import description_triples, to_graph
 from dcatgen.pipeline import Job, Partition, build, process
 from dcatgen.serialize import Format, canonical
-from dcatgen.validate import Finding, shacl_findings
+from dcatgen.validate import shacl_findings
 from tests.conftest import DATA, FIXTURES
 
 
@@ -27,29 +27,18 @@ def many(tmp_path: Path) -> Path:
     return folder
 
 
-def _key(finding: Finding) -> tuple[str | None, ...]:
-    return (
-        finding.severity.label,
-        finding.focus_node,
-        finding.path,
-        finding.component,
-        finding.value,
-        finding.shape,
-    )
-
-
 @pytest.mark.parametrize("engine", ["pyshacl", "fast"])
 def test_partition_findings_equal_whole_graph_findings(many: Path, engine: str) -> None:
     """Union over partitions (shared nodes once) == pyshacl over the whole catalog."""
     whole = canonical(t for s in load(many) for t in description_triples(s.description))
-    expected = Counter(_key(f) for f in shacl_findings(to_graph(whole))[0])
-    own: Counter[tuple[str | None, ...]] = Counter()
-    shared: set[tuple[str | None, ...]] = set()
+    expected = Counter(f.identity() for f in shacl_findings(to_graph(whole))[0])
+    own: Counter[tuple[object, ...]] = Counter()
+    shared: set[tuple[object, ...]] = set()
     for path in sorted(many.iterdir()):
         result = process(Job(str(path), "x", engine, (Format.N_TRIPLES,)))
         assert isinstance(result, Partition)
-        own.update(_key(f) for f in result.findings)
-        shared.update(_key(f) for f in result.shared_findings)
+        own.update(f.identity() for f in result.findings)
+        shared.update(f.identity() for f in result.shared_findings)
     assert own + Counter(shared) == expected
     assert sum(expected.values()) > 80
 

@@ -89,14 +89,8 @@ def to_rdflib(term: str) -> Node:
 
 
 def key(finding: Finding) -> Key:
-    return (
-        finding.severity,
-        finding.focus_node,
-        finding.path,
-        finding.component,
-        finding.value,
-        finding.shape,
-    )
+    """The result identity both engines are compared on."""
+    return finding.identity()
 
 
 def reference(triples: Iterable[Triple]) -> Counter[Key]:

@@ -526,7 +526,7 @@ def build(
     timings: dict[str, float] = {"load": 0.0, "map": 0.0, "validate": 0.0, "serialize": 0.0}
     problems: list[Problem] = []
     shared: set[Triple] = set()
-    shared_findings: dict[tuple[str, ...], Finding] = {}
+    shared_findings: dict[tuple[object, ...], Finding] = {}
     entries: list[dict[str, Any]] = []
     writer = CatalogWriter(out_dir, stem, formats)
     committed = False
@@ -548,7 +548,7 @@ def build(
                 shared.update(entry.shared_triples)
                 for data in entry.shared_findings:
                     found = _finding_from_dict(data)
-                    shared_findings[_key(found)] = found
+                    shared_findings[found.identity()] = found
                 record = entry.__dict__ | {
                     "ranges": ranges,
                     "shared_triples": _to_ntriples(entry.shared_triples),
@@ -570,7 +570,7 @@ def build(
                 summary.violations.extend(result.findings)
                 shared.update(result.shared_triples)
                 for found in result.shared_findings:
-                    shared_findings[_key(found)] = found
+                    shared_findings[found.identity()] = found
                 record = {
                     "file": name,
                     "digest": result.digest,
@@ -614,7 +614,7 @@ def validate_all(
     summary = Summary(descriptions=len(files))
     problems: list[Problem] = []
     findings: list[Finding] = []
-    shared: dict[tuple[str, ...], Finding] = {}
+    shared: dict[tuple[object, ...], Finding] = {}
     for result in _results([Job(str(p), "", engine, ()) for p in files], workers):
         if isinstance(result, list):
             problems.extend(result)
@@ -623,23 +623,12 @@ def validate_all(
         summary.triples += result.triples
         findings.extend(result.findings)
         for found in result.shared_findings:
-            shared[_key(found)] = found
+            shared[found.identity()] = found
     if problems:
         raise InputError(problems)
     findings.extend(shared.values())
     summary.add(findings)
     return summary, Report(sorted(findings, key=Finding.sort_key))
-
-
-def _key(finding: Finding) -> tuple[str, ...]:
-    return (
-        finding.severity.label,
-        finding.focus_node,
-        finding.path or "",
-        finding.component,
-        finding.value or "",
-        finding.shape or "",
-    )
 
 
 def _write_manifest(

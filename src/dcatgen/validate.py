@@ -75,6 +75,10 @@ class Finding:
     file: str | None = dataclasses.field(default=None, compare=False)
     field_path: tuple[str | int, ...] | None = dataclasses.field(default=None, compare=False)
 
+    def identity(self) -> tuple[Severity, str, str | None, str, str | None, str | None]:
+        """What makes two findings the same result: engines and partitions are compared on it."""
+        return (self.severity, self.focus_node, self.path, self.component, self.value, self.shape)
+
     def sort_key(self) -> tuple[str, int, str, str, str, str]:
         """Order: by register, worst first, then focus node, path, component, value."""
         return (
