@@ -3,17 +3,20 @@
     python benchmarks/run.py --registers N [--organisations M] [--seed S] [--no-reference]
                              [--reference-anyway] [--no-rebuild] [--no-queries]
                              [--json FILE] [--keep DIR] [--timeout SECONDS]
-                             [--dcatgen "COMMAND"]
+                             [--dcatgen "COMMAND"] [--layout per-description|combined]
 
 One run: generate the input once, then
-(a) `dcatgen build DATA -o OUT --timings` (full validation, all four formats) in its own
-    process; its stage lines (`  stage    seconds s`) are parsed, whatever stages it prints;
+(a) `dcatgen build DATA -o OUT --timings --layout L` (full validation, all four formats) in
+    its own process; its stage lines (`  stage    seconds s`) are parsed, whatever stages it
+    prints.  The layout is per-description by default (one catalog per authority, what a
+    national build publishes); `--layout combined` measures one catalog.* for everything;
 (b) the reference pipeline (`benchmarks/reference.py`) in its own process, on the same input;
     skipped above 10,000 registers unless `--reference-anyway` (it would take many minutes);
 (c) `rebuild_one_s`: change one register's title in one file and run `dcatgen build` again
     into the same output folder (whatever the current CLI does: with no cache, a full build);
 (d) the analyst SPARQL queries (`examples/queries/*.rq` if present, else the built-in ones)
-    over the built `catalog.nt` bulk-loaded into an embedded pyoxigraph store.
+    over the built N-Triples (every catalog.nt) and the vocabulary, bulk-loaded into an
+    embedded pyoxigraph store as `dcatgen serve` holds them.
 
 Wall times are measured around each child process (interpreter start and imports included,
 the same for both pipelines).  Peak RSS is the larger of the kernel's maximum RSS of any one
@@ -33,6 +36,7 @@ import os
 import platform
 import re
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -275,13 +279,26 @@ def query_files() -> dict[str, str]:
     return dict(QUERIES)
 
 
-def run_queries(ntriples: Path) -> dict[str, Any]:
-    """Bulk-load N-Triples into an in-memory pyoxigraph store; time each query."""
+def built_ntriples(out: Path) -> list[Path]:
+    """The N-Triples files a build wrote into OUT, in either layout."""
+    index = out / "index.json"
+    if index.is_file():
+        catalogs = json.loads(index.read_text(encoding="utf-8"))["catalogs"]
+        return [out / catalog["files"]["n-triples"] for catalog in catalogs]
+    return [out / "catalog.nt"] if (out / "catalog.nt").is_file() else []
+
+
+def run_queries(ntriples: Sequence[Path]) -> dict[str, Any]:
+    """Bulk-load N-Triples and the vocabulary into an in-memory store; time each query."""
     import pyoxigraph as ox
+
+    from dcatgen.store import VOCABULARY_GRAPH, vocabulary_text
 
     store = ox.Store()
     started = time.perf_counter()
-    store.bulk_load(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES)
+    for path in ntriples:
+        store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+    store.bulk_load(vocabulary_text(), format=ox.RdfFormat.TURTLE, to_graph=VOCABULARY_GRAPH)
     load_s = time.perf_counter() - started
     times: dict[str, float] = {}
     rows: dict[str, int] = {}
@@ -341,6 +358,7 @@ class Figures:
     registers: int
     organisations: int
     generate_s: float
+    layout: str = "per-description"
     dcatgen: ProcessRun | None = None
     reference: ProcessRun | None = None
     reference_skipped: str | None = None
@@ -369,6 +387,7 @@ class Figures:
             "registers": self.registers,
             "organisations": self.organisations,
             "generate_s": round(self.generate_s, 3),
+            "layout": self.layout,
             "dcatgen_total_s": round(dcatgen.wall_s, 3) if dcatgen else None,
             "dcatgen_exit": dcatgen.returncode if dcatgen else None,
             "dcatgen_cpu_s": round(dcatgen.cpu_s, 3) if dcatgen else None,
@@ -493,6 +512,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=None,
         help="command to run dcatgen (default: the dcatgen of this Python)",
     )
+    parser.add_argument(
+        "--layout",
+        choices=("per-description", "combined"),
+        default="per-description",
+        help="dcatgen build --layout (default: per-description, one catalog per authority)",
+    )
     args = parser.parse_args(argv)
 
     with contextlib.ExitStack() as stack:
@@ -503,14 +528,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="dcatgen-bench-")))
         data, out, reference_out = work / "data", work / "out", work / "reference-out"
         for folder in (data, out, reference_out):
-            if folder.exists():
-                for stale in folder.iterdir():
-                    if stale.is_file():
-                        stale.unlink()
+            shutil.rmtree(folder, ignore_errors=True)
 
         started = time.perf_counter()
         generated = generate(args.registers, data, args.organisations, args.seed)
-        figures = Figures(generated.registers, generated.organisations, 0.0)
+        figures = Figures(generated.registers, generated.organisations, 0.0, args.layout)
         figures.generate_s = time.perf_counter() - started
         figures.machine = machine()
         print(
@@ -521,6 +543,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         command = shlex.split(args.dcatgen) if args.dcatgen else list(DCATGEN_COMMAND)
         build = [*command, "build", str(data), "-o", str(out), "--timings"]
+        build += ["--layout", args.layout]
         print("running dcatgen build…", flush=True)
         figures.dcatgen = run_measured(build, args.timeout)
         if figures.dcatgen.returncode != 0:
@@ -566,15 +589,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             if figures.rebuild.returncode != 0:
                 print("rebuild failed:\n" + figures.rebuild.tail(), file=sys.stderr)
 
-        if built and not args.no_queries and (out / "catalog.nt").exists():
+        ntriples = built_ntriples(out)
+        if built and not args.no_queries and ntriples:
             print("running the SPARQL queries…", flush=True)
-            figures.sparql = run_queries(out / "catalog.nt")
+            figures.sparql = run_queries(ntriples)
 
         print()
         counts = parse_counts(figures.dcatgen.stdout)
         print(
             f"dcatgen benchmark: {figures.registers:,} registers, {figures.organisations:,} "
-            f"organisations, {counts.get('triples', 0):,} triples; "
+            f"organisations, {counts.get('triples', 0):,} triples, {figures.layout} layout; "
             f"{figures.machine.get('nproc')} cores, {figures.machine.get('memory_gb')} GB, "
             f"Python {figures.machine.get('python')}, commit {figures.machine.get('commit')}"
         )

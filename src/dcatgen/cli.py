@@ -17,8 +17,8 @@ from dcatgen import __version__
 from dcatgen.errors import InputError
 from dcatgen.load import description_files
 from dcatgen.model import Description
+from dcatgen.pipeline import COMBINED, LAYOUTS, check, make_catalog, validate_all
 from dcatgen.pipeline import build as run_build
-from dcatgen.pipeline import check, make_catalog, validate_all
 from dcatgen.serialize import Format, write_atomic
 from dcatgen.store import CatalogSource, read_source
 from dcatgen.validate import (
@@ -106,6 +106,15 @@ def main() -> None:
     type=click.Choice([f.label for f in Format]),
     help="Write only these formats (repeatable). Default: all four.",
 )
+@click.option(
+    "--layout",
+    type=click.Choice(LAYOUTS),
+    default=COMBINED,
+    show_default=True,
+    help="combined: one catalog.* holding every description's catalog. per-description: "
+    "OUT/<description>/catalog.* for each, listed in OUT/index.json (one harvest source per "
+    "authority; a rebuild rewrites only what changed).",
+)
 @click.option("--timings", is_flag=True, help="Print how long each stage took.")
 @engine_option
 @jobs_option
@@ -114,6 +123,7 @@ def build(
     out_dir: Path,
     force: bool,
     formats: tuple[str, ...],
+    layout: str,
     timings: bool,
     engine: str,
     jobs: int | None,
@@ -150,6 +160,7 @@ def build(
                 engine=engine,
                 workers=jobs,
                 progress=advance,
+                layout=layout,
             )
     except InputError as error:
         fail_on_bad_input(error)
@@ -174,8 +185,15 @@ def build(
         click.echo(format_text(Report(shown)).rsplit("\n", 1)[0], err=True)
         if len(summary.violations) > 100:
             click.echo(f"… and {len(summary.violations) - 100} more violations", err=True)
-    for path in result.written:
-        click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
+    if layout == COMBINED or len(result.written) <= 9:
+        for path in result.written:
+            click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
+    elif result.written:
+        size = sum(path.stat().st_size for path in result.written)
+        click.echo(
+            f"wrote {summary.catalogs_written} catalogs ({len(result.written) - 1} files, "
+            f"{size:,} bytes) and {out_dir / 'index.json'}"
+        )
     if timings:
         click.echo("timings (load/map/validate/serialize summed over worker processes):")
         for stage, seconds in result.timings.items():

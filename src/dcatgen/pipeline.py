@@ -31,7 +31,7 @@ from typing import IO, Any
 from dcatgen import __version__
 from dcatgen.errors import InputError, Problem
 from dcatgen.load import Source, description_files, load, load_file
-from dcatgen.mapping import description_triples
+from dcatgen.mapping import Iris, description_triples
 from dcatgen.serialize import Format, canonical, fragments, frame, grouped, write_atomic
 from dcatgen.terms import Triple
 from dcatgen.validate import (
@@ -45,7 +45,7 @@ from dcatgen.validate import (
     unplaced_findings,
 )
 
-MANIFEST_VERSION = 3
+MANIFEST_VERSION = 4
 LARGE_FILE = 64 * 1024 * 1024
 """Outputs larger than this are deleted in the background when replaced."""
 PARALLEL_THRESHOLD = 2000
@@ -109,6 +109,9 @@ class Partition:
     timings: dict[str, float]
     counts: dict[str, int] = field(default_factory=dict)
     gaps: dict[str, int] = field(default_factory=dict)
+    shared_fragments: dict[Format, bytes] = field(default_factory=dict)
+    about: dict[str, Any] = field(default_factory=dict)
+    """The catalog's IRI and its organisation's IRI and names, for the index."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,8 @@ class Job:
     formats: tuple[Format, ...]
     summary_only: bool = False
     """Send back counts and violations only (a build prints no warnings)."""
+    self_contained: bool = False
+    """Also serialise the partition's shared nodes (a per-description file holds them)."""
 
 
 def process(job: Job) -> Partition | list[Problem]:
@@ -168,7 +173,9 @@ def _process(job: Job) -> Partition | list[Problem]:
         own_findings.extend(unplaced)
     validated = time.perf_counter()
     bodies = fragments(own, job.formats)
+    shared_bodies = fragments(canonical(shared), job.formats) if job.self_contained else {}
     serialised = time.perf_counter()
+    iris = Iris(str(description.organisation.base_iri))
     return Partition(
         file=job.file,
         digest=job.digest,
@@ -178,6 +185,12 @@ def _process(job: Job) -> Partition | list[Problem]:
         shared_triples=shared,
         shared_findings=shared_findings,
         fragments=bodies,
+        shared_fragments=shared_bodies,
+        about={
+            "catalog": iris.catalog[1:-1],
+            "organisation": iris.organisation[1:-1],
+            "name": dict(description.organisation.name),
+        },
         counts=tally.counts,
         gaps=tally.gaps,
         timings={
@@ -214,6 +227,13 @@ def file_digest(path: Path, salt: str) -> str:
 
 # --- the manifest of a previous build ----------------------------------------------------
 
+COMBINED = "combined"
+PER_DESCRIPTION = "per-description"
+LAYOUTS = (COMBINED, PER_DESCRIPTION)
+"""combined: OUT/catalog.* hold every description's catalog.  per-description:
+OUT/<description>/catalog.* hold one catalog each, listed in OUT/index.json."""
+INDEX = "index.json"
+
 
 @dataclass
 class Entry:
@@ -226,13 +246,29 @@ class Entry:
     counts: dict[str, int]
     gaps: dict[str, int]
     violations: list[dict[str, Any]]
-    shared_triples: list[Triple]
+    shared_triples: str
+    """The shared nodes' triples as N-Triples text, parsed only when the combined file needs
+    them (a manifest of a national build then reads in well under a second)."""
     shared_findings: list[dict[str, Any]]
-    ranges: dict[str, tuple[int, int]]
+    ranges: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Combined layout: where the partition's fragments lie in each output file."""
+    folder: str = ""
+    """Per-description layout: the partition's folder under OUT."""
+    outputs: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Per-description layout: (size, mtime_ns) of each file written, to notice edits."""
+    about: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Previous:
+    """What the previous build into a folder left: reusable entries, and the files it wrote."""
+
+    entries: dict[str, Entry] = field(default_factory=dict)
+    written: dict[str, list[Path]] = field(default_factory=dict)
+    """Files written by the previous build, by description file ("" for shared files)."""
 
 
 def _to_ntriples(triples: Sequence[Triple]) -> str:
-    # One string per partition: a manifest of a national build parses in well under a second.
     return "".join(f"{s} {p} {o} .\n" for s, p, o in triples)
 
 
@@ -280,42 +316,100 @@ def _manifest_path(out_dir: Path, stem: str) -> Path:
     return out_dir / f".{stem}.manifest.json"
 
 
+def _stamp(path: Path) -> tuple[int, int]:
+    status = path.stat()
+    return status.st_size, status.st_mtime_ns
+
+
 def read_manifest(
-    out_dir: Path, stem: str, salt: str, formats: Sequence[Format]
-) -> dict[str, Entry]:
-    """The reusable entries of the previous build (none if its outputs changed since)."""
+    out_dir: Path,
+    stem: str,
+    salt: str,
+    formats: Sequence[Format],
+    layout: str = COMBINED,
+) -> Previous:
+    """The previous build's files, and its entries that are reusable now.
+
+    Nothing is reusable after a change of code, shapes, options or layout.  In the combined
+    layout an edited output file makes every entry stale; per description, only its own.
+    """
     path = _manifest_path(out_dir, stem)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
-    if data.get("version") != MANIFEST_VERSION or data.get("salt") != salt:
-        return {}
-    if data.get("formats") != [f.label for f in formats]:
-        return {}
-    for format in formats:
-        output = out_dir / f"{stem}.{format.extension}"
-        recorded = data["outputs"].get(format.label)
-        try:
-            status = output.stat()
-        except OSError:
-            return {}
-        if recorded != [status.st_size, status.st_mtime_ns]:
-            return {}  # edited or replaced since: rebuild everything
-    entries = {}
+        return Previous()
+    if data.get("version") != MANIFEST_VERSION:
+        return Previous()
+    recorded = [Format.from_name(label) for label in data["formats"]]
+    previous = Previous()
+    if data["layout"] == COMBINED:
+        previous.written[""] = [out_dir / f"{stem}.{f.extension}" for f in recorded]
+    else:
+        previous.written[""] = [out_dir / INDEX]
+        for item in data["files"]:
+            folder = out_dir / item["folder"]
+            previous.written[item["file"]] = [folder / f"{stem}.{f.extension}" for f in recorded]
+    if (data["salt"], recorded, data["layout"]) != (salt, list(formats), layout):
+        return previous
+    if layout == COMBINED:
+        for format in formats:
+            try:
+                if tuple(data["outputs"][format.label]) != _stamp(
+                    out_dir / f"{stem}.{format.extension}"
+                ):
+                    return previous  # edited or replaced since: rebuild everything
+            except OSError:
+                return previous
     for item in data["files"]:
         item["ranges"] = {k: tuple(v) for k, v in item["ranges"].items()}
-        item["shared_triples"] = _from_ntriples(item["shared_triples"])
+        item["outputs"] = {k: tuple(v) for k, v in item["outputs"].items()}
         entry = Entry(**item)
-        entries[entry.file] = entry
-    return entries
+        if layout == PER_DESCRIPTION:
+            try:
+                stamps = {
+                    f.label: _stamp(out_dir / entry.folder / f"{stem}.{f.extension}")
+                    for f in formats
+                }
+            except OSError:
+                continue
+            if stamps != entry.outputs:
+                continue  # edited since: build this one again
+        previous.entries[entry.file] = entry
+    return previous
+
+
+def _write_manifest(
+    out_dir: Path,
+    stem: str,
+    salt: str,
+    formats: Sequence[Format],
+    layout: str,
+    entries: list[dict[str, Any]],
+) -> None:
+    outputs = {}
+    if layout == COMBINED:
+        for format in formats:
+            outputs[format.label] = _stamp(out_dir / f"{stem}.{format.extension}")
+    document = {
+        "version": MANIFEST_VERSION,
+        "salt": salt,
+        "layout": layout,
+        "formats": [f.label for f in formats],
+        "outputs": outputs,
+        "files": entries,
+    }
+    write_atomic(
+        _manifest_path(out_dir, stem),
+        json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
+        durable=False,  # a lost manifest only costs the next build its reuse
+    )
 
 
 # --- the streaming writer ----------------------------------------------------------------
 
 
 class CatalogWriter:
-    """Streams fragments into temporary output files; renames them only on commit."""
+    """Streams fragments into temporary output files; renames them into place on install."""
 
     def __init__(self, out_dir: Path, stem: str, formats: Sequence[Format]) -> None:
         self.out_dir = out_dir
@@ -327,7 +421,7 @@ class CatalogWriter:
         self.previous: dict[Format, IO[bytes]] = {}
         self.nonempty = dict.fromkeys(self.formats, False)
         for format in self.formats:
-            stream = open(self.temporary[format], "wb")  # noqa: SIM115 - closed in finish()
+            stream = open(self.temporary[format], "wb")  # noqa: SIM115 - closed in close()
             self.streams[format] = stream
             stream.write(frame(format).header)
 
@@ -362,20 +456,30 @@ class CatalogWriter:
             _copy_range(self.previous[format], stream, offset, length)
         return new_ranges
 
-    def finish(self, commit: bool) -> list[Path]:
-        """Write footers and rename into place (commit), or remove the temporary files."""
+    def close(self) -> dict[str, tuple[int, int]]:
+        """Write the footers and close the files; return each one's (size, mtime_ns)."""
         for stream in self.previous.values():
             stream.close()
+        self.previous.clear()
         for format, stream in self.streams.items():
-            if commit:
-                # No fsync: the rename below already means readers never see half a file,
-                # and flushing gigabytes to disk would cost a rebuild more than all else.
-                stream.write(frame(format).footer)
+            # No fsync: the rename in install() already means readers never see half a
+            # file, and flushing gigabytes to disk would cost a rebuild more than all else.
+            stream.write(frame(format).footer)
             stream.close()
-        if not commit:
-            for temporary in self.temporary.values():
-                temporary.unlink(missing_ok=True)
-            return []
+        self.streams.clear()
+        return {f.label: _stamp(self.temporary[f]) for f in self.formats}
+
+    def discard(self) -> None:
+        """Close and remove the temporary files; the previous output stays as it was."""
+        for stream in (*self.previous.values(), *self.streams.values()):
+            stream.close()
+        self.previous.clear()
+        self.streams.clear()
+        for temporary in self.temporary.values():
+            temporary.unlink(missing_ok=True)
+
+    def install(self) -> list[Path]:
+        """Rename the closed files over the previous ones."""
         doomed: list[str] = []
         for format in self.formats:
             target = self.paths[format]
@@ -426,6 +530,25 @@ def _copy_range(source: IO[bytes], target: IO[bytes], offset: int, length: int) 
         raise OSError(f"previous output ended early while copying {length} bytes")
 
 
+def _remove_outputs(paths: Sequence[Path], out_dir: Path) -> None:
+    """Delete files an earlier build wrote, and the folders that leaves empty."""
+    for path in paths:
+        path.unlink(missing_ok=True)
+        folder = path.parent
+        while folder != out_dir and out_dir in folder.parents:
+            try:
+                folder.rmdir()
+            except OSError:  # not empty: something else lives there
+                break
+            folder = folder.parent
+
+
+def description_folder(target: Path, path: Path) -> str:
+    """Where a description's catalog goes in the per-description layout ('sub/oulu')."""
+    relative = path.relative_to(target) if target.is_dir() else Path(path.name)
+    return relative.with_suffix("").as_posix()
+
+
 # --- the build ---------------------------------------------------------------------------
 
 
@@ -442,6 +565,8 @@ class Summary:
     gaps: dict[str, int] = field(default_factory=dict)
     violations: list[Finding] = field(default_factory=list)
     reused: int = 0
+    catalogs_written: int = 0
+    """Per-description layout: how many catalogs were written (the others were unchanged)."""
 
     @property
     def conforms(self) -> bool:
@@ -461,6 +586,16 @@ class Summary:
             if finding.message.startswith("§28 item "):
                 item = finding.message.split(":", 1)[0].removeprefix("§28 ")
                 self.gaps[item] = self.gaps.get(item, 0) + 1
+
+    def include(self, part: Partition | Entry, violations: Sequence[Finding]) -> None:
+        """Count in a partition, processed now or reused from the manifest."""
+        self.registers += part.registers
+        self.triples += part.triples
+        for label, n in part.counts.items():
+            self.counts[label] += n
+        for item, n in part.gaps.items():
+            self.gaps[item] = self.gaps.get(item, 0) + n
+        self.violations.extend(violations)
 
 
 @dataclass
@@ -488,6 +623,38 @@ def _results(jobs: list[Job], workers: int) -> Iterator[Partition | list[Problem
         yield from pool.imap(process, jobs, chunksize=1)
 
 
+def _count(entry: dict[str, Any], severity: str) -> int:
+    """Findings of one severity in a catalog file: its own and those on its shared nodes."""
+    shared = sum(1 for found in entry["shared_findings"] if found["severity"] == severity)
+    return int(entry["counts"].get(severity, 0)) + shared
+
+
+def _index(
+    target: Path, entries: list[dict[str, Any]], stem: str, formats: Sequence[Format]
+) -> bytes:
+    """OUT/index.json of the per-description layout: every catalog and its files."""
+    catalogs = [
+        {
+            "description": _relative(target, Path(entry["file"])),
+            "catalog": entry["about"]["catalog"],
+            "organisation": entry["about"]["organisation"],
+            "name": entry["about"]["name"],
+            "registers": entry["registers"],
+            "triples": entry["triples"] + entry["shared_triples"].count("\n"),
+            "violations": _count(entry, "violation"),
+            "warnings": _count(entry, "warning"),
+            "files": {f.label: f"{entry['folder']}/{stem}.{f.extension}" for f in formats},
+        }
+        for entry in entries
+    ]
+    document = {
+        "generator": f"dcatgen {__version__}",
+        "layout": PER_DESCRIPTION,
+        "catalogs": catalogs,
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
 def build(
     target: Path,
     out_dir: Path,
@@ -497,24 +664,31 @@ def build(
     engine: str = DEFAULT_ENGINE,
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
+    layout: str = COMBINED,
 ) -> BuildResult:
     """Build catalogs from descriptions; write nothing when violations are found unless forced.
 
     Raises InputError (with every problem of every file) on bad input.
     """
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}: use one of {', '.join(LAYOUTS)}")
     started = time.perf_counter()
     files = description_files(target)
     formats = tuple(formats)
     salt = f"{code_digest()}|{engine}|{','.join(f.label for f in formats)}"
     digests = {str(path): file_digest(path, salt) for path in files}
-    previous = read_manifest(out_dir, stem, salt, formats)
+    folders = {str(path): description_folder(target, path) for path in files}
+    previous = read_manifest(out_dir, stem, salt, formats, layout)
     reusable = {
         name: entry
-        for name, entry in previous.items()
-        if name in digests and entry.digest == digests[name]
+        for name, entry in previous.entries.items()
+        if name in digests
+        and entry.digest == digests[name]
+        and entry.folder == (folders[name] if layout == PER_DESCRIPTION else "")
     }
+    separate = layout == PER_DESCRIPTION
     jobs = [
-        Job(str(p), digests[str(p)], engine, formats, summary_only=True)
+        Job(str(p), digests[str(p)], engine, formats, summary_only=True, self_contained=separate)
         for p in files
         if str(p) not in reusable
     ]
@@ -525,10 +699,12 @@ def build(
     summary = Summary(descriptions=len(files))
     timings: dict[str, float] = {"load": 0.0, "map": 0.0, "validate": 0.0, "serialize": 0.0}
     problems: list[Problem] = []
-    shared: set[Triple] = set()
+    shared: set[str] = set()  # N-Triples lines of the nodes partitions share
     shared_findings: dict[tuple[object, ...], Finding] = {}
     entries: list[dict[str, Any]] = []
-    writer = CatalogWriter(out_dir, stem, formats)
+    combined = None if separate else CatalogWriter(out_dir, stem, formats)
+    pending: list[CatalogWriter] = []  # per-description catalogs waiting to be installed
+    written: list[Path] = []
     committed = False
     try:
         results = _results(jobs, workers)
@@ -536,23 +712,14 @@ def build(
             name = str(path)
             if name in reusable:
                 entry = reusable[name]
-                ranges = writer.splice(entry.ranges)
                 summary.reused += 1
-                summary.registers += entry.registers
-                summary.triples += entry.triples
-                for label, n in entry.counts.items():
-                    summary.counts[label] += n
-                for item, n in entry.gaps.items():
-                    summary.gaps[item] = summary.gaps.get(item, 0) + n
-                summary.violations.extend(_finding_from_dict(v) for v in entry.violations)
-                shared.update(entry.shared_triples)
+                summary.include(entry, [_finding_from_dict(v) for v in entry.violations])
                 for data in entry.shared_findings:
                     found = _finding_from_dict(data)
                     shared_findings[found.identity()] = found
-                record = entry.__dict__ | {
-                    "ranges": ranges,
-                    "shared_triples": _to_ntriples(entry.shared_triples),
-                }
+                record = dict(entry.__dict__)
+                if combined is not None:
+                    record["ranges"] = combined.splice(entry.ranges)
             else:
                 result = next(results)
                 if isinstance(result, list):
@@ -560,15 +727,7 @@ def build(
                     continue
                 for stage, seconds in result.timings.items():
                     timings[stage] += seconds
-                ranges = writer.add(result.fragments)
-                summary.registers += result.registers
-                summary.triples += result.triples
-                for label, n in result.counts.items():
-                    summary.counts[label] += n
-                for item, n in result.gaps.items():
-                    summary.gaps[item] = summary.gaps.get(item, 0) + n
-                summary.violations.extend(result.findings)
-                shared.update(result.shared_triples)
+                summary.include(result, result.findings)
                 for found in result.shared_findings:
                     shared_findings[found.identity()] = found
                 record = {
@@ -581,26 +740,65 @@ def build(
                     "violations": [_finding_to_dict(f) for f in result.findings],
                     "shared_triples": _to_ntriples(result.shared_triples),
                     "shared_findings": [_finding_to_dict(f) for f in result.shared_findings],
-                    "ranges": ranges,
+                    "ranges": {},
+                    "folder": "",
+                    "outputs": {},
+                    "about": result.about,
                 }
+                if combined is not None:
+                    record["ranges"] = combined.add(result.fragments)
+                else:
+                    writer = CatalogWriter(out_dir / folders[name], stem, formats)
+                    pending.append(writer)
+                    writer.add(result.fragments)
+                    writer.add(result.shared_fragments)
+                    record["folder"] = folders[name]
+                    record["outputs"] = writer.close()
+            shared.update(record["shared_triples"].splitlines())
             entries.append(record)
             if progress is not None:
                 progress(index)
         if problems:
             raise InputError(problems)
-        shared_sorted = canonical(shared)
-        summary.triples += len(shared_sorted)
+        summary.triples += len(shared)  # distinct triples, whatever the layout
         summary.add(sorted(shared_findings.values(), key=Finding.sort_key))
-        writer.add(fragments(shared_sorted, formats))
         committed = summary.conforms or force
-        written = writer.finish(commit=committed)
+        if combined is not None:
+            combined.add(fragments(canonical(_from_ntriples("\n".join(shared))), formats))
+            if committed:
+                combined.close()
+                written = combined.install()
+        else:
+            if committed:
+                for writer in pending:
+                    written.extend(writer.install())
+                summary.catalogs_written = len(pending)
+                index_path = out_dir / INDEX
+                write_atomic(index_path, _index(target, entries, stem, formats), durable=False)
+                written.append(index_path)
     finally:
         if not committed:
-            writer.finish(commit=False)
+            for writer in (*pending, *([combined] if combined else [])):
+                writer.discard()
     if written:
-        _write_manifest(out_dir, stem, salt, formats, entries)
+        current = {str(p) for p in files}
+        stale = [
+            path
+            for name, paths in previous.written.items()
+            for path in paths
+            if (name and name not in current)  # its description is gone
+            or (separate and not name and path.name != INDEX)  # the combined files
+            or (not separate and name)  # per-description files
+            or (not separate and path.name == INDEX)
+        ]
+        _remove_outputs(stale, out_dir)
+        _write_manifest(out_dir, stem, salt, formats, layout, entries)
     timings["total"] = time.perf_counter() - started
     return BuildResult(summary, written, timings)
+
+
+def _relative(target: Path, path: Path) -> str:
+    return (path.relative_to(target) if target.is_dir() else Path(path.name)).as_posix()
 
 
 def validate_all(
@@ -629,24 +827,3 @@ def validate_all(
     findings.extend(shared.values())
     summary.add(findings)
     return summary, Report(sorted(findings, key=Finding.sort_key))
-
-
-def _write_manifest(
-    out_dir: Path, stem: str, salt: str, formats: Sequence[Format], entries: list[dict[str, Any]]
-) -> None:
-    outputs = {}
-    for format in formats:
-        status = (out_dir / f"{stem}.{format.extension}").stat()
-        outputs[format.label] = [status.st_size, status.st_mtime_ns]
-    document = {
-        "version": MANIFEST_VERSION,
-        "salt": salt,
-        "formats": [f.label for f in formats],
-        "outputs": outputs,
-        "files": entries,
-    }
-    write_atomic(
-        _manifest_path(out_dir, stem),
-        json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
-        durable=False,  # a lost manifest only costs the next build its reuse
-    )

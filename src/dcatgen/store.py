@@ -9,6 +9,7 @@ it with ``GRAPH <https://w3id.org/dcatgen/ns> { … }``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -55,6 +56,28 @@ class CatalogSource:
         return max((path.stat().st_mtime for path in self.files), default=0.0)
 
 
+BUILT_LABELS = ("n-triples", "turtle", "rdf-xml", "json-ld")
+"""The same preference among the files of index.json (the per-description layout)."""
+
+
+def _indexed_files(folder: Path) -> list[Path] | None:
+    """The catalogs index.json lists (one file each, by preference), or None: no index."""
+    path = folder / "index.json"
+    if not path.is_file():
+        return None
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        if document.get("layout") != "per-description":
+            return None
+        return [
+            folder / next(c["files"][label] for label in BUILT_LABELS if label in c["files"])
+            for c in document["catalogs"]
+        ]
+    except (ValueError, KeyError, TypeError, StopIteration) as error:
+        message = f"not an index dcatgen build wrote ({error}): build again"
+        raise InputError([Problem(Position(path, 1, 1), "", message)]) from None
+
+
 def _is_built_folder(folder: Path) -> bool:
     has_yaml = any(path.suffix in (".yaml", ".yml") for path in folder.rglob("*"))
     return not has_yaml and any((folder / name).is_file() for name in BUILT_FILES)
@@ -75,10 +98,14 @@ def parse_rdf_file(path: Path) -> list[ox.Triple]:
 
 
 def read_source(target: Path) -> CatalogSource:
-    """Read DATA: a YAML file or folder (built now), an out/ folder, or one RDF file.
+    """Read DATA: a YAML file or folder (built now), an out/ folder (either layout), or one
+    RDF file.
 
     Raises InputError when the input is missing or broken.  Validation is the caller's.
     """
+    indexed = _indexed_files(target) if target.is_dir() else None
+    if indexed is not None:
+        return CatalogSource([t for path in indexed for t in parse_rdf_file(path)], indexed)
     if target.is_dir() and _is_built_folder(target):
         path = next(target / name for name in BUILT_FILES if (target / name).is_file())
         return CatalogSource(parse_rdf_file(path), [path])

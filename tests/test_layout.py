@@ -1,0 +1,206 @@
+"""The per-description layout: OUT/<description>/catalog.* and OUT/index.json."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dcatgen.cli import main
+from dcatgen.pipeline import COMBINED, PER_DESCRIPTION, build
+from dcatgen.serialize import Format
+from dcatgen.store import read_source
+from tests.conftest import DATA, FIXTURES
+
+FOLDERS = ("a-mynamaki", "b-minimal", "sub/c-incomplete")
+
+
+@pytest.fixture
+def many(tmp_path: Path) -> Path:
+    """Three descriptions, one in a subfolder: the seed, a minimal one and a defective one."""
+    folder = tmp_path / "data"
+    (folder / "sub").mkdir(parents=True)
+    shutil.copy(DATA / "mynamaki.yaml", folder / "a-mynamaki.yaml")
+    shutil.copy(FIXTURES / "minimal.yaml", folder / "b-minimal.yaml")
+    shutil.copy(FIXTURES / "broken" / "incomplete.yaml", folder / "sub" / "c-incomplete.yaml")
+    return folder
+
+
+def _outputs(out: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(out).as_posix(): path.read_bytes()
+        for path in sorted(out.rglob("*"))
+        if path.is_file() and not path.name.startswith(".")
+    }
+
+
+def _stamps(out: Path) -> dict[str, int]:
+    return {
+        path.relative_to(out).as_posix(): path.stat().st_mtime_ns for path in out.rglob("catalog.*")
+    }
+
+
+def test_each_catalog_equals_a_build_of_its_description_alone(many: Path, tmp_path: Path) -> None:
+    """OUT/<description>/catalog.* is byte for byte what building that one file gives."""
+    out = tmp_path / "out"
+    result = build(many, out, force=True, layout=PER_DESCRIPTION)
+    assert sorted(_outputs(out)) == sorted(
+        [f"{folder}/catalog.{f.extension}" for folder in FOLDERS for f in Format] + ["index.json"]
+    )
+    for folder in FOLDERS:
+        alone = tmp_path / "alone" / folder
+        build(many / f"{folder}.yaml", alone, force=True)
+        for fmt in Format:
+            name = f"catalog.{fmt.extension}"
+            assert (out / folder / name).read_bytes() == (alone / name).read_bytes(), folder
+    assert result.summary.catalogs_written == 3
+    assert len(result.written) == 13
+
+
+def test_index_lists_every_catalog_with_its_files_and_counts(many: Path, tmp_path: Path) -> None:
+    """index.json: description, catalog and organisation IRIs, names, counts and files."""
+    out = tmp_path / "out"
+    result = build(many, out, force=True, layout=PER_DESCRIPTION)
+    index = json.loads((out / "index.json").read_text(encoding="utf-8"))
+    assert index["layout"] == PER_DESCRIPTION
+    catalogs = index["catalogs"]
+    assert [c["description"] for c in catalogs] == [f"{f}.yaml" for f in FOLDERS]
+    seed = catalogs[0]
+    base = "https://w3id.org/dcatgen/id/mynamaki/"
+    assert (seed["catalog"], seed["organisation"]) == (base + "catalog", base + "organisation")
+    assert seed["name"]["fi"] == "Mynämäen kunta"
+    assert (seed["registers"], seed["triples"], seed["violations"]) == (5, 403, 0)
+    assert seed["warnings"] == 38  # what `dcatgen validate` reports for the seed alone
+    assert catalogs[2]["violations"] > 0
+    for catalog in catalogs:
+        for label, relative in catalog["files"].items():
+            assert (out / relative).is_file(), label
+    assert sum(c["registers"] for c in catalogs) == result.summary.registers
+    assert sum(c["violations"] for c in catalogs) == result.summary.counts["violation"]
+
+
+def test_rebuild_writes_only_the_changed_catalog(many: Path, tmp_path: Path) -> None:
+    """Unchanged catalogs are not touched; the changed one equals a fresh build."""
+    out = tmp_path / "out"
+    build(many, out, force=True, layout=PER_DESCRIPTION)
+    before = _stamps(out)
+    again = build(many, out, force=True, layout=PER_DESCRIPTION)
+    assert (again.summary.reused, again.summary.catalogs_written) == (3, 0)
+    assert _stamps(out) == before
+
+    changed = many / "a-mynamaki.yaml"
+    changed.write_text(
+        changed.read_text(encoding="utf-8").replace(
+            "Kirjastopalveluiden asiarekisteri", "Kirjaston asiarekisteri"
+        ),
+        encoding="utf-8",
+    )
+    third = build(many, out, force=True, layout=PER_DESCRIPTION)
+    assert (third.summary.reused, third.summary.catalogs_written) == (2, 1)
+    after = _stamps(out)
+    touched = sorted(name for name in after if after[name] != before[name])
+    assert touched == [
+        f"a-mynamaki/catalog.{f.extension}" for f in sorted(Format, key=lambda f: f.extension)
+    ]
+    fresh = tmp_path / "fresh"
+    build(many, fresh, force=True, layout=PER_DESCRIPTION)
+    assert _outputs(out) == _outputs(fresh)
+    assert b"Kirjaston asiarekisteri" in (out / "a-mynamaki" / "catalog.ttl").read_bytes()
+
+
+def test_edited_catalog_is_built_again(many: Path, tmp_path: Path) -> None:
+    """An output someone touched is rebuilt; the others are still reused."""
+    out = tmp_path / "out"
+    build(many, out, force=True, layout=PER_DESCRIPTION)
+    pristine = (out / "b-minimal" / "catalog.nt").read_bytes()
+    (out / "b-minimal" / "catalog.nt").write_bytes(pristine + b"\n")
+    result = build(many, out, force=True, layout=PER_DESCRIPTION)
+    assert result.summary.reused == 2
+    assert (out / "b-minimal" / "catalog.nt").read_bytes() == pristine
+
+
+def test_removed_description_loses_its_folder_and_index_entry(many: Path, tmp_path: Path) -> None:
+    """A description that is gone takes its catalog and empty folders with it."""
+    out = tmp_path / "out"
+    build(many, out, force=True, layout=PER_DESCRIPTION)
+    (many / "sub" / "c-incomplete.yaml").unlink()
+    (many / "sub").rmdir()
+    result = build(many, out, force=True, layout=PER_DESCRIPTION)
+    assert result.summary.reused == 2
+    assert not (out / "sub").exists()
+    index = json.loads((out / "index.json").read_text(encoding="utf-8"))
+    assert [c["description"] for c in index["catalogs"]] == ["a-mynamaki.yaml", "b-minimal.yaml"]
+
+
+def test_switching_layout_removes_the_other_layouts_files(many: Path, tmp_path: Path) -> None:
+    """combined → per-description → combined: only the current layout's files remain."""
+    out = tmp_path / "out"
+    (out / "notes").mkdir(parents=True)
+    (out / "notes" / "README.txt").write_text("mine", encoding="utf-8")
+    build(many, out, force=True, layout=COMBINED)
+    build(many, out, force=True, layout=PER_DESCRIPTION)
+    assert not list(out.glob("catalog.*"))
+    assert (out / "a-mynamaki" / "catalog.ttl").is_file()
+    build(many, out, force=True, layout=COMBINED)
+    assert sorted(_outputs(out)) == sorted(
+        [f"catalog.{f.extension}" for f in Format] + ["notes/README.txt"]
+    )
+
+
+def test_refused_build_writes_nothing_and_keeps_the_previous_catalogs(
+    many: Path, tmp_path: Path
+) -> None:
+    """Violations without --force: no catalog, no index, no temporary file."""
+    out = tmp_path / "out"
+    build(many, out, force=True, layout=PER_DESCRIPTION)
+    before = _outputs(out)
+    (many / "a-mynamaki.yaml").write_text(
+        (many / "a-mynamaki.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8"
+    )
+    result = build(many, out, layout=PER_DESCRIPTION)
+    assert not result.written
+    assert _outputs(out) == before
+    assert not list(out.rglob("*.partial"))
+
+
+def test_serve_and_query_read_a_per_description_folder(many: Path, tmp_path: Path) -> None:
+    """An OUT folder in this layout is read whole, through index.json."""
+    out = tmp_path / "out"
+    build(many, out, force=True, layout=PER_DESCRIPTION)
+    source = read_source(out)
+    assert sorted(p.relative_to(out).as_posix() for p in source.files) == [
+        f"{folder}/catalog.nt" for folder in FOLDERS
+    ]
+    subjects = {str(t.subject.value) for t in source.triples}
+    assert "https://w3id.org/dcatgen/id/mynamaki/catalog" in subjects
+    result = CliRunner().invoke(
+        main,
+        [
+            "query",
+            "SELECT (COUNT(*) AS ?n) WHERE { ?c a <http://www.w3.org/ns/dcat#Catalog> }",
+            "--data",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[2].strip() == "3"
+
+
+def test_cli_prints_a_summary_line_for_many_catalogs(tmp_path: Path) -> None:
+    """Past a handful of files, build says how many catalogs it wrote instead of each file."""
+    from benchmarks.generate import generate
+
+    data = tmp_path / "data"
+    generate(40, data, organisations=4)
+    out = tmp_path / "out"
+    args = ["build", str(data), "-o", str(out), "--layout", PER_DESCRIPTION]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "wrote 4 catalogs (16 files, " in result.output
+    assert str(out / "index.json") in result.output
+    again = CliRunner().invoke(main, args)
+    assert "(4 unchanged, reused)" in again.output
+    assert "wrote " + str(out / "index.json") in again.output
