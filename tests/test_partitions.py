@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from dcatgen import pipeline
 from dcatgen.load import load
 from dcatgen.mapping import description_triples, to_graph
 from dcatgen.pipeline import Job, Partition, build, process
@@ -110,3 +113,56 @@ def test_shared_code_list_nodes_are_written_once(many: Path, tmp_path: Path) -> 
     build(many, tmp_path, force=True)
     text = (tmp_path / "catalog.ttl").read_text(encoding="utf-8")
     assert text.count("<http://publications.europa.eu/resource/authority/data-theme/EDUC> a") == 1
+
+
+def test_exchange_swaps_two_files_atomically(tmp_path: Path) -> None:
+    """renameat2(RENAME_EXCHANGE) where the kernel has it: both names stay, contents swap."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.write_text("new", encoding="utf-8")
+    second.write_text("old", encoding="utf-8")
+    if not pipeline._exchange(first, second):
+        pytest.skip("no renameat2 exchange on this system")
+    assert (first.read_text(encoding="utf-8"), second.read_text(encoding="utf-8")) == ("old", "new")
+
+
+def test_large_outputs_are_exchanged_and_the_old_ones_deleted(
+    many: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past LARGE_FILE, the new file takes the old one's place and the old one goes away."""
+    monkeypatch.setattr(pipeline, "LARGE_FILE", 0)
+    out = tmp_path / "out"
+    build(many, out, force=True)
+    changed = many / "b-minimal.yaml"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    build(many, out, force=True)
+    fresh = tmp_path / "fresh"
+    build(many, fresh, force=True)
+    for fmt in Format:
+        name = f"catalog.{fmt.extension}"
+        assert (out / name).read_bytes() == (fresh / name).read_bytes(), name
+    deadline = time.monotonic() + 10
+    while list(out.glob(".*.partial")) and time.monotonic() < deadline:
+        time.sleep(0.05)  # a detached process deletes the old files
+    assert not list(out.glob(".*.partial"))
+
+
+def test_shared_nodes_are_rewritten_when_they_change(many: Path, tmp_path: Path) -> None:
+    """Unchanged shared nodes are copied; a description adding some rewrites them exactly."""
+    out = tmp_path / "out"
+    aside = tmp_path / "aside.yaml"
+    shutil.move(many / "a-mynamaki.yaml", aside)
+    build(many, out, force=True)
+    manifest = out / ".catalog.manifest.json"
+    before = json.loads(manifest.read_text(encoding="utf-8"))["shared"]
+    shutil.move(aside, many / "a-mynamaki.yaml")
+    assert build(many, out, force=True).summary.reused == 2
+    after = json.loads(manifest.read_text(encoding="utf-8"))["shared"]
+    assert after["digest"] != before["digest"]
+    fresh = tmp_path / "fresh"
+    build(many, fresh, force=True)
+    for fmt in Format:
+        name = f"catalog.{fmt.extension}"
+        assert (out / name).read_bytes() == (fresh / name).read_bytes(), name
+    build(many, out, force=True)  # nothing changed: the shared part is copied as it was
+    assert json.loads(manifest.read_text(encoding="utf-8"))["shared"]["digest"] == after["digest"]
+    assert (out / "catalog.ttl").read_bytes() == (fresh / "catalog.ttl").read_bytes()

@@ -14,6 +14,7 @@ the rest from the previous output.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import hashlib
 import json
@@ -266,6 +267,8 @@ class Previous:
     entries: dict[str, Entry] = field(default_factory=dict)
     written: dict[str, list[Path]] = field(default_factory=dict)
     """Files written by the previous build, by description file ("" for shared files)."""
+    shared: dict[str, Any] = field(default_factory=dict)
+    """Combined layout: the digest of the shared nodes and where they lie in the files."""
 
 
 def _to_ntriples(triples: Sequence[Triple]) -> str:
@@ -375,6 +378,7 @@ def read_manifest(
             if stamps != entry.outputs:
                 continue  # edited since: build this one again
         previous.entries[entry.file] = entry
+    previous.shared = data.get("shared", {})
     return previous
 
 
@@ -385,6 +389,7 @@ def _write_manifest(
     formats: Sequence[Format],
     layout: str,
     entries: list[dict[str, Any]],
+    shared: dict[str, Any],
 ) -> None:
     outputs = {}
     if layout == COMBINED:
@@ -397,6 +402,7 @@ def _write_manifest(
         "formats": [f.label for f in formats],
         "outputs": outputs,
         "files": entries,
+        "shared": shared,
     }
     write_atomic(
         _manifest_path(out_dir, stem),
@@ -479,21 +485,20 @@ class CatalogWriter:
             temporary.unlink(missing_ok=True)
 
     def install(self) -> list[Path]:
-        """Rename the closed files over the previous ones."""
+        """Put the closed files in place of the previous ones, atomically for readers."""
         doomed: list[str] = []
         for format in self.formats:
             target = self.paths[format]
-            os.chmod(self.temporary[format], 0o644)
-            if target.exists() and target.stat().st_size > LARGE_FILE:
-                # Freeing a multi-gigabyte file takes seconds: keep a second name for the old
-                # file so the rename is instant, and let a detached process delete it.
-                keep = target.with_name(f".{target.name}.old-{os.getpid()}")
-                try:
-                    os.link(target, keep)
-                    doomed.append(str(keep))
-                except OSError:  # no hard links here: the rename just takes longer
-                    pass
-            os.replace(self.temporary[format], target)
+            temporary = self.temporary[format]
+            os.chmod(temporary, 0o644)
+            large = target.exists() and target.stat().st_size > LARGE_FILE
+            if large and _exchange(temporary, target):
+                # The old file now has the temporary name.  Exchanging rather than renaming
+                # over it spares ext4 (auto_da_alloc) writing the new file out at once, and
+                # freeing gigabytes takes seconds: a detached process deletes it.
+                doomed.append(str(temporary))
+            else:
+                os.replace(temporary, target)
         if doomed:
             subprocess.Popen(
                 [
@@ -508,6 +513,20 @@ class CatalogWriter:
                 stderr=subprocess.DEVNULL,
             )
         return [self.paths[format] for format in self.formats]
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two files' names in one atomic step (Linux renameat2); False where unsupported."""
+    if sys.platform != "linux":
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):  # no renameat2 in this C library
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange)
+    return bool(result == 0)
 
 
 def _copy_range(source: IO[bytes], target: IO[bytes], offset: int, length: int) -> None:
@@ -705,6 +724,7 @@ def build(
     combined = None if separate else CatalogWriter(out_dir, stem, formats)
     pending: list[CatalogWriter] = []  # per-description catalogs waiting to be installed
     written: list[Path] = []
+    shared_record: dict[str, Any] = {}
     committed = False
     try:
         results = _results(jobs, workers)
@@ -764,7 +784,12 @@ def build(
         summary.add(sorted(shared_findings.values(), key=Finding.sort_key))
         committed = summary.conforms or force
         if combined is not None:
-            combined.add(fragments(canonical(_from_ntriples("\n".join(shared))), formats))
+            shared_record["digest"] = _lines_digest(shared)
+            if previous.shared.get("digest") == shared_record["digest"]:
+                shared_record["ranges"] = combined.splice(previous.shared["ranges"])
+            else:
+                shared_triples = canonical(_from_ntriples("\n".join(shared)))
+                shared_record["ranges"] = combined.add(fragments(shared_triples, formats))
             if committed:
                 combined.close()
                 written = combined.install()
@@ -792,9 +817,13 @@ def build(
             or (not separate and path.name == INDEX)
         ]
         _remove_outputs(stale, out_dir)
-        _write_manifest(out_dir, stem, salt, formats, layout, entries)
+        _write_manifest(out_dir, stem, salt, formats, layout, entries, shared_record)
     timings["total"] = time.perf_counter() - started
     return BuildResult(summary, written, timings)
+
+
+def _lines_digest(lines: set[str]) -> str:
+    return hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest()
 
 
 def _relative(target: Path, path: Path) -> str:
