@@ -204,3 +204,18 @@ def test_cli_prints_a_summary_line_for_many_catalogs(tmp_path: Path) -> None:
     again = CliRunner().invoke(main, args)
     assert "(4 unchanged, reused)" in again.output
     assert "wrote " + str(out / "index.json") in again.output
+
+
+def test_two_descriptions_for_one_folder_are_refused(many: Path, tmp_path: Path) -> None:
+    """a.yaml and a.yml would share OUT/a/: a clear error naming both, nothing written."""
+    shutil.copy(FIXTURES / "minimal.yaml", many / "b-minimal.yml")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main, ["build", str(many), "-o", str(out), "--layout", PER_DESCRIPTION, "--force"]
+    )
+    assert result.exit_code == 2, result.output
+    assert "b-minimal.yml" in result.output
+    assert "would go to b-minimal/" in result.output
+    assert "b-minimal.yaml" in result.output
+    assert "rename one of the two files" in result.output
+    assert not out.exists() or not list(out.rglob("catalog.*"))

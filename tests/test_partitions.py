@@ -166,3 +166,34 @@ def test_shared_nodes_are_rewritten_when_they_change(many: Path, tmp_path: Path)
     build(many, out, force=True)  # nothing changed: the shared part is copied as it was
     assert json.loads(manifest.read_text(encoding="utf-8"))["shared"]["digest"] == after["digest"]
     assert (out / "catalog.ttl").read_bytes() == (fresh / "catalog.ttl").read_bytes()
+
+
+@pytest.mark.parametrize("command", ["build", "validate"])
+def test_organisations_minting_the_same_iris_are_refused(tmp_path: Path, command: str) -> None:
+    """One id or base IRI twice: exit 2 naming file, line and field (nested bases are fine)."""
+    from click.testing import CliRunner
+
+    from dcatgen.cli import main
+
+    data = tmp_path / "data"
+    data.mkdir()
+    seed = (DATA / "mynamaki.yaml").read_text(encoding="utf-8")
+    (data / "a.yaml").write_text(seed, encoding="utf-8")
+    (data / "b.yaml").write_text(seed, encoding="utf-8")
+    nested = seed.replace("  id: mynamaki\n", "  id: mynamaki-sivistys\n").replace(
+        "id/mynamaki/\n", "id/mynamaki/sivistys/\n"
+    )
+    assert nested.count("mynamaki/sivistys/") == 1
+    (data / "c.yaml").write_text(nested, encoding="utf-8")
+    args = [command, str(data)] + (["-o", str(tmp_path / "out")] if command == "build" else [])
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.output.splitlines() if line.startswith("error: ")]
+    assert len(lines) == 2, result.output
+    assert f"{data / 'b.yaml'}:15:3: organisation.id: 'mynamaki' is also the id in " in lines[0]
+    assert (
+        "b.yaml:20:3: organisation.base_iri: https://w3id.org/dcatgen/id/mynamaki/ is also"
+        in (lines[1])
+    )
+    assert "the two would mint the same IRIs" in lines[1]
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -243,22 +243,43 @@ def load(target: Path) -> list[Source]:
             sources.append(load_file(path))
         except InputError as error:
             problems.extend(error.problems)
-    seen: dict[str, Path] = {}
-    for source in sources:
-        organisation = source.description.organisation
-        if organisation.id in seen:
-            problems.append(
-                Problem(
-                    source.position(("organisation", "id")),
-                    "organisation.id",
-                    f"{organisation.id!r} is also the id in {seen[organisation.id]}: "
-                    "each organisation needs its own id",
-                )
-            )
-        seen[organisation.id] = source.path
+    organisations = [
+        (str(s.path), s.description.organisation.id, str(s.description.organisation.base_iri))
+        for s in sources
+    ]
+    by_file = {str(source.path): source for source in sources}
+    for file, field_path, message in organisation_clashes(organisations):
+        position = by_file[file].position(field_path)
+        problems.append(Problem(position, dotted(field_path), message))
     if problems:
         raise InputError(problems)
     return sources
+
+
+def organisation_clashes(
+    organisations: Sequence[tuple[str, str, str]],
+) -> list[tuple[str, FieldPath, str]]:
+    """Organisations (file, id, base IRI) that would mint the same IRIs: one id or one base
+    IRI used twice.  Returns (file, field path, message) for each."""
+    clashes: list[tuple[str, FieldPath, str]] = []
+    owner: dict[str, str] = {}
+    for file, organisation_id, _ in organisations:
+        first = owner.setdefault(organisation_id, file)
+        if first != file:
+            message = (
+                f"{organisation_id!r} is also the id in {first}: each organisation needs its own id"
+            )
+            clashes.append((file, ("organisation", "id"), message))
+    owner.clear()
+    for file, _, base in organisations:
+        first = owner.setdefault(base, file)
+        if first != file:
+            message = (
+                f"{base} is also the base IRI of {first}: the two would mint the same IRIs; "
+                "give each organisation a base IRI of its own"
+            )
+            clashes.append((file, ("organisation", "base_iri"), message))
+    return clashes
 
 
 def iter_registers(sources: list[Source]) -> Iterator[tuple[Source, int, int]]:

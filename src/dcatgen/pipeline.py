@@ -30,8 +30,16 @@ from pathlib import Path
 from typing import IO, Any
 
 from dcatgen import __version__
-from dcatgen.errors import InputError, Problem
-from dcatgen.load import Source, description_files, load, load_file
+from dcatgen.errors import InputError, Position, Problem
+from dcatgen.load import (
+    FieldPath,
+    Source,
+    description_files,
+    dotted,
+    load,
+    load_file,
+    organisation_clashes,
+)
 from dcatgen.mapping import Iris, description_triples
 from dcatgen.serialize import Format, canonical, fragments, frame, grouped, write_atomic
 from dcatgen.terms import Triple
@@ -46,7 +54,7 @@ from dcatgen.validate import (
     unplaced_findings,
 )
 
-MANIFEST_VERSION = 4
+MANIFEST_VERSION = 5
 LARGE_FILE = 64 * 1024 * 1024
 """Outputs larger than this are deleted in the background when replaced."""
 PARALLEL_THRESHOLD = 2000
@@ -112,7 +120,8 @@ class Partition:
     gaps: dict[str, int] = field(default_factory=dict)
     shared_fragments: dict[Format, bytes] = field(default_factory=dict)
     about: dict[str, Any] = field(default_factory=dict)
-    """The catalog's IRI and its organisation's IRI and names, for the index."""
+    """The organisation's id and base IRI (to refuse clashes), the catalog's and the
+    organisation's IRIs and names (for the index)."""
 
 
 @dataclass(frozen=True)
@@ -188,6 +197,8 @@ def _process(job: Job) -> Partition | list[Problem]:
         fragments=bodies,
         shared_fragments=shared_bodies,
         about={
+            "id": description.organisation.id,
+            "base": iris.base,
             "catalog": iris.catalog[1:-1],
             "organisation": iris.organisation[1:-1],
             "name": dict(description.organisation.name),
@@ -562,6 +573,34 @@ def _remove_outputs(paths: Sequence[Path], out_dir: Path) -> None:
             folder = folder.parent
 
 
+def _clashes(abouts: Sequence[tuple[str, dict[str, Any]]]) -> list[Problem]:
+    """Organisations that would mint the same IRIs (see load.organisation_clashes)."""
+    found = organisation_clashes([(file, about["id"], about["base"]) for file, about in abouts])
+    return [_problem_at(file, field_path, message) for file, field_path, message in found]
+
+
+def _problem_at(file: str, field_path: FieldPath, message: str) -> Problem:
+    # Positions cost a second parse of the file, so they are looked up only for problems.
+    position = load_file(Path(file)).position(field_path)
+    return Problem(position, dotted(field_path), message)
+
+
+def _refuse_shared_folders(folders: dict[str, str]) -> None:
+    """Two descriptions whose catalogs would land in one folder ('a.yaml', 'a.yml')."""
+    owner: dict[str, str] = {}
+    problems = []
+    for file, folder in folders.items():
+        if folder in owner:
+            message = (
+                f"its catalog would go to {folder}/, as that of {owner[folder]} does: "
+                "rename one of the two files"
+            )
+            problems.append(Problem(Position(Path(file), 1, 1), "", message))
+        owner.setdefault(folder, file)
+    if problems:
+        raise InputError(problems)
+
+
 def description_folder(target: Path, path: Path) -> str:
     """Where a description's catalog goes in the per-description layout ('sub/oulu')."""
     relative = path.relative_to(target) if target.is_dir() else Path(path.name)
@@ -697,6 +736,8 @@ def build(
     salt = f"{code_digest()}|{engine}|{','.join(f.label for f in formats)}"
     digests = {str(path): file_digest(path, salt) for path in files}
     folders = {str(path): description_folder(target, path) for path in files}
+    if layout == PER_DESCRIPTION:
+        _refuse_shared_folders(folders)
     previous = read_manifest(out_dir, stem, salt, formats, layout)
     reusable = {
         name: entry
@@ -778,6 +819,7 @@ def build(
             entries.append(record)
             if progress is not None:
                 progress(index)
+        problems.extend(_clashes([(e["file"], e["about"]) for e in entries]))
         if problems:
             raise InputError(problems)
         summary.triples += len(shared)  # distinct triples, whatever the layout
@@ -842,15 +884,18 @@ def validate_all(
     problems: list[Problem] = []
     findings: list[Finding] = []
     shared: dict[tuple[object, ...], Finding] = {}
+    abouts: list[tuple[str, dict[str, Any]]] = []
     for result in _results([Job(str(p), "", engine, ()) for p in files], workers):
         if isinstance(result, list):
             problems.extend(result)
             continue
+        abouts.append((result.file, result.about))
         summary.registers += result.registers
         summary.triples += result.triples
         findings.extend(result.findings)
         for found in result.shared_findings:
             shared[found.identity()] = found
+    problems.extend(_clashes(abouts))
     if problems:
         raise InputError(problems)
     findings.extend(shared.values())
