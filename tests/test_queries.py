@@ -46,6 +46,11 @@ def _local(iri: str) -> str:
     return iri.rsplit("/", 1)[1]
 
 
+def _sorted(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Rows in a fixed order, for queries that leave the order open."""
+    return sorted(rows, key=lambda row: sorted(row.items()))
+
+
 def test_every_example_has_a_comment_header() -> None:
     """Each query starts with a comment saying what it asks and how to read it."""
     files = sorted(QUERIES.glob("*.rq"))
@@ -97,7 +102,7 @@ def test_shared_systems() -> None:
 def test_not_openly_available() -> None:
     """The unit's statement makes all five registers not openly available."""
     rows = _rows("not-openly-available.rq")
-    assert [_local(row["register"]) for row in rows] == REGISTERS
+    assert sorted(_local(row["register"]) for row in rows) == REGISTERS  # unordered (no ORDER BY)
     assert {row["availability"] for row in rows} == {DG + "NotOpenlyAvailable"}
     assert {row["statement"] for row in rows} == {
         "Tietoaineistot eivät ole saatavissa avoimesti teknisen rajapinnan avulla."
@@ -117,9 +122,9 @@ def test_personal_data_by_theme() -> None:
 def test_missing_s28_items() -> None:
     """The seed names no disclosure authority: item 2 is missing for all five, nothing else."""
     rows = _rows("missing-s28-items.rq")
-    assert [(_local(row["register"]), row["item"]) for row in rows] == [
+    assert sorted((_local(row["register"]), row["item"]) for row in rows) == [
         (name, "2") for name in REGISTERS
-    ]
+    ]  # unordered (no ORDER BY)
 
 
 def test_counts_per_organisation() -> None:
@@ -147,6 +152,8 @@ def test_examples_give_the_same_answers_over_http(served_seed: Running) -> None:
         if path.name == "shared-systems.rq":  # GROUP_CONCAT order is not defined
             for row in (*local, *remote):
                 row["titles"] = " | ".join(sorted(row["titles"].split(" | ")))
+        if "ORDER BY" not in path.read_text(encoding="utf-8"):  # row order is not defined
+            local, remote = _sorted(local), _sorted(remote)
         assert remote == local, path.name
 
 
@@ -157,12 +164,11 @@ def test_table_csv_and_tsv_output(served_seed: Running) -> None:
     assert table[0].split() == ["register", "item", "missing"]
     assert set(table[1]) == {"-", " "}
     assert table[-1] == "(5 rows)"
-    assert f"<{BASE}register/kirjastopalvelut>" in table[2]
+    assert any(f"<{BASE}register/kirjastopalvelut>" in line for line in table[2:-1])
     csv = _run(query, "--endpoint", served_seed.url + "/sparql", "--format", "csv")
     assert csv.splitlines()[0] == "register,item,missing"
-    assert (
-        csv.splitlines()[1] == f"{BASE}register/kirjastopalvelut,2,authority deciding on disclosure"
-    )
+    row = f"{BASE}register/kirjastopalvelut,2,authority deciding on disclosure"
+    assert row in csv.splitlines()[1:]  # the query leaves the row order open
     tsv = _run(query, "--format", "tsv")
     assert tsv.splitlines()[0] == "?register\t?item\t?missing"
     ask = _run("ASK { ?s ?p ?o }")
