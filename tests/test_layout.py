@@ -219,3 +219,23 @@ def test_two_descriptions_for_one_folder_are_refused(many: Path, tmp_path: Path)
     assert "b-minimal.yaml" in result.output
     assert "rename one of the two files" in result.output
     assert not out.exists() or not list(out.rglob("catalog.*"))
+
+
+@pytest.mark.parametrize("layout", [COMBINED, PER_DESCRIPTION])
+def test_the_same_folder_spelled_another_way_is_reused_and_kept(
+    many: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: str
+) -> None:
+    """`build data` after `build /abs/data`: every file reused, no output removed."""
+    out = tmp_path / "out"
+    build(many, out, force=True, layout=layout)
+    before = _outputs(out)
+    monkeypatch.chdir(many.parent)
+    again = build(Path(many.name), out, force=True, layout=layout)
+    assert again.summary.reused == 3
+    assert _outputs(out) == before
+    (many / "b-minimal.yaml").write_text(
+        (many / "b-minimal.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8"
+    )
+    third = build(Path(f"./{many.name}/"), out, force=True, layout=layout)
+    assert third.summary.reused == 2
+    assert sorted(_outputs(out)) == sorted(before)

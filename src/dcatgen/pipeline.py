@@ -54,7 +54,7 @@ from dcatgen.validate import (
     unplaced_findings,
 )
 
-MANIFEST_VERSION = 5
+MANIFEST_VERSION = 6
 LARGE_FILE = 64 * 1024 * 1024
 """Outputs larger than this are deleted in the background when replaced."""
 PARALLEL_THRESHOLD = 2000
@@ -688,12 +688,16 @@ def _count(entry: dict[str, Any], severity: str) -> int:
 
 
 def _index(
-    target: Path, entries: list[dict[str, Any]], stem: str, formats: Sequence[Format]
+    target: Path,
+    given: dict[str, Path],
+    entries: list[dict[str, Any]],
+    stem: str,
+    formats: Sequence[Format],
 ) -> bytes:
     """OUT/index.json of the per-description layout: every catalog and its files."""
     catalogs = [
         {
-            "description": _relative(target, Path(entry["file"])),
+            "description": _relative(target, given[entry["file"]]),
             "catalog": entry["about"]["catalog"],
             "organisation": entry["about"]["organisation"],
             "name": entry["about"]["name"],
@@ -734,8 +738,11 @@ def build(
     files = description_files(target)
     formats = tuple(formats)
     salt = f"{code_digest()}|{engine}|{','.join(f.label for f in formats)}"
-    digests = {str(path): file_digest(path, salt) for path in files}
-    folders = {str(path): description_folder(target, path) for path in files}
+    # The manifest knows a file by its resolved path, however the target was spelled.
+    keys = {path: str(path.resolve()) for path in files}
+    given = {key: path for path, key in keys.items()}
+    digests = {keys[path]: file_digest(path, salt) for path in files}
+    folders = {keys[path]: description_folder(target, path) for path in files}
     if layout == PER_DESCRIPTION:
         _refuse_shared_folders(folders)
     previous = read_manifest(out_dir, stem, salt, formats, layout)
@@ -748,9 +755,9 @@ def build(
     }
     separate = layout == PER_DESCRIPTION
     jobs = [
-        Job(str(p), digests[str(p)], engine, formats, summary_only=True, self_contained=separate)
+        Job(str(p), digests[keys[p]], engine, formats, summary_only=True, self_contained=separate)
         for p in files
-        if str(p) not in reusable
+        if keys[p] not in reusable
     ]
     if workers is None:
         workers = default_workers(files)
@@ -770,7 +777,7 @@ def build(
     try:
         results = _results(jobs, workers)
         for index, path in enumerate(files, start=1):
-            name = str(path)
+            name = keys[path]
             if name in reusable:
                 entry = reusable[name]
                 summary.reused += 1
@@ -819,7 +826,7 @@ def build(
             entries.append(record)
             if progress is not None:
                 progress(index)
-        problems.extend(_clashes([(e["file"], e["about"]) for e in entries]))
+        problems.extend(_clashes([(str(given[e["file"]]), e["about"]) for e in entries]))
         if problems:
             raise InputError(problems)
         summary.triples += len(shared)  # distinct triples, whatever the layout
@@ -841,22 +848,31 @@ def build(
                     written.extend(writer.install())
                 summary.catalogs_written = len(pending)
                 index_path = out_dir / INDEX
-                write_atomic(index_path, _index(target, entries, stem, formats), durable=False)
+                write_atomic(
+                    index_path, _index(target, given, entries, stem, formats), durable=False
+                )
                 written.append(index_path)
     finally:
         if not committed:
             for writer in (*pending, *([combined] if combined else [])):
                 writer.discard()
     if written:
-        current = {str(p) for p in files}
+        if separate:
+            outputs = {out_dir / INDEX} | {
+                out_dir / e["folder"] / f"{stem}.{f.extension}" for e in entries for f in formats
+            }
+        else:
+            outputs = {out_dir / f"{stem}.{f.extension}" for f in formats}
         stale = [
             path
             for name, paths in previous.written.items()
             for path in paths
-            if (name and name not in current)  # its description is gone
-            or (separate and not name and path.name != INDEX)  # the combined files
-            or (not separate and name)  # per-description files
-            or (not separate and path.name == INDEX)
+            if path not in outputs  # never what this build wrote or kept
+            and (
+                (name and name not in given)  # its description is gone
+                or (separate and not name)  # the combined files
+                or (not separate and (bool(name) or path.name == INDEX))  # per-description
+            )
         ]
         _remove_outputs(stale, out_dir)
         _write_manifest(out_dir, stem, salt, formats, layout, entries, shared_record)
