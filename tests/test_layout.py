@@ -239,3 +239,13 @@ def test_the_same_folder_spelled_another_way_is_reused_and_kept(
     third = build(Path(f"./{many.name}/"), out, force=True, layout=layout)
     assert third.summary.reused == 2
     assert sorted(_outputs(out)) == sorted(before)
+
+
+def test_a_moved_description_leaves_no_catalog_behind(many: Path, tmp_path: Path) -> None:
+    """sub/c.yaml moved to c.yaml: its catalog moves too, the old folder goes."""
+    out = tmp_path / "out"
+    build(many, out, force=True, layout=PER_DESCRIPTION)
+    (many / "sub" / "c-incomplete.yaml").rename(many / "c-incomplete.yaml")
+    build(many, out, force=True, layout=PER_DESCRIPTION)
+    assert not (out / "sub").exists()
+    assert (out / "c-incomplete" / "catalog.ttl").is_file()

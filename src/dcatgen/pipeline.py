@@ -863,16 +863,14 @@ def build(
             }
         else:
             outputs = {out_dir / f"{stem}.{f.extension}" for f in formats}
+        # What the previous build wrote and this one did not: catalogs of descriptions that
+        # are gone or moved, and the other layout's files.  A format no longer asked for in
+        # the combined layout keeps its file.
         stale = [
             path
             for name, paths in previous.written.items()
             for path in paths
-            if path not in outputs  # never what this build wrote or kept
-            and (
-                (name and name not in given)  # its description is gone
-                or (separate and not name)  # the combined files
-                or (not separate and (bool(name) or path.name == INDEX))  # per-description
-            )
+            if path not in outputs and (bool(name) or separate or path.name == INDEX)
         ]
         _remove_outputs(stale, out_dir)
         _write_manifest(out_dir, stem, salt, formats, layout, entries, shared_record)
