@@ -249,3 +249,11 @@ def test_a_moved_description_leaves_no_catalog_behind(many: Path, tmp_path: Path
     build(many, out, force=True, layout=PER_DESCRIPTION)
     assert not (out / "sub").exists()
     assert (out / "c-incomplete" / "catalog.ttl").is_file()
+
+
+def test_workers_write_the_same_catalogs_as_one_process(many: Path, tmp_path: Path) -> None:
+    """Two worker processes writing the catalogs themselves give the same bytes."""
+    build(many, tmp_path / "serial", force=True, layout=PER_DESCRIPTION, workers=1)
+    build(many, tmp_path / "parallel", force=True, layout=PER_DESCRIPTION, workers=2)
+    assert _outputs(tmp_path / "serial") == _outputs(tmp_path / "parallel")
+    assert not list((tmp_path / "parallel").rglob("*.partial"))

@@ -3,13 +3,17 @@
 Each description file is a partition, processed in a worker process: loaded, mapped,
 validated and serialised into fragments.  The shapes are per node and a partition holds
 every node its registers mention, so per-partition validation gives exactly the
-findings of whole-catalog validation (tests/test_partitions.py proves it).  The main
-process streams fragments into the four output files in file order and writes the
-nodes that partitions share (code-list values) once, at the end.
+findings of whole-catalog validation (tests/test_partitions.py proves it).
 
-A manifest beside the output records each partition's content hash and where its
-fragments lie in the files; the next build re-processes only changed files and copies
-the rest from the previous output.
+Two output layouts.  Combined: the main process streams fragments into the four output
+files in file order and writes the nodes that partitions share (code-list values) once, at
+the end.  Per description: each worker writes its partition's whole catalog into its own
+folder as temporary files, which the main process renames into place once the build
+conforms (or is forced), and OUT/index.json lists them.
+
+A manifest beside the output records each partition's content hash and, in the combined
+layout, where its fragments lie in the files; the next build re-processes only changed
+files and copies the rest from the previous output (combined) or leaves them be.
 """
 
 from __future__ import annotations
@@ -118,7 +122,9 @@ class Partition:
     timings: dict[str, float]
     counts: dict[str, int] = field(default_factory=dict)
     gaps: dict[str, int] = field(default_factory=dict)
-    shared_fragments: dict[Format, bytes] = field(default_factory=dict)
+    catalog: CatalogWriter | None = None
+    """The partition's own catalog, written and closed by the worker, not yet installed."""
+    outputs: dict[str, tuple[int, int]] = field(default_factory=dict)
     about: dict[str, Any] = field(default_factory=dict)
     """The organisation's id and base IRI (to refuse clashes), the catalog's and the
     organisation's IRIs and names (for the index)."""
@@ -134,8 +140,10 @@ class Job:
     formats: tuple[Format, ...]
     summary_only: bool = False
     """Send back counts and violations only (a build prints no warnings)."""
-    self_contained: bool = False
-    """Also serialise the partition's shared nodes (a per-description file holds them)."""
+    write_to: str = ""
+    """Per-description layout: write the whole catalog (shared nodes too) into this folder
+    as temporary files, for the main process to install; no fragments travel back."""
+    stem: str = "catalog"
 
 
 def process(job: Job) -> Partition | list[Problem]:
@@ -183,7 +191,18 @@ def _process(job: Job) -> Partition | list[Problem]:
         own_findings.extend(unplaced)
     validated = time.perf_counter()
     bodies = fragments(own, job.formats)
-    shared_bodies = fragments(canonical(shared), job.formats) if job.self_contained else {}
+    catalog = None
+    outputs = {}
+    if job.write_to:
+        catalog = CatalogWriter(Path(job.write_to), job.stem, job.formats)
+        try:
+            catalog.add(bodies)
+            catalog.add(fragments(canonical(shared), job.formats))
+            outputs = catalog.close()
+        except BaseException:
+            catalog.discard()
+            raise
+        bodies = {}
     serialised = time.perf_counter()
     iris = Iris(str(description.organisation.base_iri))
     return Partition(
@@ -195,7 +214,8 @@ def _process(job: Job) -> Partition | list[Problem]:
         shared_triples=shared,
         shared_findings=shared_findings,
         fragments=bodies,
-        shared_fragments=shared_bodies,
+        catalog=catalog,
+        outputs=outputs,
         about={
             "id": description.organisation.id,
             "base": iris.base,
@@ -755,7 +775,15 @@ def build(
     }
     separate = layout == PER_DESCRIPTION
     jobs = [
-        Job(str(p), digests[keys[p]], engine, formats, summary_only=True, self_contained=separate)
+        Job(
+            str(p),
+            digests[keys[p]],
+            engine,
+            formats,
+            summary_only=True,
+            write_to=str(out_dir / folders[keys[p]]) if separate else "",
+            stem=stem,
+        )
         for p in files
         if keys[p] not in reusable
     ]
@@ -815,13 +843,10 @@ def build(
                 }
                 if combined is not None:
                     record["ranges"] = combined.add(result.fragments)
-                else:
-                    writer = CatalogWriter(out_dir / folders[name], stem, formats)
-                    pending.append(writer)
-                    writer.add(result.fragments)
-                    writer.add(result.shared_fragments)
+                elif result.catalog is not None:
+                    pending.append(result.catalog)
                     record["folder"] = folders[name]
-                    record["outputs"] = writer.close()
+                    record["outputs"] = result.outputs
             shared.update(record["shared_triples"].splitlines())
             entries.append(record)
             if progress is not None:
