@@ -257,3 +257,16 @@ def test_workers_write_the_same_catalogs_as_one_process(many: Path, tmp_path: Pa
     build(many, tmp_path / "parallel", force=True, layout=PER_DESCRIPTION, workers=2)
     assert _outputs(tmp_path / "serial") == _outputs(tmp_path / "parallel")
     assert not list((tmp_path / "parallel").rglob("*.partial"))
+
+
+def test_a_broken_index_is_a_clear_input_error(tmp_path: Path) -> None:
+    """index.json that says per-description but lists no files: exit 2, file named, the fix."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "index.json").write_text(
+        '{"layout": "per-description", "catalogs": [{"files": {}}]}', encoding="utf-8"
+    )
+    result = CliRunner().invoke(main, ["query", "ASK { ?s ?p ?o }", "--data", str(out)])
+    assert result.exit_code == 2, result.output
+    assert f"{out / 'index.json'}:1:1: not an index dcatgen build wrote" in result.output
+    assert "build again" in result.output
