@@ -280,11 +280,12 @@ def query_files() -> dict[str, str]:
 
 
 def built_ntriples(out: Path) -> list[Path]:
-    """The N-Triples files a build wrote into OUT, in either layout."""
-    index = out / "index.json"
-    if index.is_file():
-        catalogs = json.loads(index.read_text(encoding="utf-8"))["catalogs"]
-        return [out / catalog["files"]["n-triples"] for catalog in catalogs]
+    """The files a build wrote into OUT to load, in either layout (N-Triples where built)."""
+    from dcatgen.store import indexed_files
+
+    indexed = indexed_files(out)  # N-Triples first, as dcatgen serve reads them
+    if indexed is not None:
+        return indexed
     return [out / "catalog.nt"] if (out / "catalog.nt").is_file() else []
 
 
@@ -292,12 +293,12 @@ def run_queries(ntriples: Sequence[Path]) -> dict[str, Any]:
     """Bulk-load N-Triples and the vocabulary into an in-memory store; time each query."""
     import pyoxigraph as ox
 
-    from dcatgen.store import VOCABULARY_GRAPH, vocabulary_text
+    from dcatgen.store import RDF_SUFFIXES, VOCABULARY_GRAPH, vocabulary_text
 
     store = ox.Store()
     started = time.perf_counter()
     for path in ntriples:
-        store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+        store.bulk_load(path=str(path), format=RDF_SUFFIXES[path.suffix])
     store.bulk_load(vocabulary_text(), format=ox.RdfFormat.TURTLE, to_graph=VOCABULARY_GRAPH)
     load_s = time.perf_counter() - started
     times: dict[str, float] = {}

@@ -623,8 +623,12 @@ def _refuse_shared_folders(folders: dict[str, str]) -> None:
 
 def description_folder(target: Path, path: Path) -> str:
     """Where a description's catalog goes in the per-description layout ('sub/oulu')."""
-    relative = path.relative_to(target) if target.is_dir() else Path(path.name)
-    return relative.with_suffix("").as_posix()
+    return _relative(target, path).with_suffix("").as_posix()
+
+
+def _relative(target: Path, path: Path) -> Path:
+    """A description file's path under the target ('sub/oulu.yaml'), or its name alone."""
+    return path.relative_to(target) if target.is_dir() else Path(path.name)
 
 
 # --- the build ---------------------------------------------------------------------------
@@ -717,7 +721,7 @@ def _index(
     """OUT/index.json of the per-description layout: every catalog and its files."""
     catalogs = [
         {
-            "description": _relative(target, given[entry["file"]]),
+            "description": _relative(target, given[entry["file"]]).as_posix(),
             "catalog": entry["about"]["catalog"],
             "organisation": entry["about"]["organisation"],
             "name": entry["about"]["name"],
@@ -905,10 +909,6 @@ def build(
 
 def _lines_digest(lines: set[str]) -> str:
     return hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest()
-
-
-def _relative(target: Path, path: Path) -> str:
-    return (path.relative_to(target) if target.is_dir() else Path(path.name)).as_posix()
 
 
 def validate_all(

@@ -60,7 +60,7 @@ BUILT_LABELS = ("n-triples", "turtle", "rdf-xml", "json-ld")
 """The same preference among the files of index.json (the per-description layout)."""
 
 
-def _indexed_files(folder: Path) -> list[Path] | None:
+def indexed_files(folder: Path) -> list[Path] | None:
     """The catalogs index.json lists (one file each, by preference), or None: no index."""
     path = folder / "index.json"
     if not path.is_file():
@@ -103,7 +103,7 @@ def read_source(target: Path) -> CatalogSource:
 
     Raises InputError when the input is missing or broken.  Validation is the caller's.
     """
-    indexed = _indexed_files(target) if target.is_dir() else None
+    indexed = indexed_files(target) if target.is_dir() else None
     if indexed is not None:
         return CatalogSource([t for path in indexed for t in parse_rdf_file(path)], indexed)
     if target.is_dir() and _is_built_folder(target):
