@@ -165,6 +165,9 @@ def test_run_end_to_end_writes_the_json(tmp_path: Path) -> None:
     assert figures["registers"] == 20
     assert {"load", "validate"} <= set(figures["stages"])
     assert len(figures["queries"]) >= 6
+    assert all(len(runs) == 3 for runs in figures["query_runs"].values())
+    assert figures["query_cli_s"] > 0 and figures["query_cli_peak_rss_mb"] > 0
+    assert "dcatgen query --data OUT" in completed.stdout
     assert figures["counts"]["triples"] == figures["reference_counts"]["triples"]
     assert "total (wall)" in completed.stdout
 

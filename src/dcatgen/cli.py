@@ -408,7 +408,7 @@ def serve(
     Example: dcatgen serve data --port 8080 --page-size 50
     """
     from dcatgen.serve import Settings, Site, configure_logging, default_base, describe_site, run
-    from dcatgen.store import catalog_iris, open_store, vocabulary_last_modified
+    from dcatgen.store import catalog_iris, catalog_size, open_store, vocabulary_last_modified
 
     source = read_data(data, force)
     settings = Settings(
@@ -424,30 +424,51 @@ def serve(
         log_level=log_level,
     )
     configure_logging(log_level)
-    store, spec = open_store(source.triples, store_dir)
-    chosen_base = base or default_base(catalog_iris(store))
-    site = Site(
-        store,
-        spec,
-        chosen_base,
-        max(source.last_modified, vocabulary_last_modified()),
-        settings,
-    )
-    click.echo(
-        f"{len(source.triples)} triples from {', '.join(map(str, source.files))}; "
-        f"{len(site.catalogs)} catalog{'s' if len(site.catalogs) != 1 else ''}",
-        err=True,
-    )
-    shown_host = f"[{host}]" if ":" in host else host
-    for line in describe_site(site, f"http://{shown_host}:{port}"):
-        click.echo(line, err=True)
-    run(site, settings)
+    try:
+        store, spec = open_store(source, store_dir)
+    except InputError as error:
+        fail_on_bad_input(error)
+    try:
+        chosen_base = base or default_base(catalog_iris(store))
+        site = Site(
+            store,
+            spec,
+            chosen_base,
+            max(source.last_modified, vocabulary_last_modified()),
+            settings,
+        )
+        catalogs = len(site.catalogs)
+        click.echo(
+            f"{catalog_size(store):,} triples from {files_read(source.files)}; "
+            f"{catalogs:,} catalog{'s' if catalogs != 1 else ''}",
+            err=True,
+        )
+        shown_host = f"[{host}]" if ":" in host else host
+        for line in describe_site(site, f"http://{shown_host}:{port}"):
+            click.echo(line, err=True)
+        run(site, settings)
+    finally:
+        spec.remove()
+
+
+SHOWN_FILES = 3
+"""How many source files the start-up line names before counting the rest."""
+
+
+def files_read(files: list[Path]) -> str:
+    """The source files for a start-up line: a few names, then how many more."""
+    shown = ", ".join(map(str, files[:SHOWN_FILES]))
+    rest = len(files) - SHOWN_FILES
+    return f"{shown} and {rest:,} more files" if rest > 0 else shown
 
 
 def _query_text(query: str) -> str:
     if not query.startswith("@"):
-        return query
-    path = Path(query[1:])
+        if "{" in query or not Path(query).is_file():
+            return query
+        path = Path(query)  # a file named without "@": no query is a bare path
+    else:
+        path = Path(query[1:])
     try:
         return path.read_text(encoding="utf-8")
     except OSError as error:
@@ -477,9 +498,12 @@ def query(query_arg: str, data: Path | None, endpoint: str | None, output: str) 
     The vocabulary is in the named graph <https://w3id.org/dcatgen/ns> beside the catalog.
     Exit 0 on success, 1 when the endpoint fails, 2 on a bad query or bad input.
 
+    QUERY is the query text, or @FILE (or a FILE path) to read it from a file.  The query
+    is checked before the data is loaded.
+
     Example: dcatgen query @examples/queries/searchable-by-personal-identity-code.rq
     """
-    from dcatgen.query import EndpointError, render, run_local, run_remote
+    from dcatgen.query import EndpointError, check_syntax, render, run_local, run_remote
     from dcatgen.sparql import QueryError
     from dcatgen.store import open_store
 
@@ -490,8 +514,12 @@ def query(query_arg: str, data: Path | None, endpoint: str | None, output: str) 
         if endpoint is not None:
             result = run_remote(endpoint, text, output)
         else:
+            check_syntax(text, output)  # before loading what may be millions of triples
             source = read_data(data or Path("data"), force=True, validate_yaml=False)
-            store, _ = open_store(source.triples)
+            try:
+                store, _ = open_store(source, for_workers=False)
+            except InputError as error:
+                fail_on_bad_input(error)
             result = run_local(store, text, output)
     except QueryError as error:
         click.echo(f"error: {error.message}", err=True)

@@ -60,6 +60,19 @@ def result_format(query: str, output: str) -> ResultFormat:
     return _SOLUTION_FORMAT[output]
 
 
+def check_syntax(query: str, output: str) -> None:
+    """Raise QueryError for a query that does not parse or fit the output, without data."""
+    result_format(query, output)
+    if shape(query).uses_service:
+        return  # an ASK would be evaluated, SERVICE included: leave it to the real run
+    try:
+        ox.Store().query(query)  # an empty store: parsing is all the work
+    except SyntaxError as error:
+        raise QueryError(400, f"SPARQL syntax error: {error}") from None
+    except OSError:
+        pass  # evaluation problems are the real run's to report
+
+
 def run_local(store: ox.Store, query: str, output: str) -> Result:
     """Run a query in-process over a store; QueryError for a bad query."""
     chosen = result_format(query, output)

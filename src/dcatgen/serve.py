@@ -697,11 +697,18 @@ def run(site: Site, settings: Settings) -> None:
         log.info("stopped by %s", signal.Signals(stopped_by[0]).name)
 
 
+SHOWN_CATALOGS = 10
+"""How many catalogs the start-up lines name (a national build has a thousand)."""
+
+
 def describe_site(site: Site, address: str) -> list[str]:
     """Lines telling where things are, printed at startup."""
     lines = [f"base IRI {site.base} is served at {address}/"]
-    for iri in site.catalogs:
+    for iri in site.catalogs[:SHOWN_CATALOGS]:
         lines.append(f"  catalog     {address}{site.local_path(iri)}")
+    if len(site.catalogs) > SHOWN_CATALOGS:
+        more = len(site.catalogs) - SHOWN_CATALOGS
+        lines.append(f"  … and {more:,} more catalogs, all listed at {address}/")
     lines.append(f"  SPARQL      {address}/sparql")
     lines.append(f"  vocabulary  {address}{VOCABULARY_PATH}")
     return lines

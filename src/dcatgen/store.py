@@ -10,9 +10,11 @@ it with ``GRAPH <https://w3id.org/dcatgen/ns> { … }``.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import re
+import shutil
+import tempfile
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,12 +45,25 @@ BUILT_FILES = ("catalog.nt", "catalog.ttl", "catalog.rdf", "catalog.jsonld")
 
 @dataclass
 class CatalogSource:
-    """A catalog's triples and the files they came from."""
+    """Where a catalog comes from: RDF files a build wrote (read as they are), or YAML."""
 
-    triples: list[ox.Triple]
     files: list[Path]
     catalog: Catalog | None = None
     """The built catalog when the source was YAML (None for RDF files)."""
+
+    @property
+    def is_rdf(self) -> bool:
+        """True when the files are RDF, loaded into a store without Python in between."""
+        return self.catalog is None
+
+    @cached_property
+    def triples(self) -> list[ox.Triple]:
+        """The catalog's triples (RDF files are parsed on first use)."""
+        if self.catalog is not None:
+            from dcatgen.serialize import to_oxigraph
+
+            return to_oxigraph(self.catalog.triples)
+        return [t for path in self.files for t in parse_rdf_file(path)]
 
     @property
     def last_modified(self) -> float:
@@ -83,18 +98,52 @@ def _is_built_folder(folder: Path) -> bool:
     return not has_yaml and any((folder / name).is_file() for name in BUILT_FILES)
 
 
-def parse_rdf_file(path: Path) -> list[ox.Triple]:
-    """The triples of an RDF file (format from the suffix); InputError on a syntax error."""
+def _rdf_format(path: Path) -> ox.RdfFormat:
     rdf_format = RDF_SUFFIXES.get(path.suffix.lower())
     if rdf_format is None:
         suffixes = ", ".join(RDF_SUFFIXES)
         raise InputError([Problem(None, "", f"{path}: not an RDF file ({suffixes})")])
+    return rdf_format
+
+
+_PARSER_POSITION = re.compile(r"at line (\d+) (?:between columns|column) (\d+)")
+
+
+def _unreadable(path: Path, error: SyntaxError | OSError) -> InputError:
+    """The InputError for an RDF file that cannot be read, at the parser's line and column."""
+    if isinstance(error, OSError):
+        return InputError([Problem(None, "", f"cannot read {path}: {error}")])
+    found = _PARSER_POSITION.search(str(error))
+    line, column = (int(found[1]), int(found[2])) if found else (1, 1)
+    return InputError([Problem(Position(path, line, column), "", f"not valid RDF: {error}")])
+
+
+def parse_rdf_file(path: Path) -> list[ox.Triple]:
+    """The triples of an RDF file (format from the suffix); InputError on a syntax error."""
+    rdf_format = _rdf_format(path)
     try:
         return [quad.triple for quad in ox.parse(path=str(path), format=rdf_format)]
-    except SyntaxError as error:
-        raise InputError([Problem(Position(path, 1, 1), "", f"not valid RDF: {error}")]) from None
-    except OSError as error:
-        raise InputError([Problem(None, "", f"cannot read {path}: {error}")]) from None
+    except (SyntaxError, OSError) as error:
+        raise _unreadable(path, error) from None
+
+
+def load_rdf_file(store: ox.Store, path: Path) -> None:
+    """Load an RDF file into the store's default graph, parsed in Rust; InputError if broken.
+
+    A file that fails to parse adds nothing (the load is one transaction).
+    """
+    rdf_format = _rdf_format(path)
+    try:
+        if rdf_format == ox.RdfFormat.JSON_LD:
+            # JSON-LD may name graphs; a catalog file's triples all go to the default graph.
+            quads = ox.parse(path=str(path), format=rdf_format)
+            store.extend(
+                ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads
+            )
+        else:
+            store.load(path=str(path), format=rdf_format, to_graph=ox.DefaultGraph())
+    except (SyntaxError, OSError) as error:
+        raise _unreadable(path, error) from None
 
 
 def read_source(target: Path) -> CatalogSource:
@@ -105,20 +154,19 @@ def read_source(target: Path) -> CatalogSource:
     """
     indexed = indexed_files(target) if target.is_dir() else None
     if indexed is not None:
-        return CatalogSource([t for path in indexed for t in parse_rdf_file(path)], indexed)
+        return CatalogSource(indexed)
     if target.is_dir() and _is_built_folder(target):
-        path = next(target / name for name in BUILT_FILES if (target / name).is_file())
-        return CatalogSource(parse_rdf_file(path), [path])
+        return CatalogSource(
+            [next(target / name for name in BUILT_FILES if (target / name).is_file())]
+        )
     if target.is_file() and target.suffix.lower() in RDF_SUFFIXES:
-        return CatalogSource(parse_rdf_file(target), [target])
+        return CatalogSource([target])
     # Imported here: query workers import this module and need none of the pipeline.
     from dcatgen.load import description_files
     from dcatgen.pipeline import make_catalog
-    from dcatgen.serialize import to_oxigraph
 
     files = description_files(target)
-    catalog = make_catalog(target)
-    return CatalogSource(to_oxigraph(catalog.triples), files, catalog)
+    return CatalogSource(files, make_catalog(target))
 
 
 @cache
@@ -147,50 +195,85 @@ def vocabulary_last_modified() -> float:
     return path.stat().st_mtime if path.is_file() else 0.0
 
 
-def fill(store: ox.Store, triples: Iterable[ox.Triple]) -> None:
+def fill(store: ox.Store, source: CatalogSource) -> None:
     """Replace the store's content by a catalog (default graph) and the vocabulary."""
     store.clear()
-    store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
-    store.extend(
-        ox.Quad(t.subject, t.predicate, t.object, VOCABULARY_GRAPH) for t in vocabulary_triples()
+    if source.is_rdf:
+        # Straight from the files: at national scale a Python triple list would take
+        # minutes and gigabytes (see benchmarks/RESULTS.md).
+        for path in source.files:
+            load_rdf_file(store, path)
+    else:
+        store.extend(
+            ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in source.triples
+        )
+    store.load(
+        vocabulary_text(),
+        format=ox.RdfFormat.TURTLE,
+        base_iri=VOCABULARY,
+        to_graph=VOCABULARY_GRAPH,
     )
+
+
+@cache
+def vocabulary_size() -> int:
+    """How many distinct triples the vocabulary has."""
+    store = ox.Store()
+    store.load(vocabulary_text(), format=ox.RdfFormat.TURTLE, base_iri=VOCABULARY)
+    return len(store)
+
+
+def catalog_size(store: ox.Store) -> int:
+    """How many distinct triples of a filled store are the catalog's (not the vocabulary's)."""
+    return len(store) - vocabulary_size()
 
 
 @dataclass(frozen=True)
 class StoreSpec:
-    """How another process opens the same data: a store folder (read-only) or an N-Quads dump."""
+    """How a query worker opens the same data: a store folder (read-only) or an N-Quads
+    snapshot file the parent wrote (workers started later see the same data even when the
+    source files change meanwhile)."""
 
     location: str | None = None
-    nquads: bytes | None = None
+    snapshot: str | None = None
 
     def open(self) -> ox.Store:
-        """Open (or rebuild in memory) the store this spec describes."""
+        """Open (or load in memory) the store this spec describes."""
         if self.location is not None:
             return ox.Store.read_only(self.location)
         store = ox.Store()
-        if self.nquads:
-            store.load(self.nquads, format=ox.RdfFormat.N_QUADS)
+        if self.snapshot is not None:
+            store.load(path=self.snapshot, format=ox.RdfFormat.N_QUADS)
         return store
+
+    def remove(self) -> None:
+        """Delete the snapshot (its folder), if there is one."""
+        if self.snapshot is not None:
+            shutil.rmtree(Path(self.snapshot).parent, ignore_errors=True)
 
 
 def open_store(
-    triples: list[ox.Triple], location: Path | None = None
+    source: CatalogSource, location: Path | None = None, *, for_workers: bool = True
 ) -> tuple[ox.Store, StoreSpec]:
     """A store holding a catalog and the vocabulary, and how other processes may open it.
 
-    In memory by default.  With a location, the data is written there (replacing what the
-    folder held), then the folder is reopened read-only so that worker processes can open it
-    too.
+    In memory by default; with for_workers, the data is also dumped to a private N-Quads
+    snapshot for worker processes (StoreSpec.remove deletes it).  With a location, the data
+    is written there (replacing what the folder held), then the folder is reopened read-only
+    so that worker processes can open it too.  Raises InputError when an RDF file is broken.
     """
     if location is None:
         store = ox.Store()
-        fill(store, triples)
-        dump = store.dump(format=ox.RdfFormat.N_QUADS)
-        assert dump is not None
-        return store, StoreSpec(nquads=bytes(dump))
+        fill(store, source)
+        if not for_workers:
+            return store, StoreSpec()
+        folder = Path(tempfile.mkdtemp(prefix="dcatgen-store-"))
+        snapshot = folder / "snapshot.nq"
+        store.dump(output=str(snapshot), format=ox.RdfFormat.N_QUADS)
+        return store, StoreSpec(snapshot=str(snapshot))
     location.mkdir(parents=True, exist_ok=True)
     writable = ox.Store(str(location))
-    fill(writable, triples)
+    fill(writable, source)
     writable.flush()
     writable.optimize()
     del writable  # releases the folder's lock
