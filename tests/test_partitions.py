@@ -75,6 +75,48 @@ def test_rebuild_reuses_unchanged_files_and_gives_identical_bytes(
     assert b"Kirjaston asiarekisteri" in (out / "catalog.ttl").read_bytes()
 
 
+def _stamps(out: Path) -> dict[str, tuple[int, int]]:
+    return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.glob("catalog.*")}
+
+
+def test_nothing_changed_means_nothing_written(many: Path, tmp_path: Path) -> None:
+    """Combined: a build with every description unchanged leaves the four files untouched."""
+    from click.testing import CliRunner
+
+    from dcatgen.cli import main
+
+    out = tmp_path / "out"
+    build(many, out, force=True)
+    before = _stamps(out)
+    again = build(many, out, force=True)
+    assert again.up_to_date and again.written == []
+    assert again.summary.reused == 3 and again.summary.triples > 0
+    assert _stamps(out) == before
+    result = CliRunner().invoke(main, ["build", str(many), "-o", str(out), "--force"])
+    assert result.exit_code == 1, result.output  # the data has violations, forced before
+    assert "up to date: nothing changed since the last build" in result.output
+    assert _stamps(out) == before
+
+    # A description gone: same reused files, but the output must change.
+    (many / "c-incomplete.yaml").unlink()
+    fewer = build(many, out, force=True)
+    assert not fewer.up_to_date and len(fewer.written) == 4
+    assert fewer.summary.reused == 2
+    fresh = tmp_path / "fresh"
+    build(many, fresh, force=True)
+    for name in before:
+        assert (out / name).read_bytes() == (fresh / name).read_bytes(), name
+
+
+def test_unchanged_but_refused_is_not_up_to_date(many: Path, tmp_path: Path) -> None:
+    """Outputs forced through earlier are not blessed by an unforced build."""
+    out = tmp_path / "out"
+    build(many, out, force=True)
+    refused = build(many, out)
+    assert not refused.summary.conforms
+    assert not refused.up_to_date and refused.written == []
+
+
 def test_edited_output_is_not_trusted(many: Path, tmp_path: Path) -> None:
     """If someone touched an output file, the next build rebuilds everything."""
     out = tmp_path / "out"

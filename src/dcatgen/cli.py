@@ -198,7 +198,9 @@ def build(
         click.echo("timings (load/map/validate/serialize summed over worker processes):")
         for stage, seconds in result.timings.items():
             click.echo(f"  {stage:10} {seconds:8.3f} s")
-    if not result.written:
+    if result.up_to_date:
+        click.echo(f"up to date: nothing changed since the last build into {out_dir}")
+    elif not result.written:
         click.echo("nothing written: fix the violations above, or use --force", err=True)
         sys.exit(EXIT_VIOLATIONS)
     if not summary.conforms:

@@ -687,6 +687,8 @@ class BuildResult:
     summary: Summary
     written: list[Path]
     timings: dict[str, float]
+    up_to_date: bool = False
+    """Nothing changed since the previous build, whose outputs stand as they are."""
 
 
 def default_workers(files: Sequence[Path]) -> int:
@@ -801,7 +803,16 @@ def build(
     shared: set[str] = set()  # N-Triples lines of the nodes partitions share
     shared_findings: dict[tuple[object, ...], Finding] = {}
     entries: list[dict[str, Any]] = []
-    combined = None if separate else CatalogWriter(out_dir, stem, formats)
+    # Combined: when every description is reused in the same order, the previous outputs
+    # (checked against their recorded size and time) are byte for byte what this build
+    # would write, so nothing is copied (1.9 GB at 100,000 registers).
+    unchanged = (
+        not separate
+        and not jobs
+        and list(previous.entries) == list(digests)
+        and "ranges" in previous.shared
+    )
+    combined = None if separate or unchanged else CatalogWriter(out_dir, stem, formats)
     pending: list[CatalogWriter] = []  # per-description catalogs waiting to be installed
     written: list[Path] = []
     shared_record: dict[str, Any] = {}
@@ -871,6 +882,8 @@ def build(
             if committed:
                 combined.close()
                 written = combined.install()
+        elif unchanged:
+            pass  # the previous outputs and manifest stand
         else:
             if committed:
                 for writer in pending:
@@ -904,7 +917,7 @@ def build(
         _remove_outputs(stale, out_dir)
         _write_manifest(out_dir, stem, salt, formats, layout, entries, shared_record)
     timings["total"] = time.perf_counter() - started
-    return BuildResult(summary, written, timings)
+    return BuildResult(summary, written, timings, up_to_date=unchanged and committed)
 
 
 def _lines_digest(lines: set[str]) -> str:
