@@ -115,6 +115,32 @@ def test_http_errors_are_explained(oxigraph: Running) -> None:
     assert "cannot connect to http://127.0.0.1:9/store" in output
 
 
+def test_a_store_that_does_not_answer_in_time_is_named_as_too_slow() -> None:
+    """A listener on loopback that never reads nor answers: the message says too slow, not
+    'cannot connect', gives the size and the way out."""
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        port = listener.getsockname()[1]
+        url = f"http://127.0.0.1:{port}/store"
+        code, output = _publish("--to", url, "--graph", GRAPH, "--timeout", "1", str(DATA))
+    assert code == 1
+    assert f"{url} did not take the graph (" in output and "MB of Turtle) within 1 s" in output
+    assert "one catalog at a time" in output
+    assert "cannot connect" not in output
+
+
+def test_a_send_cut_off_by_a_timeout_counts_as_too_slow() -> None:
+    """How requests reports a store that stopped reading a large body mid-send."""
+    from urllib3.exceptions import ProtocolError
+
+    from dcatgen.publish import _timed_out
+
+    cut = requests.ConnectionError(ProtocolError("Connection aborted.", TimeoutError("timed out")))
+    refused = requests.ConnectionError(ProtocolError("x", ConnectionRefusedError(111, "refused")))
+    assert _timed_out(cut) and not _timed_out(refused)
+
+
 def test_bad_options_are_refused() -> None:
     """A relative graph IRI, a missing password variable: clear errors before any request."""
     code, output = _publish("--to", "http://127.0.0.1:9/store", "--graph", "g", str(DATA))

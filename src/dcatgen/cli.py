@@ -554,6 +554,13 @@ def query(query_arg: str, data: Path | None, endpoint: str | None, output: str) 
     show_default=True,
     help="HTTP authentication scheme; auto asks the store.",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=120.0,
+    show_default=True,
+    help="Seconds to wait for the store to take the graph and answer.",
+)
 @click.option("--force", is_flag=True, help="Publish YAML data even with violations.")
 def publish(
     data: Path,
@@ -562,6 +569,7 @@ def publish(
     user: str | None,
     password_env: str | None,
     auth: str,
+    timeout: float,
     force: bool,
 ) -> None:
     """Replace a named graph of any SPARQL 1.1 Graph Store with the catalog (HTTP PUT).
@@ -585,7 +593,7 @@ def publish(
             raise click.UsageError(f"the environment variable {password_env} is not set")
     source = read_data(data, force)
     try:
-        done = push(source.triples, store_url, graph, user, password, auth)
+        done = push(source.triples, store_url, graph, user, password, auth, timeout)
     except PublishError as error:
         raise click.ClickException(str(error)) from None
     skolem = f", {done.skolemised} blank nodes skolemised" if done.skolemised else ""
