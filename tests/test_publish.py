@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -78,6 +79,44 @@ def test_publish_an_out_folder_and_the_vocabulary(oxigraph: Running, tmp_path: P
     ontology = Path(__file__).resolve().parents[1] / "ontology" / "dcatgen.ttl"
     assert _publish("--to", store, "--graph", vocabulary, str(ontology))[0] == 0
     assert _count(oxigraph, vocabulary) == len(parse_rdf_file(ontology))
+
+
+def test_one_graph_per_catalog(oxigraph: Running, tmp_path: Path) -> None:
+    """--graph-per-catalog: each catalog of a per-description build in its own graph, named by
+    its IRI; again, nothing is duplicated; a summary line past nine catalogs."""
+    from benchmarks.generate import generate
+
+    from dcatgen.pipeline import PER_DESCRIPTION, build
+    from dcatgen.store import indexed_catalogs
+
+    data = tmp_path / "data"
+    generate(22, data, organisations=11)
+    out = tmp_path / "out"
+    build(data, out, force=True, layout=PER_DESCRIPTION)
+    catalogs = indexed_catalogs(out)
+    assert catalogs is not None and len(catalogs) == 11
+    store = oxigraph.url + "/store"
+    for _ in range(2):
+        code, output = _publish("--to", store, "--graph-per-catalog", str(out))
+        assert code == 0, output
+        total = sum(len(parse_rdf_file(path)) for _, path in catalogs)
+        assert f"replaced 11 graphs, one per catalog, with {total:,} triples in " in output
+        for iri, path in catalogs:
+            assert _count(oxigraph, iri) == len(parse_rdf_file(path)), iri
+
+    # A failure part way says how far it got.
+    index = out / "index.json"
+    document = json.loads(index.read_text(encoding="utf-8"))
+    document["catalogs"][2]["catalog"] = "not-an-iri"
+    index.write_text(json.dumps(document), encoding="utf-8")
+    code, output = _publish("--to", store, "--graph-per-catalog", str(out))
+    assert code == 1 and "2 of 11 catalogs were published before" in output
+
+    # A folder without an index, or both ways of naming graphs: refused before any request.
+    code, output = _publish("--to", store, "--graph-per-catalog", str(DATA))
+    assert code == 2 and "built with --layout per-description" in output
+    code, output = _publish("--to", store, "--graph", GRAPH, "--graph-per-catalog", str(out))
+    assert code == 2 and "not both" in output
 
 
 BLANK_NODES = """@prefix dct: <http://purl.org/dc/terms/> .

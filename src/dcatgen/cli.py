@@ -9,7 +9,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
@@ -31,6 +31,9 @@ from dcatgen.validate import (
     format_text,
     validate_triples,
 )
+
+if TYPE_CHECKING:
+    from dcatgen.publish import Published  # imports requests: only where it is needed
 
 EXIT_VIOLATIONS = 1
 EXIT_BAD_INPUT = 2
@@ -539,7 +542,14 @@ def query(query_arg: str, data: Path | None, endpoint: str | None, output: str) 
     required=True,
     help="The store's SPARQL Graph Store endpoint, e.g. http://127.0.0.1:7878/store.",
 )
-@click.option("--graph", required=True, help="IRI of the named graph to replace.")
+@click.option("--graph", default=None, help="IRI of the named graph to replace.")
+@click.option(
+    "--graph-per-catalog",
+    "per_catalog",
+    is_flag=True,
+    help="For an out/ folder built with --layout per-description: replace one graph per "
+    "catalog, named by the catalog's IRI (instead of --graph).",
+)
 @click.option("--user", default=None, help="User name, when the store needs a login.")
 @click.option(
     "--password-env",
@@ -565,7 +575,8 @@ def query(query_arg: str, data: Path | None, endpoint: str | None, output: str) 
 def publish(
     data: Path,
     store_url: str,
-    graph: str,
+    graph: str | None,
+    per_catalog: bool,
     user: str | None,
     password_env: str | None,
     auth: str,
@@ -577,6 +588,9 @@ def publish(
     DATA is YAML (built and validated), a build's out/ folder, or one RDF file. Publishing
     again replaces the graph, so nothing is duplicated; blank nodes are skolemised first.
 
+    A national build is too large for one request: build it with --layout per-description
+    and publish it with --graph-per-catalog, one request per authority.
+
     Example: dcatgen publish --to http://127.0.0.1:7878/store --graph https://example.org/g data
     """
     import os
@@ -584,6 +598,8 @@ def publish(
     from dcatgen.publish import PublishError
     from dcatgen.publish import publish as push
 
+    if (graph is None) == (not per_catalog):
+        raise click.UsageError("give --graph IRI, or --graph-per-catalog (not both)")
     password: str | None = None
     if password_env is not None:
         if user is None:
@@ -591,15 +607,67 @@ def publish(
         password = os.environ.get(password_env)
         if password is None:
             raise click.UsageError(f"the environment variable {password_env} is not set")
+    if per_catalog:
+        publish_per_catalog(data, store_url, user, password, auth, timeout)
+        return
+    assert graph is not None
     source = read_data(data, force)
     try:
         done = push(source.triples, store_url, graph, user, password, auth, timeout)
     except PublishError as error:
         raise click.ClickException(str(error)) from None
+    click.echo(published_line(done))
+
+
+def published_line(done: Published) -> str:
+    """What one replaced graph is reported as."""
     skolem = f", {done.skolemised} blank nodes skolemised" if done.skolemised else ""
-    click.echo(
-        f"replaced graph <{done.graph}> with {done.triples} triples (HTTP {done.status}{skolem})"
-    )
+    return f"replaced graph <{done.graph}> with {done.triples} triples (HTTP {done.status}{skolem})"
+
+
+def publish_per_catalog(
+    folder: Path, store_url: str, user: str | None, password: str | None, auth: str, timeout: float
+) -> None:
+    """Replace one graph per catalog of a per-description out/ folder (see publish)."""
+    import time
+
+    from dcatgen.publish import PublishError
+    from dcatgen.publish import publish as push
+    from dcatgen.store import indexed_catalogs, parse_rdf_file
+
+    try:
+        catalogs = indexed_catalogs(folder) if folder.is_dir() else None
+    except InputError as error:
+        fail_on_bad_input(error)
+    if catalogs is None:
+        raise click.UsageError(
+            f"--graph-per-catalog needs an out/ folder built with --layout per-description "
+            f"(its index.json lists the catalogs); {folder} is not one"
+        )
+    started = time.perf_counter()
+    triples = 0
+    for number, (iri, path) in enumerate(catalogs, start=1):
+        try:
+            done = push(parse_rdf_file(path), store_url, iri, user, password, auth, timeout)
+        except InputError as error:
+            fail_on_bad_input(error)
+        except PublishError as error:
+            raise click.ClickException(
+                f"{error}\n{number - 1} of {len(catalogs)} catalogs were published before "
+                f"{path}; publishing again replaces them all"
+            ) from None
+        triples += done.triples
+        if len(catalogs) <= SHOWN_GRAPHS:
+            click.echo(published_line(done))
+    if len(catalogs) > SHOWN_GRAPHS:
+        click.echo(
+            f"replaced {len(catalogs):,} graphs, one per catalog, with {triples:,} triples in "
+            f"{time.perf_counter() - started:.1f} s"
+        )
+
+
+SHOWN_GRAPHS = 9
+"""Up to this many catalogs, --graph-per-catalog reports each graph; past it, a summary."""
 
 
 EXIT_UNPLACED = 3

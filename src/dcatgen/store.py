@@ -75,8 +75,9 @@ BUILT_LABELS = ("n-triples", "turtle", "rdf-xml", "json-ld")
 """The same preference among the files of index.json (the per-description layout)."""
 
 
-def indexed_files(folder: Path) -> list[Path] | None:
-    """The catalogs index.json lists (one file each, by preference), or None: no index."""
+def indexed_catalogs(folder: Path) -> list[tuple[str, Path]] | None:
+    """(catalog IRI, file) for each catalog index.json lists (a file each, by preference), or
+    None when the folder has no index."""
     path = folder / "index.json"
     if not path.is_file():
         return None
@@ -85,12 +86,21 @@ def indexed_files(folder: Path) -> list[Path] | None:
         if document.get("layout") != "per-description":
             return None
         return [
-            folder / next(c["files"][label] for label in BUILT_LABELS if label in c["files"])
+            (
+                str(c["catalog"]),
+                folder / next(c["files"][label] for label in BUILT_LABELS if label in c["files"]),
+            )
             for c in document["catalogs"]
         ]
     except (ValueError, KeyError, TypeError, StopIteration) as error:
         message = f"not an index dcatgen build wrote ({error}): build again"
         raise InputError([Problem(Position(path, 1, 1), "", message)]) from None
+
+
+def indexed_files(folder: Path) -> list[Path] | None:
+    """The catalog files index.json lists (one each, by preference), or None: no index."""
+    catalogs = indexed_catalogs(folder)
+    return None if catalogs is None else [path for _, path in catalogs]
 
 
 def _is_built_folder(folder: Path) -> bool:
