@@ -68,6 +68,30 @@ def test_workers_get_the_parents_data_even_when_the_files_change(out: Path) -> N
     assert not Path(spec.snapshot).parent.exists()
 
 
+def test_snapshots_of_servers_no_longer_running_are_removed(tmp_path: Path) -> None:
+    """A killed server never deletes its snapshot; the next one does, and only such."""
+    import os
+    import subprocess
+    import sys
+
+    from dcatgen.store import SNAPSHOT_PREFIX, remove_orphaned_snapshots
+
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    dead = tmp_path / f"{SNAPSHOT_PREFIX}{int(ended.stdout)}-abc"
+    alive = tmp_path / f"{SNAPSHOT_PREFIX}{os.getpid()}-def"
+    other = tmp_path / f"{SNAPSHOT_PREFIX}notapid"
+    for folder in (dead, alive, other):
+        folder.mkdir()
+        (folder / "snapshot.nq").write_text("", encoding="utf-8")
+    assert remove_orphaned_snapshots(tmp_path) == [dead]
+    assert not dead.exists() and alive.is_dir() and other.is_dir()
+
+
 def test_yaml_data_still_builds_into_the_store() -> None:
     """YAML is built in-process; its triples are the store's."""
     source = read_source(DATA)

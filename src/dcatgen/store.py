@@ -10,6 +10,7 @@ it with ``GRAPH <https://w3id.org/dcatgen/ns> { … }``.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -262,6 +263,34 @@ class StoreSpec:
             shutil.rmtree(Path(self.snapshot).parent, ignore_errors=True)
 
 
+SNAPSHOT_PREFIX = "dcatgen-store-"
+"""Snapshot folders are named dcatgen-store-<server pid>-<random> in the temporary folder."""
+
+
+def remove_orphaned_snapshots(folder: Path | None = None) -> list[Path]:
+    """Delete the snapshot folders of servers that are no longer running (killed, so their
+    cleanup never ran: 800 MB each at national scale); return what was deleted."""
+    removed = []
+    pattern = re.compile(re.escape(SNAPSHOT_PREFIX) + r"(\d+)-")
+    for candidate in Path(folder or tempfile.gettempdir()).glob(SNAPSHOT_PREFIX + "*"):
+        found = pattern.match(candidate.name)
+        if found is None or not candidate.is_dir() or _is_running(int(found[1])):
+            continue
+        shutil.rmtree(candidate, ignore_errors=True)
+        removed.append(candidate)
+    return removed
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
+
+
 def open_store(
     source: CatalogSource, location: Path | None = None, *, for_workers: bool = True
 ) -> tuple[ox.Store, StoreSpec]:
@@ -277,7 +306,8 @@ def open_store(
         fill(store, source)
         if not for_workers:
             return store, StoreSpec()
-        folder = Path(tempfile.mkdtemp(prefix="dcatgen-store-"))
+        remove_orphaned_snapshots()
+        folder = Path(tempfile.mkdtemp(prefix=f"{SNAPSHOT_PREFIX}{os.getpid()}-"))
         snapshot = folder / "snapshot.nq"
         store.dump(output=str(snapshot), format=ox.RdfFormat.N_QUADS)
         return store, StoreSpec(snapshot=str(snapshot))
