@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,17 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 GOLDEN = Path(__file__).resolve().parent / "golden"
+SEED = DATA / "mynamaki.yaml"
+MINIMAL = FIXTURES / "minimal.yaml"
+INCOMPLETE = FIXTURES / "broken" / "incomplete.yaml"
+
+
+def descriptions(folder: Path, files: dict[str, Path]) -> Path:
+    """A data folder of copies: name (may have subfolders) → the description copied there."""
+    for name, source in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(source, folder / name)
+    return folder
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -13,7 +13,7 @@ from dcatgen.cli import main
 from dcatgen.pipeline import COMBINED, PER_DESCRIPTION, build
 from dcatgen.serialize import Format
 from dcatgen.store import read_source
-from tests.conftest import DATA, FIXTURES
+from tests.conftest import FIXTURES, INCOMPLETE, MINIMAL, SEED, descriptions
 
 FOLDERS = ("a-mynamaki", "b-minimal", "sub/c-incomplete")
 
@@ -21,12 +21,12 @@ FOLDERS = ("a-mynamaki", "b-minimal", "sub/c-incomplete")
 @pytest.fixture
 def many(tmp_path: Path) -> Path:
     """Three descriptions, one in a subfolder: the seed, a minimal one and a defective one."""
-    folder = tmp_path / "data"
-    (folder / "sub").mkdir(parents=True)
-    shutil.copy(DATA / "mynamaki.yaml", folder / "a-mynamaki.yaml")
-    shutil.copy(FIXTURES / "minimal.yaml", folder / "b-minimal.yaml")
-    shutil.copy(FIXTURES / "broken" / "incomplete.yaml", folder / "sub" / "c-incomplete.yaml")
-    return folder
+    files = {
+        "a-mynamaki.yaml": SEED,
+        "b-minimal.yaml": MINIMAL,
+        "sub/c-incomplete.yaml": INCOMPLETE,
+    }
+    return descriptions(tmp_path / "data", files)
 
 
 def _outputs(out: Path) -> dict[str, bytes]:

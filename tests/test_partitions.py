@@ -16,18 +16,14 @@ from dcatgen.mapping import description_triples, to_graph
 from dcatgen.pipeline import Job, Partition, build, process
 from dcatgen.serialize import Format, canonical
 from dcatgen.validate import shacl_findings
-from tests.conftest import DATA, FIXTURES
+from tests.conftest import DATA, INCOMPLETE, MINIMAL, SEED, descriptions
 
 
 @pytest.fixture
 def many(tmp_path: Path) -> Path:
     """A folder of three descriptions: the seed, a complete one and a defective one."""
-    folder = tmp_path / "data"
-    folder.mkdir()
-    shutil.copy(DATA / "mynamaki.yaml", folder / "a-mynamaki.yaml")
-    shutil.copy(FIXTURES / "minimal.yaml", folder / "b-minimal.yaml")
-    shutil.copy(FIXTURES / "broken" / "incomplete.yaml", folder / "c-incomplete.yaml")
-    return folder
+    files = {"a-mynamaki.yaml": SEED, "b-minimal.yaml": MINIMAL, "c-incomplete.yaml": INCOMPLETE}
+    return descriptions(tmp_path / "data", files)
 
 
 @pytest.mark.parametrize("engine", ["pyshacl", "fast"])

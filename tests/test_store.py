@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -20,7 +19,7 @@ from dcatgen.store import (
     read_source,
     vocabulary_size,
 )
-from tests.conftest import DATA, FIXTURES
+from tests.conftest import DATA, MINIMAL, SEED, descriptions
 
 COUNT_CATALOGS = "SELECT (COUNT(*) AS ?n) WHERE { ?c a <http://www.w3.org/ns/dcat#Catalog> }"
 
@@ -28,10 +27,7 @@ COUNT_CATALOGS = "SELECT (COUNT(*) AS ?n) WHERE { ?c a <http://www.w3.org/ns/dca
 @pytest.fixture
 def out(tmp_path: Path) -> Path:
     """A per-description build of two descriptions."""
-    data = tmp_path / "data"
-    data.mkdir()
-    shutil.copy(DATA / "mynamaki.yaml", data / "a-mynamaki.yaml")
-    shutil.copy(FIXTURES / "minimal.yaml", data / "b-minimal.yaml")
+    data = descriptions(tmp_path / "data", {"a-mynamaki.yaml": SEED, "b-minimal.yaml": MINIMAL})
     folder = tmp_path / "out"
     build(data, folder, force=True, layout=PER_DESCRIPTION)
     return folder
