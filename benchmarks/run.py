@@ -20,7 +20,10 @@ One run: generate the input once, then
     `dcatgen serve` and `dcatgen query` use; each query runs --query-runs times (rounds
     interleaved) and the median is reported;
 (e) `dcatgen query --data OUT` with a one-line count, in its own process: what an analyst
-    waits for (loading OUT) and the memory it takes.
+    waits for (loading OUT) and the memory it takes;
+(f) `dcatgen serve OUT` on a free loopback port: seconds until /sparql answers (the two query
+    workers are up), the peak RSS of the server and its workers, and counts-per-organisation
+    over HTTP; then SIGTERM.
 
 Wall times are measured around each child process (interpreter start and imports included,
 the same for both pipelines).  Peak RSS is the larger of the kernel's maximum RSS of any one
@@ -313,6 +316,77 @@ ANALYST_QUERY = "SELECT (COUNT(*) AS ?registers) WHERE { ?r a <http://www.w3.org
 """What `dcatgen query --data OUT` is timed with: loading OUT is the cost, not the query."""
 
 
+@dataclass
+class ServeRun:
+    """`dcatgen serve OUT` on loopback: how long until it answers, what it holds in memory."""
+
+    ready_s: float
+    peak_rss_mb: float
+    query_s: float
+    query_rows: int
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def measure_serve(command: Sequence[str], out: Path, query: str, timeout: float) -> ServeRun:
+    """Start `dcatgen serve OUT`, wait until /sparql answers (the workers are up), time one
+    query over HTTP, then stop it with SIGTERM.  Raises RuntimeError if it does not start."""
+    import requests
+
+    port = _free_port()
+    sparql = f"http://127.0.0.1:{port}/sparql"
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            [*command, "serve", str(out), "--port", str(port), "--log-level", "warning"],
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
+        )
+        try:
+            peak = 0
+            while True:
+                if process.poll() is not None:
+                    log.seek(0)
+                    raise RuntimeError(f"dcatgen serve exited {process.returncode}:\n{log.read()}")
+                with contextlib.suppress(OSError):
+                    peak = max(peak, _rss_of_tree(process.pid))
+                with contextlib.suppress(requests.RequestException):
+                    if requests.get(sparql, params={"query": "ASK {}"}, timeout=2).ok:
+                        break
+                if time.perf_counter() - started > timeout:
+                    raise RuntimeError(f"dcatgen serve did not answer within {timeout:g} s")
+                time.sleep(0.2)
+            ready_s = time.perf_counter() - started
+            peak = max(peak, _rss_of_tree(process.pid))
+            asked = time.perf_counter()
+            answer = requests.post(
+                sparql, data={"query": query}, headers={"Accept": "text/csv"}, timeout=timeout
+            )
+            answer.raise_for_status()
+            query_s = time.perf_counter() - asked
+            rows = max(0, len(answer.text.splitlines()) - 1)
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+    return ServeRun(ready_s, peak / 2**20, query_s, rows)
+
+
+SERVE_QUERY = "counts-per-organisation"
+"""The example query timed over HTTP against `dcatgen serve` (1,000 rows at 100k)."""
+
+
 def machine() -> dict[str, Any]:
     """What the figures were measured on."""
     info: dict[str, Any] = {
@@ -369,6 +443,7 @@ class Figures:
     rebuild: ProcessRun | None = None
     sparql: dict[str, Any] = field(default_factory=dict)
     query_cli: ProcessRun | None = None
+    serve: ServeRun | None = None
     machine: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -410,6 +485,9 @@ class Figures:
                 for k, runs in self.sparql.get("query_runs", {}).items()
             },
             "store_load_s": round(self.sparql["store_load_s"], 3) if self.sparql else None,
+            "serve_ready_s": round(self.serve.ready_s, 3) if self.serve else None,
+            "serve_peak_rss_mb": round(self.serve.peak_rss_mb, 1) if self.serve else None,
+            "serve_query_s": round(self.serve.query_s, 3) if self.serve else None,
             "query_cli_s": round(self.query_cli.wall_s, 3) if self.query_cli else None,
             "query_cli_peak_rss_mb": round(self.query_cli.peak_rss_mb, 1)
             if self.query_cli
@@ -497,6 +575,13 @@ def table(figures: Figures) -> Iterator[str]:
         )
         for name, seconds in figures.sparql["queries"].items():
             yield f"  {name:38}{seconds:8.3f} s  {figures.sparql['rows'][name]:>8} rows"
+    if figures.serve is not None:
+        yield (
+            f"{'dcatgen serve OUT ready':24}{_seconds(figures.serve.ready_s)}  "
+            f"(two query workers; peak RSS of the three processes "
+            f"{figures.serve.peak_rss_mb:.0f} MB); {SERVE_QUERY} over HTTP "
+            f"{figures.serve.query_s:.3f} s, {figures.serve.query_rows} rows"
+        )
     if figures.query_cli is not None:
         yield (
             f"{'dcatgen query --data OUT':24}{_seconds(figures.query_cli.wall_s)}  "
@@ -624,6 +709,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             if figures.query_cli.returncode != 0:
                 print("dcatgen query failed:\n" + figures.query_cli.tail(), file=sys.stderr)
+            print("starting dcatgen serve OUT…", flush=True)
+            try:
+                figures.serve = measure_serve(
+                    command,
+                    out,
+                    query_files().get(SERVE_QUERY, ANALYST_QUERY),
+                    args.timeout or 900.0,
+                )
+            except (RuntimeError, OSError) as problem:
+                print(f"dcatgen serve failed: {problem}", file=sys.stderr)
 
         print()
         counts = parse_counts(figures.dcatgen.stdout)

@@ -168,6 +168,10 @@ def test_run_end_to_end_writes_the_json(tmp_path: Path) -> None:
     assert all(len(runs) == 3 for runs in figures["query_runs"].values())
     assert figures["query_cli_s"] > 0 and figures["query_cli_peak_rss_mb"] > 0
     assert "dcatgen query --data OUT" in completed.stdout
+    assert figures["serve_ready_s"] > 0 and figures["serve_peak_rss_mb"] > 0
+    assert figures["serve_query_s"] > 0 and "dcatgen serve OUT ready" in completed.stdout
+    serve_line = completed.stdout.split("dcatgen serve OUT ready", 1)[1].splitlines()[0]
+    assert serve_line.endswith(f"{figures['organisations']} rows")  # one per organisation
     assert figures["counts"]["triples"] == figures["reference_counts"]["triples"]
     assert "total (wall)" in completed.stdout
 
