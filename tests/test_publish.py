@@ -112,6 +112,14 @@ def test_one_graph_per_catalog(oxigraph: Running, tmp_path: Path) -> None:
     code, output = _publish("--to", store, "--graph-per-catalog", str(out))
     assert code == 1 and "2 of 11 catalogs were published before" in output
 
+    # A broken catalog file part way: its line, and how far publishing got.
+    document["catalogs"][2]["catalog"] = catalogs[2][0]
+    index.write_text(json.dumps(document), encoding="utf-8")
+    catalogs[4][1].write_text("<https://example.org/s> oops .\n", encoding="utf-8")
+    code, output = _publish("--to", store, "--graph-per-catalog", str(out))
+    assert code == 2
+    assert f"{catalogs[4][1]}:1:" in output and "4 of 11 catalogs were published before" in output
+
     # A folder without an index, or both ways of naming graphs: refused before any request.
     code, output = _publish("--to", store, "--graph-per-catalog", str(DATA))
     assert code == 2 and "built with --layout per-description" in output
@@ -165,7 +173,7 @@ def test_a_store_that_does_not_answer_in_time_is_named_as_too_slow() -> None:
         code, output = _publish("--to", url, "--graph", GRAPH, "--timeout", "1", str(DATA))
     assert code == 1
     assert f"{url} did not take the graph (" in output and "MB of Turtle) within 1 s" in output
-    assert "one catalog at a time" in output
+    assert "--graph-per-catalog" in output
     assert "cannot connect" not in output
 
 

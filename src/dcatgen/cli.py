@@ -647,15 +647,19 @@ def publish_per_catalog(
     started = time.perf_counter()
     triples = 0
     for number, (iri, path) in enumerate(catalogs, start=1):
+        so_far = (
+            f"{number - 1} of {len(catalogs)} catalogs were published before {path}; "
+            "publishing again replaces them all"
+        )
         try:
             done = push(parse_rdf_file(path), store_url, iri, user, password, auth, timeout)
         except InputError as error:
-            fail_on_bad_input(error)
+            for problem in error.problems:
+                click.echo(f"error: {problem}", err=True)
+            click.echo(so_far, err=True)
+            sys.exit(EXIT_BAD_INPUT)
         except PublishError as error:
-            raise click.ClickException(
-                f"{error}\n{number - 1} of {len(catalogs)} catalogs were published before "
-                f"{path}; publishing again replaces them all"
-            ) from None
+            raise click.ClickException(f"{error}\n{so_far}") from None
         triples += done.triples
         if len(catalogs) <= SHOWN_GRAPHS:
             click.echo(published_line(done))

@@ -98,8 +98,8 @@ def _too_slow(store: str, size: int, timeout: float) -> str:
     return (
         f"{store} did not take the graph ({size / 1e6:.1f} MB of Turtle) within {timeout:g} s "
         "(--timeout). Stores load one large request slowly (Oxigraph 0.5: 8 MB in 1.8 s, "
-        "78 MB in 32 s): publish a large build one catalog at a time, each "
-        "out/<description>/catalog.nt into its own graph, or load it with the store's bulk loader"
+        "78 MB in 32 s): build with --layout per-description and publish with "
+        "--graph-per-catalog (one request per catalog), or use the store's bulk loader"
     )
 
 
@@ -166,7 +166,8 @@ def publish(
                 url, data=bytes(body), headers=headers, auth=credentials, timeout=timeout
             )
     except (requests.Timeout, requests.ConnectionError) as problem:
-        if isinstance(problem, requests.Timeout) or _timed_out(problem):
+        slow = isinstance(problem, requests.Timeout) or _timed_out(problem)
+        if slow and not isinstance(problem, requests.ConnectTimeout):
             raise PublishError(_too_slow(store, len(body), timeout)) from None
         raise PublishError(f"cannot connect to {store}: {problem}") from None
     except requests.RequestException as problem:
