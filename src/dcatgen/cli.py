@@ -41,14 +41,12 @@ EXIT_BAD_INPUT = 2
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def fail_on_bad_input(error: InputError) -> NoReturn:
-    """Print every problem of bad input and exit 2."""
+def fail_on_bad_input(error: InputError, outcome: str = "nothing written") -> NoReturn:
+    """Print every problem of bad input, then what came of the run, and exit 2."""
     for problem in error.problems:
         click.echo(f"error: {problem}", err=True)
     count = len(error.problems)
-    click.echo(
-        f"{count} problem{'s' if count != 1 else ''} in the input; nothing written", err=True
-    )
+    click.echo(f"{count} problem{'s' if count != 1 else ''} in the input; {outcome}", err=True)
     sys.exit(EXIT_BAD_INPUT)
 
 
@@ -654,10 +652,7 @@ def publish_per_catalog(
         try:
             done = push(parse_rdf_file(path), store_url, iri, user, password, auth, timeout)
         except InputError as error:
-            for problem in error.problems:
-                click.echo(f"error: {problem}", err=True)
-            click.echo(so_far, err=True)
-            sys.exit(EXIT_BAD_INPUT)
+            fail_on_bad_input(error, so_far)
         except PublishError as error:
             raise click.ClickException(f"{error}\n{so_far}") from None
         triples += done.triples

@@ -377,20 +377,18 @@ def read_manifest(
     recorded = [Format.from_name(label) for label in data["formats"]]
     previous = Previous()
     if data["layout"] == COMBINED:
-        previous.written[""] = [out_dir / f"{stem}.{f.extension}" for f in recorded]
+        previous.written[""] = [out_dir / f.file_name(stem) for f in recorded]
     else:
         previous.written[""] = [out_dir / INDEX]
         for item in data["files"]:
             folder = out_dir / item["folder"]
-            previous.written[item["file"]] = [folder / f"{stem}.{f.extension}" for f in recorded]
+            previous.written[item["file"]] = [folder / f.file_name(stem) for f in recorded]
     if (data["salt"], recorded, data["layout"]) != (salt, list(formats), layout):
         return previous
     if layout == COMBINED:
         for format in formats:
             try:
-                if tuple(data["outputs"][format.label]) != _stamp(
-                    out_dir / f"{stem}.{format.extension}"
-                ):
+                if tuple(data["outputs"][format.label]) != _stamp(out_dir / format.file_name(stem)):
                     return previous  # edited or replaced since: rebuild everything
             except OSError:
                 return previous
@@ -401,8 +399,7 @@ def read_manifest(
         if layout == PER_DESCRIPTION:
             try:
                 stamps = {
-                    f.label: _stamp(out_dir / entry.folder / f"{stem}.{f.extension}")
-                    for f in formats
+                    f.label: _stamp(out_dir / entry.folder / f.file_name(stem)) for f in formats
                 }
             except OSError:
                 continue
@@ -425,7 +422,7 @@ def _write_manifest(
     outputs = {}
     if layout == COMBINED:
         for format in formats:
-            outputs[format.label] = _stamp(out_dir / f"{stem}.{format.extension}")
+            outputs[format.label] = _stamp(out_dir / format.file_name(stem))
     document = {
         "version": MANIFEST_VERSION,
         "salt": salt,
@@ -452,8 +449,8 @@ class CatalogWriter:
         self.out_dir = out_dir
         self.formats = list(formats)
         out_dir.mkdir(parents=True, exist_ok=True)
-        self.paths = {f: out_dir / f"{stem}.{f.extension}" for f in self.formats}
-        self.temporary = {f: out_dir / f".{stem}.{f.extension}.partial" for f in self.formats}
+        self.paths = {f: out_dir / f.file_name(stem) for f in self.formats}
+        self.temporary = {f: out_dir / f".{f.file_name(stem)}.partial" for f in self.formats}
         self.streams: dict[Format, IO[bytes]] = {}
         self.previous: dict[Format, IO[bytes]] = {}
         self.nonempty = dict.fromkeys(self.formats, False)
@@ -731,7 +728,7 @@ def _index(
             "triples": entry["triples"] + entry["shared_triples"].count("\n"),
             "violations": _count(entry, "violation"),
             "warnings": _count(entry, "warning"),
-            "files": {f.label: f"{entry['folder']}/{stem}.{f.extension}" for f in formats},
+            "files": {f.label: f"{entry['folder']}/{f.file_name(stem)}" for f in formats},
         }
         for entry in entries
     ]
@@ -882,18 +879,14 @@ def build(
             if committed:
                 combined.close()
                 written = combined.install()
-        elif unchanged:
-            pass  # the previous outputs and manifest stand
-        else:
-            if committed:
-                for writer in pending:
-                    written.extend(writer.install())
-                summary.catalogs_written = len(pending)
-                index_path = out_dir / INDEX
-                write_atomic(
-                    index_path, _index(target, given, entries, stem, formats), durable=False
-                )
-                written.append(index_path)
+        elif separate and committed:
+            for writer in pending:
+                written.extend(writer.install())
+            summary.catalogs_written = len(pending)
+            index_path = out_dir / INDEX
+            write_atomic(index_path, _index(target, given, entries, stem, formats), durable=False)
+            written.append(index_path)
+        # Combined and unchanged: the previous outputs and manifest stand as they are.
     finally:
         if not committed:
             for writer in (*pending, *([combined] if combined else [])):
@@ -901,10 +894,10 @@ def build(
     if written:
         if separate:
             outputs = {out_dir / INDEX} | {
-                out_dir / e["folder"] / f"{stem}.{f.extension}" for e in entries for f in formats
+                out_dir / e["folder"] / f.file_name(stem) for e in entries for f in formats
             }
         else:
-            outputs = {out_dir / f"{stem}.{f.extension}" for f in formats}
+            outputs = {out_dir / f.file_name(stem) for f in formats}
         # What the previous build wrote and this one did not: catalogs of descriptions that
         # are gone or moved, and the other layout's files.  A format no longer asked for in
         # the combined layout keeps its file.

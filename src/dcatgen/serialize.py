@@ -45,6 +45,10 @@ class Format(Enum):
         self.media_type = media_type
         self.extension = extension
 
+    def file_name(self, stem: str) -> str:
+        """The output file of this format ('catalog' → 'catalog.ttl')."""
+        return f"{stem}.{self.extension}"
+
     @classmethod
     def from_name(cls, name: str) -> Format:
         """A format by label, extension or media type ('ttl', 'turtle', 'text/turtle')."""
@@ -475,7 +479,7 @@ def write_all(
     bodies = fragments(triples, chosen)
     written = []
     for format in chosen:
-        path = directory / f"{stem}.{format.extension}"
+        path = directory / format.file_name(stem)
         surround = frame(format)
         write_atomic(path, surround.header + bodies[format] + surround.footer)
         written.append(path)
