@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -262,24 +262,27 @@ def organisation_clashes(
     """Organisations (file, id, base IRI) that would mint the same IRIs: one id or one base
     IRI used twice.  Returns (file, field path, message) for each."""
     clashes: list[tuple[str, FieldPath, str]] = []
-    owner: dict[str, str] = {}
-    for file, organisation_id, _ in organisations:
-        first = owner.setdefault(organisation_id, file)
-        if first != file:
-            message = (
-                f"{organisation_id!r} is also the id in {first}: each organisation needs its own id"
-            )
-            clashes.append((file, ("organisation", "id"), message))
-    owner.clear()
-    for file, _, base in organisations:
-        first = owner.setdefault(base, file)
-        if first != file:
-            message = (
-                f"{base} is also the base IRI of {first}: the two would mint the same IRIs; "
-                "give each organisation a base IRI of its own"
-            )
-            clashes.append((file, ("organisation", "base_iri"), message))
+    for file, organisation_id, first in claimed_twice((f, i) for f, i, _ in organisations):
+        message = (
+            f"{organisation_id!r} is also the id in {first}: each organisation needs its own id"
+        )
+        clashes.append((file, ("organisation", "id"), message))
+    for file, base, first in claimed_twice((f, b) for f, _, b in organisations):
+        message = (
+            f"{base} is also the base IRI of {first}: the two would mint the same IRIs; "
+            "give each organisation a base IRI of its own"
+        )
+        clashes.append((file, ("organisation", "base_iri"), message))
     return clashes
+
+
+def claimed_twice(claims: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str, str]]:
+    """(file, value, first file) for each (file, value) whose value an earlier file claimed."""
+    owner: dict[str, str] = {}
+    for file, value in claims:
+        first = owner.setdefault(value, file)
+        if first != file:
+            yield file, value, first
 
 
 def iter_registers(sources: list[Source]) -> Iterator[tuple[Source, int, int]]:

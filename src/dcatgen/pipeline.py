@@ -38,6 +38,7 @@ from dcatgen.errors import InputError, Position, Problem
 from dcatgen.load import (
     FieldPath,
     Source,
+    claimed_twice,
     description_files,
     dotted,
     load,
@@ -604,16 +605,13 @@ def _problem_at(file: str, field_path: FieldPath, message: str) -> Problem:
 
 def _refuse_shared_folders(folders: dict[str, str]) -> None:
     """Two descriptions whose catalogs would land in one folder ('a.yaml', 'a.yml')."""
-    owner: dict[str, str] = {}
     problems = []
-    for file, folder in folders.items():
-        if folder in owner:
-            message = (
-                f"its catalog would go to {folder}/, as that of {owner[folder]} does: "
-                "rename one of the two files"
-            )
-            problems.append(Problem(Position(Path(file), 1, 1), "", message))
-        owner.setdefault(folder, file)
+    for file, folder, first in claimed_twice(folders.items()):
+        message = (
+            f"its catalog would go to {folder}/, as that of {first} does: "
+            "rename one of the two files"
+        )
+        problems.append(Problem(Position(Path(file), 1, 1), "", message))
     if problems:
         raise InputError(problems)
 
