@@ -326,20 +326,17 @@ class ServeRun:
     query_rows: int
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def measure_serve(command: Sequence[str], out: Path, query: str, timeout: float) -> ServeRun:
     """Start `dcatgen serve OUT`, wait until /sparql answers (the workers are up), time one
-    query over HTTP, then stop it with SIGTERM.  Raises RuntimeError if it does not start."""
-    import requests
+    query over HTTP, then stop it with SIGTERM.  Raises RuntimeError if it does not start.
 
-    port = _free_port()
+    Not tests.servers.started: this one samples the memory of the server and its workers
+    while they load, and waits as long as a national build needs (its limit is 60 s).
+    """
+    import requests
+    from tests.servers import free_port
+
+    port = free_port()
     sparql = f"http://127.0.0.1:{port}/sparql"
     with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
         started = time.perf_counter()
