@@ -36,6 +36,9 @@ if TYPE_CHECKING:
     from dcatgen.publish import Published  # imports requests: only where it is needed
 
 EXIT_VIOLATIONS = 1
+LISTED_AT_MOST = 9
+"""Up to this many files written (build) or graphs replaced (publish), each gets a line;
+past it, one summary line."""
 EXIT_BAD_INPUT = 2
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -186,7 +189,7 @@ def build(
         click.echo(format_text(Report(shown)).rsplit("\n", 1)[0], err=True)
         if len(summary.violations) > 100:
             click.echo(f"… and {len(summary.violations) - 100} more violations", err=True)
-    if layout == COMBINED or len(result.written) <= 9:
+    if layout == COMBINED or len(result.written) <= LISTED_AT_MOST:
         for path in result.written:
             click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
     elif result.written:
@@ -656,17 +659,13 @@ def publish_per_catalog(
         except PublishError as error:
             raise click.ClickException(f"{error}\n{so_far}") from None
         triples += done.triples
-        if len(catalogs) <= SHOWN_GRAPHS:
+        if len(catalogs) <= LISTED_AT_MOST:
             click.echo(published_line(done))
-    if len(catalogs) > SHOWN_GRAPHS:
+    if len(catalogs) > LISTED_AT_MOST:
         click.echo(
             f"replaced {len(catalogs):,} graphs, one per catalog, with {triples:,} triples in "
             f"{time.perf_counter() - started:.1f} s"
         )
-
-
-SHOWN_GRAPHS = 9
-"""Up to this many catalogs, --graph-per-catalog reports each graph; past it, a summary."""
 
 
 EXIT_UNPLACED = 3
