@@ -87,7 +87,7 @@ def store() -> ox.Store:
 
 
 def test_json_results_round_trip_through_oxigraph(store: ox.Store) -> None:
-    """Our JSON writer is read back by oxigraph's parser into the same solutions."""
+    """The JSON answer is read back by oxigraph's parser into the same solutions."""
     answer = execute(store, QueryRequest("SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o"))
     document = json.loads(answer.body)
     kinds = sorted(b["o"]["type"] for b in document["results"]["bindings"])
@@ -133,3 +133,60 @@ def test_negotiate(accept: str | None, expected: str | None) -> None:
     """q-values, wildcards, exclusions and the server's preference on ties."""
     offers = ["text/turtle", "application/ld+json", "application/n-triples", "text/html"]
     assert negotiate(accept, offers) == expected
+
+
+def _awkward_store(size: int) -> ox.Store:
+    """Solutions whose literals hold line breaks, tabs, quotes and commas (a TSV line each)."""
+    store = ox.Store()
+    p = ox.NamedNode("http://x/p")
+    for i in range(size):
+        text = f'rivi {i}\nseuraava\r\n\t"lainaus", pilkku'
+        store.add(ox.Quad(ox.NamedNode(f"http://x/s{i}"), p, ox.Literal(text, language="fi")))
+    return store
+
+
+@pytest.mark.parametrize("output", ["json", "xml", "csv", "tsv"])
+def test_cap_is_exact_whatever_the_literals(output: str) -> None:
+    """Exactly max_results solutions pass (and are counted); one more is 422."""
+    store = _awkward_store(7)
+    query = "SELECT ?s ?o WHERE { ?s ?p ?o }"
+    answer = execute(store, QueryRequest(query, format=output, max_results=7))
+    assert (answer.status, answer.rows) == (200, 7)
+    with pytest.raises(QueryError) as over:
+        execute(store, QueryRequest(query, format=output, max_results=6))
+    assert over.value.status == 422 and "more than 6 solutions" in over.value.message
+
+
+def _solutions(body: bytes, format: ox.QueryResultsFormat) -> list[tuple[str, ...]]:
+    parsed = ox.parse_query_results(body, format=format)
+    assert isinstance(parsed, ox.QuerySolutions)
+    names = [variable.value for variable in parsed.variables]
+    return sorted(tuple(str(row[name]) for name in names) for row in parsed)
+
+
+def test_every_result_format_carries_the_same_solutions(store: ox.Store) -> None:
+    """JSON, XML and TSV answers parse back to the store's own solutions, unbound cells too."""
+    query = "SELECT ?o ?none WHERE { ?s ?p ?o OPTIONAL { ?o ?p ?none } }"
+    direct = store.query(query)
+    assert isinstance(direct, ox.QuerySolutions)
+    expected = sorted((str(row["o"]), str(row["none"])) for row in direct)
+    formats = {
+        "json": ox.QueryResultsFormat.JSON,
+        "xml": ox.QueryResultsFormat.XML,
+        "tsv": ox.QueryResultsFormat.TSV,
+    }
+    for name, format in formats.items():
+        answer = execute(store, QueryRequest(query, format=name))
+        assert answer.rows == 3
+        assert _solutions(answer.body, format) == expected, name
+    csv = execute(store, QueryRequest(query, format="csv")).body.decode()
+    assert csv.splitlines()[0] == "o,none" and "yksi" in csv and len(csv.splitlines()) == 4
+
+
+def test_a_solution_without_variables_is_one_row() -> None:
+    """SELECT * {} has one empty solution; a failed FILTER has none (the TSV edge cases)."""
+    store = ox.Store()
+    one = execute(store, QueryRequest("SELECT * WHERE {}", format="json", max_results=1))
+    assert one.rows == 1 and json.loads(one.body)["results"]["bindings"] == [{}]
+    none = execute(store, QueryRequest("SELECT * WHERE { FILTER(false) }", format="json"))
+    assert none.rows == 0 and json.loads(none.body)["results"]["bindings"] == []

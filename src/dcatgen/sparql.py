@@ -8,19 +8,19 @@ the serialised answer in the negotiated format; the caller decides where it runs
 
 from __future__ import annotations
 
-import json
+import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from dcatgen.conneg import negotiate
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 
 class QueryError(Exception):
@@ -206,48 +206,6 @@ def choose_format(
     return offers[chosen] if chosen else candidates[0]
 
 
-# --- terms as SPARQL JSON -------------------------------------------------------------
-
-
-def term_json(term: Any) -> dict[str, Any]:
-    """A term as a SPARQL 1.1 (and SPARQL-star) JSON results binding."""
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        value: dict[str, Any] = {"type": "literal", "value": term.value}
-        if term.language:
-            value["xml:lang"] = term.language
-        elif term.datatype.value != XSD_STRING:
-            value["datatype"] = term.datatype.value
-        return value
-    if isinstance(term, ox.Triple):
-        return {
-            "type": "triple",
-            "value": {
-                "subject": term_json(term.subject),
-                "predicate": term_json(term.predicate),
-                "object": term_json(term.object),
-            },
-        }
-    raise TypeError(f"not an RDF term: {term!r}")
-
-
-def solutions_json(variables: Sequence[str], rows: Iterable[ox.QuerySolution]) -> bytes:
-    """SPARQL 1.1 JSON results of solutions already collected."""
-    bindings = []
-    for row in rows:
-        binding: dict[str, Any] = {}
-        for name in variables:
-            value = row[name]
-            if value is not None:
-                binding[name] = term_json(value)
-        bindings.append(binding)
-    document = {"head": {"vars": list(variables)}, "results": {"bindings": bindings}}
-    return json.dumps(document, ensure_ascii=False).encode("utf-8")
-
-
 # --- execution ------------------------------------------------------------------------
 
 
@@ -352,19 +310,14 @@ def _answer(result: Any, request: QueryRequest) -> QueryAnswer:
         return QueryAnswer(200, chosen.content_type, bytes(boolean), 1)
     if isinstance(result, ox.QuerySolutions):
         chosen = choose_format(SOLUTION_FORMATS, request.accept, request.format)
-        variables = [variable.value for variable in result.variables]
-        rows: list[ox.QuerySolution] = []
-        for row in result:
-            if len(rows) == cap:
-                raise _too_many(cap, "solutions")
-            rows.append(row)
-        body = solutions_json(variables, rows)
-        if chosen is not ResultFormat.JSON:
-            parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        body, rows = _capped_tsv(result, cap)
+        if chosen is not ResultFormat.TSV:
+            # TSV is lossless (terms in N-Triples syntax), so the conversion is exact.
+            parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.TSV)
             converted = parsed.serialize(format=_OXIGRAPH_RESULTS[chosen])
             assert converted is not None
             body = bytes(converted)
-        return QueryAnswer(200, chosen.content_type, body, len(rows))
+        return QueryAnswer(200, chosen.content_type, body, rows)
     chosen = choose_format(GRAPH_FORMATS, request.accept, request.format)
     triples: list[ox.Triple] = []
     for triple in result:
@@ -372,6 +325,45 @@ def _answer(result: Any, request: QueryRequest) -> QueryAnswer:
             raise _too_many(cap, "triples")
         triples.append(triple)
     return QueryAnswer(200, chosen.content_type, graph_bytes(triples, chosen), len(triples))
+
+
+class _OverCap(Exception):
+    """A result passed the cap while it was being written."""
+
+
+class _CappedLines(io.BytesIO):
+    """A buffer for pyoxigraph's SPARQL TSV writer that stops it past a number of lines.
+
+    The TSV writer puts the header and then each solution on one line (it escapes line breaks
+    in literals), so counting line ends counts solutions exactly.
+    """
+
+    def __init__(self, most: int) -> None:
+        super().__init__()
+        self.most = most
+        self.lines = 0
+
+    def write(self, chunk: ReadableBuffer, /) -> int:
+        """Keep a chunk, or raise _OverCap when it brings the lines past the limit."""
+        data = bytes(chunk)
+        self.lines += data.count(b"\n")
+        if self.lines > self.most:
+            raise _OverCap
+        return super().write(data)
+
+
+def _capped_tsv(result: ox.QuerySolutions, cap: int) -> tuple[bytes, int]:
+    """The solutions as SPARQL TSV, written by pyoxigraph, and their number; 422 past the cap.
+
+    The rows never become Python objects: at 100,000 registers that made answers 3-9x slower
+    than the query itself (94,000 rows: 3.5 s against 1.2 s).
+    """
+    sink = _CappedLines(cap + 1)  # the header line, then a line per solution
+    try:
+        result.serialize(output=sink, format=ox.QueryResultsFormat.TSV)
+    except _OverCap:
+        raise _too_many(cap, "solutions") from None
+    return sink.getvalue(), sink.lines - 1
 
 
 def run(store: ox.Store, request: QueryRequest) -> QueryAnswer:
