@@ -166,6 +166,9 @@ def test_run_end_to_end_writes_the_json(tmp_path: Path) -> None:
     assert {"load", "validate"} <= set(figures["stages"])
     assert len(figures["queries"]) >= 6
     assert all(len(runs) == 3 for runs in figures["query_runs"].values())
+    assert set(figures["answers_csv"]) == set(figures["queries"])
+    assert all(seconds > 0 for seconds in figures["answers_csv"].values())
+    assert "answer as CSV" in completed.stdout
     assert figures["query_cli_s"] > 0 and figures["query_cli_peak_rss_mb"] > 0
     assert "dcatgen query --data OUT" in completed.stdout
     assert figures["serve_ready_s"] > 0 and figures["serve_peak_rss_mb"] > 0
