@@ -190,3 +190,20 @@ def test_a_solution_without_variables_is_one_row() -> None:
     assert one.rows == 1 and json.loads(one.body)["results"]["bindings"] == [{}]
     none = execute(store, QueryRequest("SELECT * WHERE { FILTER(false) }", format="json"))
     assert none.rows == 0 and json.loads(none.body)["results"]["bindings"] == []
+
+
+@pytest.mark.parametrize("output", ["json", "xml", "csv", "tsv"])
+def test_without_a_cap_the_answer_is_written_straight_and_the_same(output: str) -> None:
+    """max_results=None (dcatgen query): the same answer, written in the asked format at
+    once, its rows uncounted; JSON and XML parse back to the capped answer's solutions."""
+    store = _awkward_store(5)
+    query = "SELECT ?s ?o WHERE { ?s ?p ?o }"
+    capped = execute(store, QueryRequest(query, format=output, max_results=5))
+    straight = execute(store, QueryRequest(query, format=output, max_results=None))
+    assert (straight.status, straight.rows, capped.rows) == (200, None, 5)
+    assert straight.content_type == capped.content_type
+    if output in ("csv", "tsv"):
+        assert sorted(straight.body.splitlines()) == sorted(capped.body.splitlines())
+    else:
+        format = ox.QueryResultsFormat.JSON if output == "json" else ox.QueryResultsFormat.XML
+        assert _solutions(straight.body, format) == _solutions(capped.body, format)

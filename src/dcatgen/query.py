@@ -8,7 +8,6 @@ Turtle (``table``) or JSON-LD (``json``).
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,7 +76,7 @@ def run_local(store: ox.Store, query: str, output: str) -> Result:
     """Run a query in-process over a store; QueryError for a bad query."""
     chosen = result_format(query, output)
     answer: QueryAnswer = execute(
-        store, QueryRequest(query=query, format=chosen.label, max_results=sys.maxsize)
+        store, QueryRequest(query=query, format=chosen.label, max_results=None)
     )
     return Result(answer.body, chosen)
 

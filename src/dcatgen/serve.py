@@ -500,7 +500,9 @@ async def sparql(request: Request) -> Response:
             media_type=answer.content_type,
             headers=answer.headers,
         )
-    headers = {"Vary": "Accept", "X-Result-Count": str(answer.rows)}
+    headers = {"Vary": "Accept"}
+    if answer.rows is not None:
+        headers["X-Result-Count"] = str(answer.rows)
     if request.method == "GET":
         return representation(
             request, answer.body, answer.content_type, site.last_modified, headers

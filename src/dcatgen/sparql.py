@@ -218,7 +218,8 @@ class QueryRequest:
     format: str | None = None
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
-    max_results: int = 10_000
+    max_results: int | None = 10_000
+    """The most solutions or triples answered (more is 422); None: no cap."""
     union_default_graph: bool = False
 
 
@@ -229,7 +230,8 @@ class QueryAnswer:
     status: int
     content_type: str
     body: bytes
-    rows: int = 0
+    rows: int | None = 0
+    """Solutions or triples in the answer; None when solutions went out uncounted (no cap)."""
     headers: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -310,6 +312,10 @@ def _answer(result: Any, request: QueryRequest) -> QueryAnswer:
         return QueryAnswer(200, chosen.content_type, bytes(boolean), 1)
     if isinstance(result, ox.QuerySolutions):
         chosen = choose_format(SOLUTION_FORMATS, request.accept, request.format)
+        if cap is None:  # nothing to count: straight to the asked format
+            written = result.serialize(format=_OXIGRAPH_RESULTS[chosen])
+            assert written is not None
+            return QueryAnswer(200, chosen.content_type, bytes(written), None)
         body, rows = _capped_tsv(result, cap)
         if chosen is not ResultFormat.TSV:
             # TSV is lossless (terms in N-Triples syntax), so the conversion is exact.
@@ -321,7 +327,7 @@ def _answer(result: Any, request: QueryRequest) -> QueryAnswer:
     chosen = choose_format(GRAPH_FORMATS, request.accept, request.format)
     triples: list[ox.Triple] = []
     for triple in result:
-        if len(triples) == cap:
+        if cap is not None and len(triples) == cap:
             raise _too_many(cap, "triples")
         triples.append(triple)
     return QueryAnswer(200, chosen.content_type, graph_bytes(triples, chosen), len(triples))
