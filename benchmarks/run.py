@@ -579,7 +579,7 @@ def table(figures: Figures) -> Iterator[str]:
         yield (
             f"SPARQL (pyoxigraph in memory, {figures.sparql['store_triples']:,} triples loaded "
             f"as dcatgen serve loads them, in {figures.sparql['store_load_s']:.3f} s; "
-            f"median of {runs} runs; the answer as CSV is what dcatgen query and /sparql return):"
+            f"median of {runs} runs; the answer as CSV is what dcatgen query prints):"
         )
         yield f"  {'query':38}{'rows in Python':>14}  {'answer as CSV':>13}  {'rows':>8}"
         for name, seconds in figures.sparql["queries"].items():
