@@ -291,7 +291,7 @@ def run_queries(out: Path, runs: int = 3) -> dict[str, Any]:
     """Load OUT as `dcatgen serve` and `dcatgen query` do; time each query, median of runs.
 
     Each run times the query with its rows counted in Python (``queries``), and the answer
-    as CSV bytes the way `dcatgen query --format csv` and `/sparql` make it (``answers``).
+    as CSV bytes the way `dcatgen query --format csv` makes it (``answers``).
     """
     from dcatgen.sparql import QueryRequest, execute
     from dcatgen.store import catalog_size, open_store, read_source
