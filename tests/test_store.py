@@ -148,3 +148,21 @@ def test_start_up_lines_name_a_few_catalogs_then_count_the_rest(tmp_path: Path) 
     assert "  … and 2 more catalogs, all listed at http://127.0.0.1:8080/" in lines
     assert files_read(source.files).endswith(f"and {len(source.files) - 3} more files")
     assert files_read(source.files[:2]) == ", ".join(map(str, source.files[:2]))
+
+
+def test_a_snapshot_that_cannot_be_written_leaves_no_folder(
+    out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the dump fails (a full disk, say), its folder goes at once, and the error is raised."""
+    import dcatgen.store
+
+    folder = tmp_path / "dcatgen-store-1-x"
+
+    def unwritable_folder(prefix: str) -> str:
+        (folder / "snapshot.nq").mkdir(parents=True)  # the dump cannot open it as a file
+        return str(folder)
+
+    monkeypatch.setattr(dcatgen.store.tempfile, "mkdtemp", unwritable_folder)
+    with pytest.raises(OSError):
+        open_store(read_source(out))
+    assert not folder.exists()

@@ -309,7 +309,11 @@ def open_store(
         remove_orphaned_snapshots()
         folder = Path(tempfile.mkdtemp(prefix=f"{SNAPSHOT_PREFIX}{os.getpid()}-"))
         snapshot = folder / "snapshot.nq"
-        store.dump(output=str(snapshot), format=ox.RdfFormat.N_QUADS)
+        try:
+            store.dump(output=str(snapshot), format=ox.RdfFormat.N_QUADS)
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)  # e.g. a full disk: no partial 800 MB left
+            raise
         return store, StoreSpec(snapshot=str(snapshot))
     location.mkdir(parents=True, exist_ok=True)
     writable = ox.Store(str(location))
