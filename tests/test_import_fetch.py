@@ -196,11 +196,10 @@ def test_too_large(server: str, path: str) -> None:
 
 
 def test_timeout(server: str) -> None:
-    """A server slower than the timeout gives a clear error, quickly."""
-    started = time.perf_counter()
+    """A server slower than the timeout gives a clear error (it would answer after 2 s: had
+    the timeout not held, the import would succeed and no error would be raised)."""
     with pytest.raises(InputError, match=r"no answer within 0\.3 s"):
         import_source(f"{server}/slow", timeout=0.3)
-    assert time.perf_counter() - started < SLOW_SECONDS
 
 
 def test_not_found(server: str) -> None:

@@ -140,3 +140,58 @@ def test_fast_path_steps_aside_for_numbers_and_dates() -> None:
     assert "m.yaml:8:3: organisation.municipality_code: String should match pattern" in str(
         caught.value
     )
+
+
+# --- bounded reading: aliases and nesting (issue 16, from the attack run) -----------------
+
+
+def _laughs(levels: int) -> str:
+    """The "billion laughs": each level is nine aliases of the one before (9**levels values)."""
+    lines = ["organisation: {id: x}", "a0: &a0 [lol,lol,lol,lol,lol,lol,lol,lol,lol]"]
+    lines += [f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, levels)]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("levels", [7, 9, 12])
+def test_alias_bomb_is_refused_at_its_line(levels: int) -> None:
+    """A few hundred bytes of aliases of aliases are refused, not expanded (was 1.8 GB at 7)."""
+    text = _laughs(levels)
+    assert len(text) < 600
+    with pytest.raises(InputError) as caught:
+        parse_text(text, Path("bomb.yaml"))
+    (problem,) = caught.value.problems
+    assert str(problem).startswith("bomb.yaml:2:")
+    assert "aliases (*name) here copy more than 10,000 values" in str(problem)
+
+
+def test_an_alias_inside_its_own_anchor_is_refused() -> None:
+    """A self-referencing alias was a RecursionError."""
+    with pytest.raises(InputError) as caught:
+        parse_text("organisation: &a\n  id: x\n  name: [*a]\n", Path("self.yaml"))
+    assert "self.yaml:3:" in str(caught.value)
+    assert "refers to a value that contains it" in str(caught.value)
+
+
+@pytest.mark.parametrize("style", ["block", "flow"])
+def test_deep_nesting_is_refused_with_its_line(style: str) -> None:
+    """497 nested sequences were a RecursionError; now a problem at file:line."""
+    depth = 497
+    if style == "block":
+        text = "organisation:\n" + "".join("  " * i + "-\n" for i in range(depth))
+    else:
+        text = "organisation: " + "[" * depth + "]" * depth + "\n"
+    with pytest.raises(InputError) as caught:
+        parse_text(text, Path("deep.yaml"))
+    assert "deep.yaml:" in str(caught.value)
+    assert "nested more than 50 levels deep" in str(caught.value)
+
+
+def test_a_few_aliases_still_work(tmp_path: Path) -> None:
+    """Anchors and aliases within the budget read as the repeated values."""
+    text = (DATA / "mynamaki.yaml").read_text(encoding="utf-8")
+    assert "&" not in text
+    marked = text.replace("themes: [EDUC]", "themes: &themes [EDUC]", 1)
+    marked = marked.replace("themes: [EDUC]", "themes: *themes")
+    assert marked.count("*themes") >= 2
+    plain, aliased = parse_text(text, Path("a.yaml")), parse_text(marked, Path("b.yaml"))
+    assert plain.description == aliased.description

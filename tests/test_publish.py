@@ -34,7 +34,7 @@ def _count(server: Running, graph: str = GRAPH) -> int:
         server.url + "/query",
         data={"query": query},
         headers={"Accept": "application/sparql-results+json"},
-        timeout=30,
+        timeout=60,
     )
     assert response.status_code == 200, response.text
     return int(response.json()["results"]["bindings"][0]["n"]["value"])
@@ -61,7 +61,7 @@ def test_publish_twice_leaves_the_same_triples(oxigraph: Running) -> None:
         oxigraph.url + "/query",
         data={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"},
         headers={"Accept": "application/sparql-results+json"},
-        timeout=30,
+        timeout=60,
     ).json()
     assert everything["results"]["bindings"][0]["n"]["value"] == "0"
 
@@ -224,6 +224,6 @@ def test_allow_service_federates_to_another_store(oxigraph: Running, tmp_path: P
         f"{{ GRAPH <{GRAPH}> {{ ?s a <http://www.w3.org/ns/dcat#Dataset> }} }} }}"
     )
     with dcatgen_serve(DATA, tmp_path / "serve.log", "--allow-service", "--workers", "1") as srv:
-        response = requests.get(srv.url + "/sparql", params={"query": query}, timeout=30)
+        response = requests.get(srv.url + "/sparql", params={"query": query}, timeout=60)
         assert response.status_code == 200, response.text
         assert response.json()["results"]["bindings"][0]["n"]["value"] == "5"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -187,6 +189,24 @@ def test_bad_query_exits_2() -> None:
     result = CliRunner().invoke(main, ["query", "SELECT ?x WHERE {", "--data", str(DATA)])
     assert result.exit_code == 2
     assert "SPARQL syntax error" in result.output
+
+
+def test_deeply_nested_query_exits_2_with_a_message(tmp_path: Path) -> None:
+    """3,000 nested groups segfaulted the engine (exit 139); now a message and exit 2.
+
+    Run as a real process: a crash inside the engine would take a CliRunner down with it.
+    """
+    query = tmp_path / "deep.rq"
+    query.write_text("SELECT * WHERE " + "{" * 3000 + "?s ?p ?o" + "}" * 3000, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "dcatgen", "query", str(query), "--data", str(DATA)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "nests 3000 levels deep" in done.stderr
 
 
 def test_query_from_out_folder(tmp_path: Path) -> None:

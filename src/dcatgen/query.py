@@ -15,7 +15,15 @@ import pyoxigraph as ox
 import requests
 
 from dcatgen.namespaces import PREFIXES
-from dcatgen.sparql import QueryAnswer, QueryError, QueryRequest, ResultFormat, execute, shape
+from dcatgen.sparql import (
+    QueryAnswer,
+    QueryError,
+    QueryRequest,
+    ResultFormat,
+    check_nesting,
+    execute,
+    shape,
+)
 
 OUTPUTS = ("table", "csv", "tsv", "json")
 _SOLUTION_FORMAT = {
@@ -61,6 +69,7 @@ def result_format(query: str, output: str) -> ResultFormat:
 
 def check_syntax(query: str, output: str) -> None:
     """Raise QueryError for a query that does not parse or fit the output, without data."""
+    check_nesting(query)  # before any parse: the engine crashes on deep nesting
     result_format(query, output)
     if shape(query).uses_service:
         return  # an ASK would be evaluated, SERVICE included: leave it to the real run

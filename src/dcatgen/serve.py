@@ -51,7 +51,7 @@ from dcatgen.conneg import negotiate
 from dcatgen.serialize import CONTEXT_IRI, Format, serialize
 from dcatgen.sparql import QueryAnswer, QueryError, QueryRequest, check_query, string_triples
 from dcatgen.store import VOCABULARY, StoreSpec, catalog_iris, context_text
-from dcatgen.workers import QueryPool
+from dcatgen.workers import DEFAULT_QUERY_MEMORY_MB, QueryPool
 
 log = logging.getLogger("dcatgen.serve")
 access_log = logging.getLogger("dcatgen.access")
@@ -86,6 +86,7 @@ class Settings:
     base: str | None = None
     query_timeout: float = 10.0
     max_results: int = 10_000
+    query_memory_mb: int = DEFAULT_QUERY_MEMORY_MB
     allow_service: bool = False
     workers: int = 2
     max_request_bytes: int = 1_000_000
@@ -612,7 +613,12 @@ def create_app(site: Site) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        pool = QueryPool(site.spec, site.settings.workers, site.settings.query_timeout)
+        pool = QueryPool(
+            site.spec,
+            site.settings.workers,
+            site.settings.query_timeout,
+            memory_mb=site.settings.query_memory_mb,
+        )
         await pool.start()
         app.state.pool = pool
         log.info("query workers ready: %s", ", ".join(map(str, pool.pids())))

@@ -1,7 +1,8 @@
 """SPARQL: what a query is (lexically), and running one over a store with a result-size cap.
 
-The lexer finds the query form and any ``SERVICE`` clause without evaluating anything, so the
-server can refuse updates and federated queries before a worker sees them.  Execution returns
+The lexer finds the query form, any ``SERVICE`` clause and how deep the query nests without
+evaluating anything, so the server can refuse updates, federated queries and queries that would
+crash the engine before a worker sees them.  Execution returns
 the serialised answer in the negotiated format; the caller decides where it runs (in-process for
 ``dcatgen query``, in a killable worker process for ``dcatgen serve``).
 """
@@ -33,28 +34,70 @@ class QueryError(Exception):
 
 
 # --- lexing -------------------------------------------------------------------------------
+#
+# The terminals below are the SPARQL 1.1 grammar's (§19.8), so a keyword is found exactly where
+# a parser would find one: ``.SERVICE`` is the end of a triple pattern and then the keyword, while
+# ``ex:SERVICE``, ``SERVICE:x``, ``?service``, ``"SERVICE"`` and ``<SERVICE>`` are names, variables,
+# strings and IRIs.  Code-point escapes (``\u0053ERVICE``) are undone first, as the grammar says
+# (§19.2): Oxigraph 0.5 does not undo them (it rejects such a query), so this can only refuse more,
+# never let an escaped keyword through should a later engine follow the grammar.
 
+_PN_CHARS_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
+_PN_CHARS_U = _PN_CHARS_BASE + "_"
+_PN_CHARS = _PN_CHARS_U + r"\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+_PN_PREFIX = rf"[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
+_PN_LOCAL = (
+    rf"(?:[{_PN_CHARS_U}:0-9]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?"
+)
 _TOKEN = re.compile(
-    r"""
+    rf"""
     (?P<space>\s+)
   | (?P<comment>\#[^\n\r]*)
   | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''
               |\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
               |'(?:[^'\\\n\r]|\\.)*'
               |"(?:[^"\\\n\r]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<variable>[?$][^\s{}()\[\];,<>"'\#=!&|+*/^@?$.]*)
+  | (?P<iri><[^<>"{{}}|^`\\\x00-\x20]*>)
+  | (?P<variable>[?$][{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*)
   | (?P<language>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-  | (?P<word>[^\s{}()\[\];,<>"'\#=!&|+*/^@?$]+)
+  | (?P<blank>_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)
+  | (?P<name>(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?)
+  | (?P<number>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)
+  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<other>.)
     """,
     re.VERBOSE | re.DOTALL,
 )
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 QUERY_FORMS = frozenset({"SELECT", "CONSTRUCT", "ASK", "DESCRIBE"})
 UPDATE_KEYWORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 )
+MAX_NESTING = 100
+"""The deepest nesting of groups, brackets and prefix operators a query may have.
+
+Oxigraph's parser and evaluator recurse once per level: 3,000 nested groups crash the process
+(a segmentation fault, not an exception), so a deeper query is refused before the engine sees
+it.  Real queries stay under 20 levels."""
+
+
+def unescape_codepoints(text: str) -> str:
+    r"""The query text with ``\uXXXX`` and ``\UXXXXXXXX`` escapes replaced (SPARQL 1.1 §19.2).
+
+    >>> unescape_codepoints(r"\u0053ERVICE")
+    'SERVICE'
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else match.group()
+
+    return _CODEPOINT.sub(replace, text)
 
 
 @dataclass(frozen=True)
@@ -86,37 +129,72 @@ class Shape:
 def shape(text: str) -> Shape:
     """The form of a query (or update) and whether it calls SERVICE.
 
-    Strings, IRIs, comments, variables (?service), prefixed names (service:x) and language
-    tags are separate tokens, so a bare word ``SERVICE`` can only be the keyword.
+    The text is tokenised with the grammar's own terminals after its code-point escapes are
+    undone, so a ``word`` token can only be a keyword, a function name or ``a``: the first
+    query-form or update keyword is the form, and a SERVICE keyword anywhere is a federated
+    query (SERVICE is only a keyword in ``ServiceGraphPattern``).
+
+    >>> shape("SELECT * {?a ?b ?c .SERVICE <http://example.org/x> {?s ?p ?o}}")
+    Shape(form='SELECT', uses_service=True)
+    >>> shape("PREFIX service: <http://example.org/> SELECT ?service {?service a service:X}")
+    Shape(form='SELECT', uses_service=False)
     """
     form: str | None = None
     uses_service = False
-    skip = 0
-    for token in tokens(text):
+    for token in tokens(unescape_codepoints(text)):
         if token.kind != "word":
-            skip = max(0, skip - 1)
             continue
         word = token.text.upper()
         if word == "SERVICE":
             uses_service = True
-        if form is None:
-            if skip:
-                skip -= 1  # the prefix name after PREFIX
-            elif word == "PREFIX":
-                skip = 2
-            elif word == "BASE":
-                skip = 1
-            elif word in QUERY_FORMS:
-                form = word
-            elif word in UPDATE_KEYWORDS:
-                form = "UPDATE"
+        elif form is None and word in QUERY_FORMS:
+            form = word
+        elif form is None and word in UPDATE_KEYWORDS:
+            form = "UPDATE"
     return Shape(form, uses_service)
+
+
+_OPENING = frozenset("{([")
+_CLOSING = frozenset("})]")
+_PREFIX_OPERATORS = frozenset("!-+^")
+
+
+def nesting(text: str) -> int:
+    """How deep a query nests: groups, brackets and chains of prefix operators (``!!!x``).
+
+    >>> nesting("SELECT * { { ?s ?p ?o FILTER(!!(1 = 1)) } }")
+    5
+    """
+    deepest = depth = run = 0
+    for token in tokens(unescape_codepoints(text)):
+        if token.kind == "other" and token.text in _PREFIX_OPERATORS:
+            run += 1
+        else:
+            run = 0
+            if token.kind == "other" and token.text in _OPENING:
+                depth += 1
+            elif token.kind == "other" and token.text in _CLOSING:
+                depth = max(0, depth - 1)
+        deepest = max(deepest, depth + run)
+    return deepest
+
+
+def check_nesting(text: str) -> None:
+    """Raise QueryError (400) for a query nested deeper than the engine can take."""
+    levels = nesting(text)
+    if levels > MAX_NESTING:
+        raise QueryError(
+            400,
+            f"the query nests {levels} levels deep (groups, brackets or operators); "
+            f"at most {MAX_NESTING} are answered: flatten it",
+        )
 
 
 def check_query(text: str, allow_service: bool) -> Shape:
     """Refuse what a read-only endpoint must not run; raise QueryError with the HTTP status."""
     if not text.strip():
         raise QueryError(400, "empty query: send a SPARQL query in the 'query' parameter")
+    check_nesting(text)
     found = shape(text)
     if found.form == "UPDATE":
         raise QueryError(403, "this endpoint is read-only: SPARQL updates are refused")
@@ -285,6 +363,7 @@ def execute(store: ox.Store, request: QueryRequest) -> QueryAnswer:
     Raises QueryError for bad queries (400, with the parser's message), bad parameters (400)
     and results over the cap (422).
     """
+    check_nesting(request.query)  # every way into the engine: it crashes on deep nesting
     options: dict[str, Any] = {}
     if request.default_graphs:
         options["default_graph"] = [_graph_node(iri) for iri in request.default_graphs]

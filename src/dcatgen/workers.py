@@ -7,6 +7,11 @@ in-memory copy loaded from an N-Quads dump).  The server waits for the answer up
 limit; past it, the worker is killed (SIGKILL), the client gets 503, and a fresh worker is
 started in its place.  The CPU and memory of a runaway query are reclaimed at once.
 
+Each worker may also use only a fixed amount of memory beyond what its data takes
+(``RLIMIT_AS``, set once the data is loaded): a query that needs more (a cross product sorted
+in memory reached 3 GB in 3 s) fails inside the worker instead of taking the machine, and
+the client gets 503 as for the time limit.
+
 Workers are started with the ``spawn`` method: the server has threads (asyncio, the thread
 pool), and forking a threaded process is unsafe.
 """
@@ -17,6 +22,8 @@ import asyncio
 import contextlib
 import logging
 import multiprocessing
+import resource
+import signal
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -29,14 +36,51 @@ log = logging.getLogger("dcatgen.serve")
 
 READY = "ready"
 START_TIMEOUT_S = 120.0
+DEFAULT_QUERY_MEMORY_MB = 1024
 
 
-def worker_main(connection: Connection, spec: StoreSpec) -> None:
+def memory_message(megabytes: int) -> str:
+    """The 503 text for a query stopped by the worker's memory limit."""
+    return (
+        f"query memory limit exceeded ({megabytes} MB per query worker): the query was "
+        "stopped; narrow it, or run it against a copy of the data with `dcatgen query`"
+    )
+
+
+def address_space() -> int | None:
+    """This process's virtual memory size in bytes (Linux), or None where it cannot be read."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
+def limit_memory(megabytes: int) -> None:
+    """Let this process grow by at most ``megabytes`` beyond its present size (RLIMIT_AS).
+
+    Counted from the present size, so the limit is for the query, whatever the data took.
+    """
+    now = address_space()
+    if now is None or megabytes <= 0:
+        return
+    limit = now + megabytes * 1024 * 1024
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def worker_main(connection: Connection, spec: StoreSpec, memory_mb: int = 0) -> None:
     """A worker's loop: open the data, say ready, then answer one request at a time."""
     import dcatgen.serialize  # noqa: F401  (CONSTRUCT answers need it: load it before timing)
     from dcatgen.sparql import run
 
     store = spec.open()
+    limit_memory(memory_mb)
     connection.send(READY)
     while True:
         try:
@@ -45,7 +89,15 @@ def worker_main(connection: Connection, spec: StoreSpec) -> None:
             return
         if request is None:
             return
-        connection.send(run(store, request))
+        try:
+            answer = run(store, request)
+        except MemoryError:
+            # Python ran out within the limit; the engine's own allocations abort the
+            # process instead, which the pool reports the same way.  Either way the
+            # worker ends, so its replacement starts with a clean heap.
+            connection.send(QueryAnswer.error(503, memory_message(memory_mb)))
+            return
+        connection.send(answer)
 
 
 @dataclass(eq=False)
@@ -71,11 +123,14 @@ class Worker:
         self.kill()
 
 
-def _start_worker(spec: StoreSpec) -> Worker:
+def _start_worker(spec: StoreSpec, memory_mb: int = 0) -> Worker:
     context = multiprocessing.get_context("spawn")
     parent, child = context.Pipe(duplex=True)
     process = context.Process(
-        target=worker_main, args=(child, spec), name="dcatgen-query-worker", daemon=True
+        target=worker_main,
+        args=(child, spec, memory_mb),
+        name="dcatgen-query-worker",
+        daemon=True,
     )
     process.start()
     child.close()
@@ -109,11 +164,17 @@ class QueryPool:
     """A fixed number of worker processes; each query gets one, within a time limit."""
 
     def __init__(
-        self, spec: StoreSpec, size: int, timeout: float, queue_timeout: float = 30.0
+        self,
+        spec: StoreSpec,
+        size: int,
+        timeout: float,
+        queue_timeout: float = 30.0,
+        memory_mb: int = DEFAULT_QUERY_MEMORY_MB,
     ) -> None:
         self.spec = spec
         self.size = max(1, size)
         self.timeout = timeout
+        self.memory_mb = memory_mb
         self.queue_timeout = queue_timeout
         self._idle: asyncio.Queue[Worker] = asyncio.Queue()
         self._all: set[Worker] = set()
@@ -125,7 +186,10 @@ class QueryPool:
         """Start every worker (in parallel) and wait until all are ready."""
         loop = asyncio.get_running_loop()
         started = await asyncio.gather(
-            *(loop.run_in_executor(None, _start_worker, self.spec) for _ in range(self.size))
+            *(
+                loop.run_in_executor(None, _start_worker, self.spec, self.memory_mb)
+                for _ in range(self.size)
+            )
         )
         for worker in started:
             self._all.add(worker)
@@ -134,7 +198,7 @@ class QueryPool:
     async def _replace(self) -> None:
         loop = asyncio.get_running_loop()
         try:
-            worker = await loop.run_in_executor(None, _start_worker, self.spec)
+            worker = await loop.run_in_executor(None, _start_worker, self.spec, self.memory_mb)
         except RuntimeError as error:
             log.error("could not replace a query worker: %s", error)
             return
@@ -177,8 +241,12 @@ class QueryPool:
                 None, _receive, worker.connection, deadline - time.monotonic()
             )
         except (EOFError, OSError, BrokenPipeError) as error:
-            log.error("a query worker failed: %s", error)
             await self._retire(worker)
+            if worker.process.exitcode == -signal.SIGABRT and self.memory_mb > 0:
+                # The engine aborts the process when an allocation fails: the memory limit.
+                log.warning("a query ran out of memory; its worker was restarted")
+                return QueryAnswer.error(503, memory_message(self.memory_mb))
+            log.error("a query worker failed: %s (exit %s)", error, worker.process.exitcode)
             return QueryAnswer.error(500, "the query worker failed; it has been restarted")
         if answer is None:
             self.killed += 1
@@ -189,7 +257,10 @@ class QueryPool:
                 f"query time limit exceeded ({self.timeout:g} s): the query was stopped; "
                 "narrow it, or run it against a copy of the data with `dcatgen query`",
             )
-        self._idle.put_nowait(worker)
+        if answer.status == 503:
+            await self._retire(worker)  # out of memory: it ends itself (see worker_main)
+        else:
+            self._idle.put_nowait(worker)
         return answer
 
     async def close(self) -> None:
