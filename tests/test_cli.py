@@ -28,7 +28,9 @@ def test_build_writes_four_files_and_prints_a_summary(tmp_path: Path) -> None:
     for extension in ("ttl", "jsonld", "rdf", "nt"):
         assert f"wrote {tmp_path / ('catalog.' + extension)}" in out
         assert (tmp_path / f"catalog.{extension}").stat().st_size > 1000
-    assert not list(tmp_path.glob("*.partial")), "temporary files left behind"
+    generations = list(tmp_path.glob(".catalog.gen-*"))
+    assert len(generations) == 1, "temporary files left behind"
+    assert not list(tmp_path.glob(".*.link")), "temporary links left behind"
 
 
 def test_build_refuses_on_violations_and_keeps_old_files(tmp_path: Path) -> None:
@@ -75,14 +77,14 @@ def test_validate_exit_codes() -> None:
     assert _run("validate", str(FIXTURES / "broken" / "not-yaml.yaml"))[0] == 2
 
 
-def test_validate_text_groups_findings_by_register() -> None:
-    """validate: a heading per register and file:line: field: message lines."""
+def test_validate_text_groups_findings_by_kind() -> None:
+    """validate: a heading per kind, then each finding's file:line: register: field."""
     code, out, _ = _run("validate", str(DATA), "--severity", "warning")
     assert code == 0
-    assert "register kirjastopalvelut\n" in out
+    assert out.startswith("§28 gaps: 5 warnings\n  warning ×5: §28 item 2 missing")
     assert re.search(
-        r"warning: data/mynamaki.yaml:\d+:9: units\[0\]\.registers\[2\]\.disclosure_authority: "
-        r"§28 item 2 missing",
+        r"\n    data/mynamaki.yaml:\d+:9: register kirjastopalvelut: "
+        r"units\[0\]\.registers\[2\]\.disclosure_authority\n",
         out.replace(str(ROOT) + "/", ""),
     )
     assert out.rstrip().endswith("5 registers: conforms: 0 violations, 38 warnings, 0 infos")

@@ -29,18 +29,38 @@ def many(tmp_path: Path) -> Path:
     return descriptions(tmp_path / "data", files)
 
 
+def _visible(out: Path, pattern: str = "*") -> list[Path]:
+    """What a reader of OUT sees: no hidden files, nothing inside generation folders."""
+    return [
+        path
+        for path in sorted(out.rglob(pattern))
+        if not any(part.startswith(".") for part in path.relative_to(out).parts)
+    ]
+
+
 def _outputs(out: Path) -> dict[str, bytes]:
     return {
         path.relative_to(out).as_posix(): path.read_bytes()
-        for path in sorted(out.rglob("*"))
-        if path.is_file() and not path.name.startswith(".")
+        for path in _visible(out)
+        if path.is_file()
     }
 
 
 def _stamps(out: Path) -> dict[str, int]:
     return {
-        path.relative_to(out).as_posix(): path.stat().st_mtime_ns for path in out.rglob("catalog.*")
+        path.relative_to(out).as_posix(): path.stat().st_mtime_ns
+        for path in _visible(out, "catalog.*")
     }
+
+
+def _leftovers(out: Path) -> list[Path]:
+    """Generation folders no output points to, temporary links and .partial files."""
+    stale = [
+        folder
+        for folder in out.rglob(".catalog.gen-*")
+        if (folder.parent / ".catalog.current").resolve() != folder.resolve()
+    ]
+    return [*stale, *out.rglob("*.partial"), *out.rglob("*.link")]
 
 
 def test_each_catalog_equals_a_build_of_its_description_alone(many: Path, tmp_path: Path) -> None:
@@ -163,7 +183,7 @@ def test_refused_build_writes_nothing_and_keeps_the_previous_catalogs(
     result = build(many, out, layout=PER_DESCRIPTION)
     assert not result.written
     assert _outputs(out) == before
-    assert not list(out.rglob("*.partial"))
+    assert not _leftovers(out)
 
 
 def test_serve_and_query_read_a_per_description_folder(many: Path, tmp_path: Path) -> None:
@@ -218,7 +238,7 @@ def test_two_descriptions_for_one_folder_are_refused(many: Path, tmp_path: Path)
     assert "would go to b-minimal/" in result.output
     assert "b-minimal.yaml" in result.output
     assert "rename one of the two files" in result.output
-    assert not out.exists() or not list(out.rglob("catalog.*"))
+    assert not out.exists() or not _visible(out, "catalog.*")
 
 
 @pytest.mark.parametrize("layout", [COMBINED, PER_DESCRIPTION])
@@ -256,7 +276,7 @@ def test_workers_write_the_same_catalogs_as_one_process(many: Path, tmp_path: Pa
     build(many, tmp_path / "serial", force=True, layout=PER_DESCRIPTION, workers=1)
     build(many, tmp_path / "parallel", force=True, layout=PER_DESCRIPTION, workers=2)
     assert _outputs(tmp_path / "serial") == _outputs(tmp_path / "parallel")
-    assert not list((tmp_path / "parallel").rglob("*.partial"))
+    assert not _leftovers(tmp_path / "parallel")
 
 
 def test_a_broken_index_is_a_clear_input_error(tmp_path: Path) -> None:

@@ -48,17 +48,128 @@ def test_wrong_types_and_unknown_keys_are_all_reported_with_positions() -> None:
         f"{path}:4:3: organisation.kind: 'county' is not allowed: use 'municipality'",
         f"{path}:5:3: organisation.base_iri: base_iri must end with '/': "
         "write 'https://example.org/huono/'",
-        f"{path}:6:3: organisation.municipality_code: String should match pattern",
+        f"{path}:6:3: organisation.municipality_code: '12' is not a municipality code: write "
+        "Statistics Finland's three digits, e.g. '503' for Mynämäki",
         f"{path}:8:5: units[0].id: 'Yksikkö' is not a valid id",
-        f"{path}:14:9: units[0].registers[0].data_groups: Input should be a valid tuple",
+        f"{path}:14:9: units[0].registers[0].data_groups: expected a list: one '- item' line",
         f"{path}:16:38: units[0].registers[0].search_criteria.concepts[0]: 'shoe-size' is not "
         "allowed",
-        f"{path}:15:9: units[0].registers[0].sytems: unknown field: remove it or check its "
-        "spelling",
+        f"{path}:15:9: units[0].registers[0].sytems: unknown field: did you mean 'systems'?",
     ]
     assert len(problems) == len(expected)
     for got, want in zip(problems, expected, strict=True):
         assert got.startswith(want), (got, want)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        (
+            "municipality_code",
+            "'0503'",
+            "'0503' is not a municipality code: write Statistics "
+            "Finland's three digits, e.g. '503' for Mynämäki (write '503')",
+        ),
+        (
+            "business_id",
+            "'1234567'",
+            "'1234567' is not a Business ID (Y-tunnus): write seven "
+            "digits, a hyphen and the check digit, e.g. '0204819-8'",
+        ),
+        (
+            "contact_point",
+            "{email: 'kirjaamo(at)mynamaki.fi'}",
+            "'kirjaamo(at)mynamaki.fi' is not an e-mail address: write it as name@example.fi",
+        ),
+        (
+            "homepage",
+            "'https://example.org/%zz'",
+            "'https://example.org/%zz' cannot be used as "
+            "a link: a % must start a percent escape such as %20",
+        ),
+        ("base_iri", "'https://example.org/id#'", "has a '#' or '?'"),
+        ("homepagee", "'https://example.org/'", "unknown field: did you mean 'homepage'?"),
+    ],
+)
+def test_messages_say_what_is_expected_in_words(
+    tmp_path: Path, field: str, value: str, expected: str
+) -> None:
+    """No raw patterns ('^\\d{3}$') in messages; a misspelt key gets a suggestion."""
+    text = (DATA / "mynamaki.yaml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("  kind:"))
+    lines = [line for line in lines if not line.startswith(f"  {field}:")]
+    lines.insert(at + 1, f"  {field}: {value}")
+    path = tmp_path / "edited.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (problem,) = _problems(path)
+    assert problem.startswith(f"{path}:{at + 2}:"), problem
+    assert expected in problem, problem
+    assert "pattern" not in problem and "^" not in problem
+
+
+def test_duplicate_register_id_is_reported_at_the_second_use(tmp_path: Path) -> None:
+    """The duplicate, not the first occurrence, is where the fix goes."""
+    text = (DATA / "mynamaki.yaml").read_text(encoding="utf-8")
+    assert "      - id: nuorisopalvelut\n" in text
+    edited = text.replace("      - id: nuorisopalvelut\n", "      - id: varhaiskasvatus\n")
+    path = tmp_path / "dup.yaml"
+    path.write_text(edited, encoding="utf-8")
+    (problem,) = _problems(path)
+    second = text.splitlines().index("      - id: nuorisopalvelut") + 1
+    assert problem.startswith(f"{path}:{second}:"), problem
+    assert "register id 'varhaiskasvatus' is already used at units[0].registers[1].id" in problem
+
+
+@pytest.mark.parametrize(
+    ("inserted", "expected"),
+    [
+        ('  homepage: "https://example.org/a\\x00b"', "U+0000 cannot be written"),
+        ("  # a NUL \x00 in a comment", "U+0000 cannot be written in RDF/XML or YAML"),
+        ('  homepage: "https://example.org/\\uFFFE"', "U+FFFE cannot be written"),
+        ("  homepage: https://example.org/a^b", "'^' is not allowed in an IRI"),
+        ('  homepage: "https://example.org/a|b"', "'|' is not allowed in an IRI"),
+    ],
+)
+def test_what_no_writer_can_write_is_refused_at_its_line(
+    tmp_path: Path, inserted: str, expected: str
+) -> None:
+    """Control characters, U+FFFE and IRI characters the writers choke on: file:line, words."""
+    text = (DATA / "mynamaki.yaml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("  kind:"))
+    lines.insert(at + 1, inserted)
+    path = tmp_path / "bad.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    problems = _problems(path)
+    assert problems[0].startswith(f"{path}:{at + 2}:"), problems
+    assert expected in problems[0], problems
+
+
+def test_tab_indentation_is_refused_by_every_path(tmp_path: Path) -> None:
+    """A tab-indented line: build and validate both refuse it at its line (validate crashed)."""
+    text = (DATA / "mynamaki.yaml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("  kind:"))
+    lines[at] = "\t" + lines[at]
+    path = tmp_path / "tabs.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (problem,) = _problems(path)
+    assert problem.startswith(f"{path}:{at + 1}:") and "tab" in problem, problem
+
+
+def test_name_only_in_another_language_builds(tmp_path: Path) -> None:
+    """An organisation named only in Swedish in a Finnish file was a KeyError."""
+    from dcatgen.pipeline import make_catalog
+
+    text = (DATA / "mynamaki.yaml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("  name:"))
+    lines[at] = "  name: {sv: Virmo kommun}"
+    path = tmp_path / "sv.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    catalog = make_catalog(path)
+    assert any('"Virmo kommun' in o for _, _, o in catalog.triples)
 
 
 def test_invalid_yaml_names_the_line() -> None:
@@ -92,7 +203,9 @@ def test_duplicate_register_ids_are_refused(tmp_path: Path) -> None:
     path.write_text(text.replace("id: arkisto", "id: asianhallinta"), encoding="utf-8")
     with pytest.raises(InputError) as caught:
         load_file(path)
-    assert "register id 'asianhallinta' is used twice" in str(caught.value)
+    assert "register id 'asianhallinta' is already used at units[0].registers[0].id" in str(
+        caught.value
+    )
 
 
 def test_problems_of_several_files_are_reported_together(tmp_path: Path) -> None:
@@ -137,7 +250,7 @@ def test_fast_path_steps_aside_for_numbers_and_dates() -> None:
     assert _parse_fast(text) is None
     with pytest.raises(InputError) as caught:
         parse_text(text, Path("m.yaml"))
-    assert "m.yaml:8:3: organisation.municipality_code: String should match pattern" in str(
+    assert "m.yaml:8:3: organisation.municipality_code: '0503' is not a municipality code" in str(
         caught.value
     )
 
@@ -195,3 +308,17 @@ def test_a_few_aliases_still_work(tmp_path: Path) -> None:
     assert marked.count("*themes") >= 2
     plain, aliased = parse_text(text, Path("a.yaml")), parse_text(marked, Path("b.yaml"))
     assert plain.description == aliased.description
+
+
+def test_careful_reader_reads_booleans_and_nulls_as_the_fast_one() -> None:
+    """libyaml marks plain scalars with style '' (not None): 'true' and '~' stayed strings."""
+    text = (DATA / "mynamaki.yaml").read_text(encoding="utf-8")
+    assert "        kind: case-register\n" in text
+    text = text.replace(
+        "        kind: case-register\n", "        kind: case-register\n        retention: ~\n"
+    )
+    fast = _parse_fast(text)
+    assert fast is not None
+    careful = _parse_careful(text, Path("m.yaml"))
+    assert careful.description == fast
+    assert all(register.retention is None for _, register in fast.registers())

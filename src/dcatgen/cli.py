@@ -1,20 +1,22 @@
 """The `dcatgen` command: thin shells over the pipeline's functions.
 
-Exit codes: 0 success (warnings allowed), 1 violations found, 2 bad input.
+Exit codes: 0 success (warnings allowed), 1 violations found, 2 bad input or output that
+cannot be written, 3 an import left lines unplaced, 70 an internal error (a bug: run again
+with --traceback and report it).
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from dcatgen import __version__
-from dcatgen.errors import InputError
+from dcatgen.errors import DcatgenError, InputError
 from dcatgen.load import description_files
 from dcatgen.model import Description
 from dcatgen.pipeline import COMBINED, LAYOUTS, check, make_catalog, validate_all
@@ -24,11 +26,15 @@ from dcatgen.store import CatalogSource, read_source
 from dcatgen.validate import (
     DEFAULT_ENGINE,
     ENGINES,
+    KINDS,
     Finding,
     Report,
     Severity,
     attach_positions,
+    format_grouped,
     format_text,
+    kind_of,
+    plural,
     validate_triples,
 )
 
@@ -40,8 +46,69 @@ LISTED_AT_MOST = 9
 """Up to this many files written (build) or graphs replaced (publish), each gets a line;
 past it, one summary line."""
 EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 70  # EX_SOFTWARE (sysexits.h)
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class DcatgenGroup(click.Group):
+    """The command group, with the one place where errors become messages and exit codes.
+
+    A DcatgenError is explained (its lines, its exit code); anything else is a bug, shown as
+    one line unless --traceback asks for the whole story.
+    """
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Click's main, with its usage errors said as 'error: …' like every other error."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, False, **extra)
+        except click.exceptions.NoArgsIsHelpError as error:
+            error.show()  # only the help, as click prints it
+            sys.exit(error.exit_code)
+        except click.ClickException as error:
+            context = getattr(error, "ctx", None)
+            if isinstance(error, click.UsageError) and context is not None:
+                click.echo(context.get_usage(), err=True)
+                name = context.command_path
+                click.echo(f"Try '{name} --help' for help.\n", err=True)
+            click.echo(f"error: {error.format_message()}", err=True)
+            sys.exit(error.exit_code)
+        except click.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; turn errors into messages and exit codes."""
+        try:
+            return super().invoke(ctx)
+        except DcatgenError as error:
+            if ctx.meta.get("dcatgen.traceback"):
+                raise
+            for line in error.lines():
+                click.echo(f"error: {line}", err=True)
+            sys.exit(error.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except Exception as error:
+            if ctx.meta.get("dcatgen.traceback"):
+                raise
+            click.echo(
+                f"internal error: {type(error).__name__}: {error}\n"
+                "This is a bug in dcatgen: run the same command with --traceback and "
+                "report what it prints.",
+                err=True,
+            )
+            sys.exit(EXIT_INTERNAL)
 
 
 def fail_on_bad_input(error: InputError, outcome: str = "nothing written") -> NoReturn:
@@ -79,14 +146,21 @@ jobs_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=DcatgenGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version")
-def main() -> None:
+@click.option(
+    "--traceback",
+    is_flag=True,
+    help="On an error, print Python's traceback too (for bug reports).",
+)
+@click.pass_context
+def main(ctx: click.Context, traceback: bool) -> None:
     """Publish §28 register descriptions (Information Management Act 906/2019) as DCAT-AP 3.
 
     Describe registers in YAML, build a validated catalog in Turtle, JSON-LD, RDF/XML and
     N-Triples, and serve it to harvesters and analysts.
     """
+    ctx.meta["dcatgen.traceback"] = traceback
 
 
 @main.command()
@@ -172,7 +246,7 @@ def build(
     reused = f" ({summary.reused} unchanged, reused)" if summary.reused else ""
     click.echo(
         f"{summary.descriptions} description{'s' if summary.descriptions != 1 else ''}"
-        f"{reused}, {summary.registers} registers, {summary.triples} triples"
+        f"{reused}, {plural(summary.registers, 'register')}, {summary.triples} triples"
     )
     verdict = "conforms" if summary.conforms else "does not conform"
     click.echo(f"validation: {verdict}: {summary.text()}")
@@ -238,15 +312,39 @@ def s28_gaps(report: Report) -> dict[str, int]:
     show_default=True,
     help="Show findings of this severity and worse (text format).",
 )
+@click.option(
+    "--only",
+    type=click.Choice(sorted(KINDS)),
+    multiple=True,
+    help="Only findings of this kind: s28 (§28 gaps), dcat (DCAT-AP), vocabulary (code "
+    "lists and our vocabulary). Repeat for several.",
+)
+@click.option(
+    "--max-per-kind",
+    type=click.IntRange(min=0),
+    default=5,
+    show_default=True,
+    help="Places listed for each kind of finding (text format); 0 lists counts only.",
+)
 @engine_option
 @jobs_option
-def validate(data: Path, output_format: str, severity: str, engine: str, jobs: int | None) -> None:
+def validate(
+    data: Path,
+    output_format: str,
+    severity: str,
+    only: tuple[str, ...],
+    max_per_kind: int,
+    engine: str,
+    jobs: int | None,
+) -> None:
     """Validate DATA against DCAT-AP 3 and the §28 completeness shapes.
 
-    Findings are grouped by register and point to file:line and the field to fix.
-    Exit 0 when the catalog conforms (warnings allowed), 1 on violations, 2 on bad input.
+    Findings are grouped by kind, §28 gaps first, each kind with its count and the first
+    places (file:line, register, field to fix); warnings every §28 description draws are
+    counted at the end. Exit 0 when the catalog conforms (warnings allowed), 1 on
+    violations, 2 on bad input.
 
-    Example: dcatgen validate data --severity warning
+    Example: dcatgen validate data --only s28 --max-per-kind 20
     """
     if output_format == "turtle":
         # The SHACL report graph itself: the reference engine over the whole catalog.
@@ -262,16 +360,17 @@ def validate(data: Path, output_format: str, severity: str, engine: str, jobs: i
         summary, report = validate_all(data, engine=engine, workers=jobs)
     except InputError as error:
         fail_on_bad_input(error)
+    kept = [f for f in report.findings if not only or kind_of(f) in only]
     if output_format == "json":
-        click.echo(report.to_json())
+        click.echo(Report(attach_positions(kept)).to_json())
     else:
         threshold = Severity[severity.upper()]
-        shown = attach_positions([f for f in report.findings if f.severity >= threshold])
-        text = format_text(Report(shown)).rsplit("\n", 1)[0] if shown else ""
+        shown = attach_positions([f for f in kept if f.severity >= threshold])
+        text = format_grouped(Report(shown), max_per_kind).rsplit("\n", 1)[0]
         if text:
             click.echo(text)
         verdict = "conforms" if report.conforms else "does not conform"
-        click.echo(f"{summary.registers} registers: {verdict}: {report.summary()}")
+        click.echo(f"{plural(summary.registers, 'register')}: {verdict}: {report.summary()}")
     sys.exit(0 if report.conforms else EXIT_VIOLATIONS)
 
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import difflib
+import re
+import types
+import typing
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from dcatgen.errors import InputError, Position, Problem
-from dcatgen.model import Description
+from dcatgen.model import Description, text_problem
 
 yaml_rs: Any
 try:  # A Rust parser reads plain files ~20x faster than PyYAML; optional.
@@ -41,7 +45,10 @@ class Source:
         """The position of every mapping key and list item (composes the YAML once)."""
         if self._positions is None:
             positions: dict[FieldPath, Position] = {}
-            node = yaml.compose(self.text, Loader=SafeLoader)
+            try:
+                node = yaml.compose(self.text, Loader=SafeLoader)
+            except yaml.YAMLError:  # read by the fast parser: findings point at line 1
+                node = None
             if node is not None:
                 _plain(node, self.path, (), positions)
             self._positions = positions
@@ -153,9 +160,10 @@ class _Reader:
         if isinstance(node, yaml.SequenceNode):
             return [self.plain(item, (*at, index)) for index, item in enumerate(node.value)]
         assert isinstance(node, yaml.ScalarNode)
-        if node.tag == "tag:yaml.org,2002:null" and node.style is None:
+        # A plain scalar has style None in PyYAML's Python reader and '' in libyaml's.
+        if node.tag == "tag:yaml.org,2002:null" and not node.style:
             return None
-        if node.style is None and node.value in ("true", "false"):
+        if not node.style and node.value in ("true", "false"):
             return node.value == "true"
         return node.value
 
@@ -168,9 +176,16 @@ def dotted(field_path: FieldPath) -> str:
     return text
 
 
-def _yaml_problem(path: Path, error: yaml.YAMLError) -> Problem:
+def _yaml_problem(path: Path, error: yaml.YAMLError, text: str = "") -> Problem:
     mark = getattr(error, "problem_mark", None)
-    position = Position(path, mark.line + 1, mark.column + 1) if mark is not None else None
+    offset = getattr(error, "position", None)  # a ReaderError has an offset, not a mark
+    if mark is not None:
+        position = Position(path, mark.line + 1, mark.column + 1)
+    elif isinstance(offset, int):
+        line = text.count("\n", 0, offset) + 1
+        position = Position(path, line, offset - (text.rfind("\n", 0, offset) + 1) + 1)
+    else:
+        position = Position(path, 1, 1)
     problem = getattr(error, "problem", None) or str(error)
     return Problem(position, "", f"not valid YAML: {problem} (check indentation and quoting)")
 
@@ -194,14 +209,18 @@ def _parse_fast(text: str) -> Description | None:
     author's text: any such scalar, or any problem at all, sends the file down the
     slow path, which is the one that reports problems with positions.
     """
-    if yaml_rs is None or "&" in text:
+    if yaml_rs is None or "&" in text or "\t" in text or _UNWRITABLE.search(text):
         # Aliases need an anchor (&name): the Rust parser would expand them without bound.
+        # It also takes tab indentation and characters that the careful reader (and the
+        # writers) refuse: the careful path says where.
         return None
     try:
         data = yaml_rs.loads(text)
     except Exception:
         return None
     if not isinstance(data, dict) or not _only_plain_scalars(data):
+        return None
+    if any(True for _ in _text_problems(data)) or _duplicate_ids(data):
         return None
     language = data.get("language", "fi")
     try:
@@ -222,10 +241,13 @@ def parse_text(text: str, path: Path) -> Source:
 
 def _parse_careful(text: str, path: Path) -> Source:
     """Parse with positions for every key; the reference reading of a description."""
+    unwritable = _unwritable_characters(text, path)
+    if unwritable:
+        raise InputError(unwritable)
     try:
         node = yaml.compose(text, Loader=SafeLoader)
     except yaml.YAMLError as error:
-        raise InputError([_yaml_problem(path, error)]) from None
+        raise InputError([_yaml_problem(path, error, text)]) from None
     if node is None:
         raise InputError([Problem(Position(path, 1, 1), "", "the file is empty")])
     positions: dict[FieldPath, Position] = {}
@@ -234,19 +256,99 @@ def _parse_careful(text: str, path: Path) -> Source:
         raise InputError(
             [Problem(positions[()], "", "expected a mapping with organisation: and units:")]
         )
+    problems = [
+        Problem(_nearest(positions, at, path), dotted(at), message)
+        for at, message in [*_text_problems(data), *_duplicate_ids(data)]
+    ]
+    if problems:
+        raise InputError(problems)
     language = data.get("language", "fi")
     try:
         description = Description.model_validate(
             data, context={"language": language if language in ("fi", "sv") else "fi"}
         )
     except ValidationError as error:
-        problems = []
         for item in error.errors(include_url=False):
             location = tuple(part for part in item["loc"] if not _is_pydantic_branch(part))
             where = _nearest(positions, location, path)
-            problems.append(Problem(where, dotted(location), _message(item)))
+            problems.append(Problem(where, dotted(location), _message(item, location)))
         raise InputError(problems) from None
     return Source(description, path, text, positions)
+
+
+_UNWRITABLE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _unwritable_characters(text: str, path: Path) -> list[Problem]:
+    """Characters no output format can carry, each at its line and column (at most ten).
+
+    Checked on the raw text before the YAML reader, whose own message names only an offset.
+    """
+    problems: list[Problem] = []
+    for match in _UNWRITABLE.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+        code = ord(match.group())
+        problems.append(
+            Problem(
+                Position(path, line, column),
+                "",
+                f"the character U+{code:04X} cannot be written in RDF/XML or YAML: delete it",
+            )
+        )
+        if len(problems) == 10:
+            break
+    return problems
+
+
+def _text_problems(data: Any, at: FieldPath = ()) -> typing.Iterator[tuple[FieldPath, str]]:
+    """Strings that no writer can carry (escaped control characters, oversized texts)."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _text_problems(value, (*at, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _text_problems(value, (*at, index))
+    elif isinstance(data, str):
+        problem = text_problem(data)
+        if problem:
+            yield at, problem
+
+
+def _duplicate_ids(data: Any) -> list[tuple[FieldPath, str]]:
+    """Unit and register ids used twice, each reported where it is used again."""
+    found: list[tuple[FieldPath, str]] = []
+    units = data.get("units") if isinstance(data, dict) else None
+    if not isinstance(units, list):
+        return found
+    unit_ids: dict[str, FieldPath] = {}
+    register_ids: dict[str, FieldPath] = {}
+    for u, unit in enumerate(units):
+        if not isinstance(unit, dict):
+            continue
+        _claim(unit.get("id"), ("units", u, "id"), unit_ids, "unit", found)
+        registers = unit.get("registers")
+        for r, register in enumerate(registers if isinstance(registers, list) else []):
+            if isinstance(register, dict):
+                where = ("units", u, "registers", r, "id")
+                _claim(register.get("id"), where, register_ids, "register", found)
+    return found
+
+
+def _claim(
+    value: Any,
+    at: FieldPath,
+    owners: dict[str, FieldPath],
+    what: str,
+    found: list[tuple[FieldPath, str]],
+) -> None:
+    if not isinstance(value, str):
+        return
+    first = owners.setdefault(value, at)
+    if first != at:
+        found.append(
+            (at, f"{what} id {value!r} is already used at {dotted(first)}: ids must be unique")
+        )
 
 
 def _is_pydantic_branch(part: str | int) -> bool:
@@ -263,17 +365,72 @@ def _nearest(positions: dict[FieldPath, Position], location: FieldPath, path: Pa
     return Position(path, 1, 1)
 
 
-def _message(item: Any) -> str:
+def _message(item: Any, location: FieldPath = ()) -> str:
     kind = item["type"]
     if kind == "extra_forbidden":
-        return "unknown field: remove it or check its spelling (see schema/description.schema.json)"
+        known = _allowed_keys(location[:-1])
+        close = difflib.get_close_matches(str(location[-1]), known, n=1) if location else []
+        if close:
+            return f"unknown field: did you mean {close[0]!r}?"
+        listed = f" (this place takes: {', '.join(known)})" if known else ""
+        return f"unknown field: remove it or check its spelling{listed}"
     if kind == "missing":
         return "required field is missing"
     if kind == "enum":
         expected = item.get("ctx", {}).get("expected", "")
         return f"{item['input']!r} is not allowed: use {expected}"
+    if kind in _EXPECTED:
+        return _EXPECTED[kind]
     message = str(item["msg"])
     return message.removeprefix("Value error, ")
+
+
+_EXPECTED = {
+    "tuple_type": "expected a list: one '- item' line per value, or [a, b]",
+    "list_type": "expected a list: one '- item' line per value, or [a, b]",
+    "dict_type": "expected a mapping: 'key: value' lines indented under this one",
+    "model_type": "expected a mapping: 'key: value' lines indented under this one",
+    "model_attributes_type": "expected a mapping: 'key: value' lines indented under this one",
+    "string_type": "expected text",
+    "bool_type": "expected true or false",
+    "bool_parsing": "expected true or false",
+    "url_parsing": "not a web address: write it as https://example.fi/page",
+    "url_scheme": "only http:// and https:// addresses are accepted here",
+    "url_too_long": "the address is longer than 2,083 characters",
+}
+"""Pydantic's wording for a wrong type, said the way an editor of the YAML thinks of it."""
+
+
+def _allowed_keys(location: FieldPath) -> list[str]:
+    """The field names the model takes at a location (for "did you mean")."""
+    model: Any = Description
+    for part in location:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return []
+        field = model.model_fields.get(part)
+        if field is None:
+            return []
+        model = _record_in(field.annotation)
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return list(model.model_fields)
+    return []
+
+
+def _record_in(annotation: Any) -> Any:
+    """The model class inside an annotation such as ``tuple[Register, ...] | None``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _record_in(typing.get_args(annotation)[0])
+    if origin in (tuple, list, typing.Union, types.UnionType):
+        for argument in typing.get_args(annotation):
+            found = _record_in(argument)
+            if found is not None:
+                return found
+    return None
 
 
 def load_file(path: Path) -> Source:

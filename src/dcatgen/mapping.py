@@ -665,11 +665,14 @@ def organisation_triples(description: Description) -> list[Triple]:
         (publisher, RDF_TYPE, ORG.Organization),
         (publisher, RDF_TYPE, CV.PublicOrganisation),
     ]
+    # A name given only in another language than the file's (sv only in a Finnish file) is
+    # still the name: fall back to whatever language it has.
+    fallback = name.get(description.language) or next(iter(name.values()))
     for language, template in CATALOG_TITLE.items():
-        label = name.get(language) or name[description.language]
+        label = name.get(language) or fallback
         triples.append((catalog, DCT.title, literal(template.format(name=label), language)))
     for language, template in CATALOG_DESCRIPTION.items():
-        label = name.get(language) or name[description.language]
+        label = name.get(language) or fallback
         triples.append((catalog, DCT.description, literal(template.format(name=label), language)))
     languages = {description.language} | {
         code for _, register in description.registers() for code in _texts(register)

@@ -18,8 +18,37 @@ from pydantic import (
     model_validator,
 )
 
+from dcatgen.terms import iri_problem
+
 LANGUAGES = ("fi", "sv", "en")
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
+MAX_TEXT = 100_000
+"""The longest text value, in characters: a register's description is a page, not a book
+(pyoxigraph cannot read back a literal over 16 MB)."""
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_EMAIL = re.compile(r"^[\w.+'-]+@[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_](?:[\w-]*[^\W_])?)+$")
+_MEDIA_TYPE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9!$&_.+-]*/[A-Za-z0-9][A-Za-z0-9!$&_.+-]*$")
+
+
+def text_problem(value: str) -> str | None:
+    """Why a text cannot be written in every output format, or None when it can.
+
+    XML 1.0 (RDF/XML) cannot carry control characters other than tab and line breaks, nor
+    U+FFFE/U+FFFF; N-Triples and JSON could, so the strictest writer decides.
+
+    >>> text_problem("Kirjaston asiakkaan tiedot") is None
+    True
+    >>> text_problem("a\x00b")
+    'the control character U+0000 cannot be written (RDF/XML refuses it): delete it'
+    """
+    bad = _NOT_XML.search(value)
+    if bad:
+        code = ord(bad.group())
+        kind = "control character" if code < 0x20 or 0x7F <= code < 0xA0 else "character"
+        return f"the {kind} U+{code:04X} cannot be written (RDF/XML refuses it): delete it"
+    if len(value) > MAX_TEXT:
+        return f"the text has {len(value):,} characters; at most {MAX_TEXT:,} are accepted"
+    return None
 
 
 class Record(BaseModel):
@@ -50,7 +79,7 @@ def _known_languages(value: dict[str, str]) -> dict[str, str]:
 
 Text = Annotated[
     dict[str, str],
-    BeforeValidator(_text_in_document_language),
+    BeforeValidator(_text_in_document_language, json_schema_input_type=str | dict[str, str]),
     AfterValidator(_known_languages),
     Field(
         description="Text in one or more languages: a plain string (the description's "
@@ -69,6 +98,58 @@ def _slug(value: str) -> str:
 
 
 Slug = Annotated[str, AfterValidator(_slug)]
+
+
+def _writable_iri(value: HttpUrl) -> HttpUrl:
+    problem = iri_problem(str(value))
+    if problem:
+        raise ValueError(f"{str(value)!r} cannot be used as a link: {problem}")
+    return value
+
+
+Iri = Annotated[HttpUrl, AfterValidator(_writable_iri)]
+"""An http(s) URL that every output format can carry as an IRI."""
+
+
+def _email(value: str) -> str:
+    if not _EMAIL.match(value) or iri_problem(f"mailto:{value}"):
+        raise ValueError(
+            f"{value!r} is not an e-mail address: write it as name@example.fi "
+            "(letters, digits and . _ + - ' before the @, a domain after it)"
+        )
+    return value
+
+
+Email = Annotated[str, AfterValidator(_email)]
+
+
+def _media_type(value: str) -> str:
+    if not _MEDIA_TYPE.match(value):
+        raise ValueError(
+            f"{value!r} is not a media type: write type/subtype with no spaces or "
+            "parameters, e.g. text/csv or application/json"
+        )
+    return value
+
+
+def _municipality_code(value: str) -> str:
+    if not re.fullmatch(r"\d{3}", value):
+        short = value.lstrip("0").zfill(3)
+        hint = f" (write {short!r})" if value.isdigit() and len(value) > 3 >= len(short) else ""
+        raise ValueError(
+            f"{value!r} is not a municipality code: write Statistics Finland's three "
+            f"digits, e.g. '503' for Mynämäki{hint}"
+        )
+    return value
+
+
+def _business_id(value: str) -> str:
+    if not re.fullmatch(r"\d{7}-\d", value):
+        raise ValueError(
+            f"{value!r} is not a Business ID (Y-tunnus): write seven digits, a hyphen and "
+            "the check digit, e.g. '0204819-8'"
+        )
+    return value
 
 
 class RegisterKind(StrEnum):
@@ -139,9 +220,9 @@ class Contact(Record):
     """Contact details (vCard): for information requests or for the description itself."""
 
     name: Text | None = None
-    email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
+    email: Email | None = None
     telephone: str | None = None
-    url: HttpUrl | None = None
+    url: Iri | None = None
     address: str | None = None
 
     @model_validator(mode="after")
@@ -200,7 +281,9 @@ def _data_group_from_string(value: Any) -> Any:
     return {"name": value} if isinstance(value, str) else value
 
 
-DataGroupItem = Annotated[DataGroup, BeforeValidator(_data_group_from_string)]
+DataGroupItem = Annotated[
+    DataGroup, BeforeValidator(_data_group_from_string, json_schema_input_type=str | DataGroup)
+]
 
 
 class Secrecy(Record):
@@ -213,7 +296,7 @@ class Secrecy(Record):
 class Link(Record):
     """A link from the description: a privacy notice, a records-management plan, a page."""
 
-    url: HttpUrl
+    url: Iri
     title: Text | None = None
     kind: LinkKind = LinkKind.OTHER
 
@@ -221,10 +304,10 @@ class Link(Record):
 class Distribution(Record):
     """A way to get the data, only when the source states an access URL or API."""
 
-    access_url: HttpUrl
+    access_url: Iri
     title: Text | None = None
-    media_type: str | None = None
-    license: HttpUrl | None = None
+    media_type: Annotated[str, AfterValidator(_media_type)] | None = None
+    license: Iri | None = None
 
 
 class CrossReference(Record):
@@ -234,7 +317,7 @@ class CrossReference(Record):
     statement: Text | None = None
     target_unit: str | None = None
     target_register: str | None = None
-    target: HttpUrl | None = None
+    target: Iri | None = None
 
 
 class Register(Record):
@@ -312,10 +395,10 @@ class Organisation(Record):
     id: Slug
     name: Text
     kind: OrganisationKind
-    base_iri: HttpUrl
-    municipality_code: Annotated[str, Field(pattern=r"^\d{3}$")] | None = None
-    business_id: Annotated[str, Field(pattern=r"^\d{7}-\d$")] | None = None
-    homepage: HttpUrl | None = None
+    base_iri: Iri
+    municipality_code: Annotated[str, AfterValidator(_municipality_code)] | None = None
+    business_id: Annotated[str, AfterValidator(_business_id)] | None = None
+    homepage: Iri | None = None
     api: ApiStatement | None = None
     disclosure_authority: Authority | None = None
     contact_point: Contact | None = None
@@ -323,15 +406,27 @@ class Organisation(Record):
     @field_validator("base_iri")
     @classmethod
     def _ends_with_slash(cls, value: HttpUrl) -> HttpUrl:
-        if not str(value).endswith("/"):
+        text = str(value)
+        if "#" in text or "?" in text:
+            raise ValueError(
+                f"base_iri {text!r} has a '#' or '?': every IRI is made by appending a path "
+                "to it, so write a plain folder such as 'https://example.fi/id/'"
+            )
+        if not text.endswith("/"):
             raise ValueError(f"base_iri must end with '/': write '{value}/'")
         return value
+
+
+def _description_language(value: str) -> str:
+    if value not in ("fi", "sv"):
+        raise ValueError(f"{value!r} is not a description language: use fi or sv")
+    return value
 
 
 class Description(Record):
     """One organisation's whole §28 description: the unit of one file in data/."""
 
-    language: Annotated[str, Field(pattern=r"^(fi|sv)$")] = "fi"
+    language: Annotated[str, AfterValidator(_description_language)] = "fi"
     organisation: Organisation
     units: tuple[Unit, ...]
     unplaced: tuple[str, ...] = Field(

@@ -18,14 +18,16 @@ files and copies the rest from the previous output (combined) or leaves them be.
 
 from __future__ import annotations
 
-import ctypes
+import contextlib
 import gc
 import hashlib
 import json
 import multiprocessing
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -34,7 +36,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from dcatgen import __version__
-from dcatgen.errors import InputError, Position, Problem
+from dcatgen.errors import InputError, OutputError, Position, Problem
 from dcatgen.load import (
     FieldPath,
     Source,
@@ -444,21 +446,37 @@ def _write_manifest(
 
 
 class CatalogWriter:
-    """Streams fragments into temporary output files; renames them into place on install."""
+    """Streams fragments into a new generation folder; switches the outputs to it at once.
+
+    The outputs (``catalog.ttl`` …) are symbolic links into ``.catalog.current``, itself a
+    link to one generation folder (``.catalog.gen-…``) holding every format.  A build writes
+    a new generation beside the old one and then replaces the one ``.catalog.current`` link:
+    a single rename, so readers, and a build killed at any point, see either the old set of
+    files or the new one, never a new ``.ttl`` beside an old ``.nt``.  The old generation is
+    then deleted (in the background when large: freeing gigabytes takes seconds).
+    """
 
     def __init__(self, out_dir: Path, stem: str, formats: Sequence[Format]) -> None:
         self.out_dir = out_dir
+        self.stem = stem
         self.formats = list(formats)
         out_dir.mkdir(parents=True, exist_ok=True)
         self.paths = {f: out_dir / f.file_name(stem) for f in self.formats}
-        self.temporary = {f: out_dir / f".{f.file_name(stem)}.partial" for f in self.formats}
+        self.generation = Path(tempfile.mkdtemp(prefix=f".{stem}.gen-", dir=out_dir))
+        os.chmod(self.generation, 0o777 & ~_umask())  # mkdtemp makes 0o700: web servers read
+        self.temporary = {f: self.generation / f.file_name(stem) for f in self.formats}
         self.streams: dict[Format, IO[bytes]] = {}
         self.previous: dict[Format, IO[bytes]] = {}
         self.nonempty = dict.fromkeys(self.formats, False)
-        for format in self.formats:
-            stream = open(self.temporary[format], "wb")  # noqa: SIM115 - closed in close()
-            self.streams[format] = stream
-            stream.write(frame(format).header)
+        self.installed = False
+        try:
+            for format in self.formats:
+                stream = open(self.temporary[format], "wb")  # noqa: SIM115 - closed in close()
+                self.streams[format] = stream
+                stream.write(frame(format).header)
+        except BaseException:
+            self.discard()
+            raise
 
     def _separate(self, format: Format, size: int) -> None:
         if size and self.nonempty[format]:
@@ -497,7 +515,7 @@ class CatalogWriter:
             stream.close()
         self.previous.clear()
         for format, stream in self.streams.items():
-            # No fsync: the rename in install() already means readers never see half a
+            # No fsync: the switch in install() already means readers never see half a
             # file, and flushing gigabytes to disk would cost a rebuild more than all else.
             stream.write(frame(format).footer)
             stream.close()
@@ -505,57 +523,93 @@ class CatalogWriter:
         return {f.label: _stamp(self.temporary[f]) for f in self.formats}
 
     def discard(self) -> None:
-        """Close and remove the temporary files; the previous output stays as it was."""
+        """Close and remove the new generation; the previous output stays as it was."""
         for stream in (*self.previous.values(), *self.streams.values()):
-            stream.close()
+            with contextlib.suppress(OSError):  # closing flushes, which a full disk refuses
+                stream.close()
         self.previous.clear()
         self.streams.clear()
-        for temporary in self.temporary.values():
-            temporary.unlink(missing_ok=True)
+        shutil.rmtree(self.generation, ignore_errors=True)
 
     def install(self) -> list[Path]:
-        """Put the closed files in place of the previous ones, atomically for readers."""
-        doomed: list[str] = []
-        for format in self.formats:
-            target = self.paths[format]
-            temporary = self.temporary[format]
-            os.chmod(temporary, 0o644)
-            large = target.exists() and target.stat().st_size > LARGE_FILE
-            if large and _exchange(temporary, target):
-                # The old file now has the temporary name.  Exchanging rather than renaming
-                # over it spares ext4 (auto_da_alloc) writing the new file out at once, and
-                # freeing gigabytes takes seconds: a detached process deletes it.
-                doomed.append(str(temporary))
-            else:
-                os.replace(temporary, target)
-        if doomed:
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-c",
-                    "import os,sys\nfor p in sys.argv[1:]: os.unlink(p)",
-                    *doomed,
-                ],
-                start_new_session=True,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
+        """Switch the outputs to the new generation in one rename (see the class)."""
+        current = self.out_dir / _current_name(self.stem)
+        previous = _generation_of(current)
+        if previous is not None and previous.is_dir():
+            # A format this build does not write keeps its file from the previous build.
+            for kept in previous.iterdir():
+                if not (self.generation / kept.name).exists():
+                    os.link(kept, self.generation / kept.name)
+        _point(current, self.generation.name)  # the switch
+        self.installed = True
+        for output in sorted(self.generation.iterdir()):
+            _point(self.out_dir / output.name, f"{current.name}/{output.name}")
+        if previous is not None and previous != self.generation and previous.is_dir():
+            _delete_generation(previous)
         return [self.paths[format] for format in self.formats]
 
 
-def _exchange(first: Path, second: Path) -> bool:
-    """Swap two files' names in one atomic step (Linux renameat2); False where unsupported."""
-    if sys.platform != "linux":
-        return False
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _current_name(stem: str) -> str:
+    return f".{stem}.current"
+
+
+def _generation_of(current: Path) -> Path | None:
+    """The generation folder a ``.catalog.current`` link points to, or None."""
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):  # no renameat2 in this C library
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    result = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange)
-    return bool(result == 0)
+        return current.parent / os.readlink(current)
+    except OSError:
+        return None
+
+
+def _point(link: Path, target: str) -> None:
+    """Make ``link`` a symbolic link to ``target``, replacing what is there in one rename."""
+    try:
+        if os.readlink(link) == target:
+            return
+    except OSError:
+        pass  # not a link yet (absent, or a file an older dcatgen wrote)
+    fresh = link.with_name(f".{link.name}.{os.getpid()}.link")
+    fresh.unlink(missing_ok=True)
+    os.symlink(target, fresh)
+    os.replace(fresh, link)
+
+
+def _delete_generation(folder: Path) -> None:
+    """Delete an old generation folder; in a detached process when it is large."""
+    size = sum(entry.stat().st_size for entry in folder.iterdir() if entry.is_file())
+    if size <= LARGE_FILE:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import shutil,sys\nfor p in sys.argv[1:]: shutil.rmtree(p, ignore_errors=True)",
+            str(folder),
+        ],
+        start_new_session=True,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def remove_stale_generations(out_dir: Path, stem: str) -> None:
+    """Delete what killed or failed builds left: generation folders no output points to,
+    half-made links, and the ``.partial`` files of dcatgen before generations."""
+    if not out_dir.is_dir():
+        return
+    for folder in out_dir.rglob(f".{stem}.gen-*"):
+        if folder.is_dir() and _generation_of(folder.parent / _current_name(stem)) != folder:
+            shutil.rmtree(folder, ignore_errors=True)
+    for leftover in (*out_dir.rglob(".*.link"), *out_dir.rglob(".*.partial")):
+        leftover.unlink(missing_ok=True)
 
 
 def _copy_range(source: IO[bytes], target: IO[bytes], offset: int, length: int) -> None:
@@ -578,11 +632,17 @@ def _copy_range(source: IO[bytes], target: IO[bytes], offset: int, length: int) 
         raise OSError(f"previous output ended early while copying {length} bytes")
 
 
-def _remove_outputs(paths: Sequence[Path], out_dir: Path) -> None:
+def _remove_outputs(paths: Sequence[Path], out_dir: Path, stem: str = "catalog") -> None:
     """Delete files an earlier build wrote, and the folders that leaves empty."""
     for path in paths:
         path.unlink(missing_ok=True)
         folder = path.parent
+        if not any(folder.glob(f"{stem}.*")):  # no output left here: its generations go too
+            current = folder / _current_name(stem)
+            generation = _generation_of(current)
+            current.unlink(missing_ok=True)
+            if generation is not None:
+                shutil.rmtree(generation, ignore_errors=True)
         while folder != out_dir and out_dir in folder.parents:
             try:
                 folder.rmdir()
@@ -619,6 +679,21 @@ def _refuse_shared_folders(folders: dict[str, str]) -> None:
 def description_folder(target: Path, path: Path) -> str:
     """Where a description's catalog goes in the per-description layout ('sub/oulu')."""
     return _relative(target, path).with_suffix("").as_posix()
+
+
+def _refuse_unsafe_folders(folders: dict[str, str], given: dict[str, Path]) -> None:
+    """File names that cannot name a folder inside OUT ('...yaml' would be OUT/..)."""
+    problems = []
+    for name, folder in folders.items():
+        parts = folder.split("/")
+        if any(part in ("", ".", "..") or part.startswith(".") for part in parts):
+            message = (
+                f"this file name cannot name an output folder (it would be {folder!r}, outside "
+                "OUT or hidden): rename the file, e.g. to the organisation's id"
+            )
+            problems.append(Problem(Position(given[name], 1, 1), "", message))
+    if problems:
+        raise InputError(problems)
 
 
 def _relative(target: Path, path: Path) -> Path:
@@ -751,8 +826,64 @@ def build(
 ) -> BuildResult:
     """Build catalogs from descriptions; write nothing when violations are found unless forced.
 
-    Raises InputError (with every problem of every file) on bad input.
+    Raises InputError (with every problem of every file) on bad input, and OutputError when
+    OUT cannot be written (a file in the way, no permission, a full disk): the previous
+    output then stands as it was, and folders this build created are removed again.
     """
+    created = _prepare_output_folder(out_dir)
+    result: BuildResult | None = None
+    try:
+        remove_stale_generations(out_dir, stem)
+        result = _build(target, out_dir, force, formats, stem, engine, workers, progress, layout)
+        return result
+    except OSError as error:
+        raise OutputError.from_os_error(out_dir, error) from error
+    finally:
+        if result is None or not result.written:
+            for folder in reversed(created):
+                with contextlib.suppress(OSError):
+                    folder.rmdir()  # only when empty: nothing of a previous build is lost
+
+
+def _prepare_output_folder(out_dir: Path) -> list[Path]:
+    """Create OUT (and missing parents); return the folders created, outermost first."""
+    missing: list[Path] = []
+    folder = out_dir
+    while not folder.exists():
+        if folder.is_symlink():  # a dangling link
+            raise OutputError(out_dir, f"{folder} is a broken symbolic link")
+        missing.append(folder)
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(
+            out_dir, f"{folder} is a file, not a folder: choose another output folder with -o"
+        )
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError.from_os_error(out_dir, error) from error
+    try:  # a real write says why not (read-only, permission) where os.access cannot
+        with tempfile.TemporaryFile(dir=out_dir):
+            pass
+    except OSError as error:
+        raise OutputError.from_os_error(out_dir, error) from error
+    return list(reversed(missing))
+
+
+def _build(
+    target: Path,
+    out_dir: Path,
+    force: bool,
+    formats: Sequence[Format],
+    stem: str,
+    engine: str,
+    workers: int | None,
+    progress: Callable[[int], None] | None,
+    layout: str,
+) -> BuildResult:
+    """The build itself (see build): reuse, process, write, install, clean up."""
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}: use one of {', '.join(LAYOUTS)}")
     started = time.perf_counter()
@@ -765,6 +896,7 @@ def build(
     digests = {keys[path]: file_digest(path, salt) for path in files}
     folders = {keys[path]: description_folder(target, path) for path in files}
     if layout == PER_DESCRIPTION:
+        _refuse_unsafe_folders(folders, given)
         _refuse_shared_folders(folders)
     previous = read_manifest(out_dir, stem, salt, formats, layout)
     reusable = {
@@ -886,8 +1018,10 @@ def build(
             written.append(index_path)
         # Combined and unchanged: the previous outputs and manifest stand as they are.
     finally:
-        if not committed:
-            for writer in (*pending, *([combined] if combined else [])):
+        # Whatever stopped the build (violations, a full disk, an interrupt), generations
+        # that were not switched to are deleted; switched ones are the output now.
+        for writer in (*pending, *([combined] if combined else [])):
+            if not writer.installed:
                 writer.discard()
     if written:
         if separate:
@@ -905,7 +1039,7 @@ def build(
             for path in paths
             if path not in outputs and (bool(name) or separate or path.name == INDEX)
         ]
-        _remove_outputs(stale, out_dir)
+        _remove_outputs(stale, out_dir, stem)
         _write_manifest(out_dir, stem, salt, formats, layout, entries, shared_record)
     timings["total"] = time.perf_counter() - started
     return BuildResult(summary, written, timings, up_to_date=unchanged and committed)

@@ -21,6 +21,7 @@ from typing import Any
 import orjson
 import pyoxigraph as ox
 
+from dcatgen.errors import OutputError
 from dcatgen.mapping import sort_key
 from dcatgen.namespaces import PREFIXES
 from dcatgen.terms import Term, Triple, ntriples
@@ -451,21 +452,37 @@ def serialize(triples: list[Triple], format: Format) -> bytes:
     return surround.header + fragments(triples, [format])[format] + surround.footer
 
 
+def file_mode() -> int:
+    """The mode a new file gets under the process's umask (0o644 under 022, 0o600 under 077)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
-    """Write a file so that readers see the old file or the new one, never half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    """Write a file so that readers see the old file or the new one, never half of it.
+
+    Raises OutputError (naming the path and what to do) when it cannot be written: the old
+    file, if any, is left as it was and no temporary file stays behind.
+    """
+    if path.is_dir():
+        raise OutputError(path, "that is a folder: give a file name")
+    temporary: str | None = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             if durable:
                 stream.flush()
                 os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
+        os.chmod(temporary, file_mode())  # mkstemp makes 0o600; honour the umask instead
         os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    except OSError as error:
+        raise OutputError.from_os_error(path, error) from error
+    finally:
+        if temporary is not None and os.path.exists(temporary):
+            os.unlink(temporary)
 
 
 def write_all(

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
+import pyoxigraph as ox
+
 from dcatgen.namespaces import PREFIXES
 
 Term = str
@@ -48,6 +50,32 @@ def iri(value: str) -> Term:
     if _UNSAFE_IRI.search(value):
         raise ValueError(f"not a valid IRI: {value!r}")
     return f"<{value}>"
+
+
+def iri_problem(value: str) -> str | None:
+    """Why ``value`` cannot be an IRI in every format dcatgen writes, or None when it can.
+
+    The reference is pyoxigraph's IRI parser (RFC 3987), which the outputs are read back
+    with: ``%zz``, a second ``#`` or a ``^`` pass a URL library yet make unreadable files.
+
+    >>> iri_problem("https://example.org/a%20b") is None
+    True
+    >>> iri_problem("https://example.org/a^b")
+    "the character '^' is not allowed in an IRI"
+    """
+    unsafe = _UNSAFE_IRI.search(value)
+    if unsafe:
+        return f"the character {unsafe.group()!r} is not allowed in an IRI"
+    try:
+        ox.NamedNode(value)
+    except ValueError as error:
+        reason = str(error)
+        if "percent encoding" in reason:
+            return "a % must start a percent escape such as %20 (two hex digits)"
+        if "code point" in reason:
+            return reason.replace("Invalid IRI code point", "the character") + " is not allowed"
+        return reason
+    return None
 
 
 def iri_value(term: Term) -> str:

@@ -94,6 +94,8 @@ class Finding:
         """A JSON-ready dict of this finding."""
         data = asdict(self)
         data["severity"] = self.severity.label
+        data["kind"] = kind_of(self)
+        data["expected"] = is_expected(self)
         data["position"] = (
             {"file": str(self.position.path), "line": self.position.line} if self.position else None
         )
@@ -116,11 +118,12 @@ class Report:
         """How many findings have this severity."""
         return sum(1 for f in self.findings if f.severity is severity)
 
-    def summary(self) -> str:
-        """'N violations, N warnings, N infos'."""
+    def summary(self, skip_zero: bool = False) -> str:
+        """'N violations, N warnings, N infos' (without the zero counts if asked)."""
         return ", ".join(
             f"{self.count(s)} {s.label}{'s' if self.count(s) != 1 else ''}"
             for s in (Severity.VIOLATION, Severity.WARNING, Severity.INFO)
+            if self.count(s) or not skip_zero
         )
 
     def to_json(self) -> str:
@@ -379,6 +382,12 @@ def validate_triples(
     locators = [Locator(source) for source in sources]
     located = sorted((locate(f, locators) for f in findings), key=Finding.sort_key)
     located.extend(unplaced_findings(sources))
+    if keep_graph:
+        # The report names the shapes: give their namespaces prefixes, or rdflib makes up
+        # 'default2:' for DCAT-AP's shape namespace.
+        report_graph.bind("dcatapshapes", "http://data.europa.eu/r5r#")
+        report_graph.bind("vs", VOCABULARY_SHAPES)
+        report_graph.bind("s28", S28_SHAPES)
     return Report(located, report_graph if keep_graph else None)
 
 
@@ -428,6 +437,103 @@ def explain(finding: Finding) -> str:
     shown_elsewhere = finding.position is None
     on = "" if shown_elsewhere or ("#" not in focus and finding.register) else f" on {focus}"
     return f"{message}{on}; {hint}" if hint else f"{message}{on}"
+
+
+S28_SHAPES = "https://w3id.org/dcatgen/shapes/s28#"
+VOCABULARY_SHAPES = "https://w3id.org/dcatgen/shapes/vocabulary#"
+KINDS = {
+    "s28": "§28 gaps",
+    "dcat": "DCAT-AP",
+    "vocabulary": "vocabulary and code lists",
+}
+"""The kinds of finding, in the order a report shows them, with their headings."""
+EXPECTED_MISSING = frozenset(
+    {"dct:temporal", "dct:issued", "dct:modified", "dcat:bbox", "dcat:centroid"}
+)
+"""Recommended properties a §28 description never has: their warnings are expected."""
+
+
+def kind_of(finding: Finding) -> str:
+    """'s28' (our completeness shapes), 'vocabulary' (our vocabulary's shapes, EU code
+    lists) or 'dcat' (the rest of DCAT-AP)."""
+    shape = finding.shape or ""
+    if shape.startswith(S28_SHAPES):
+        return "s28"
+    if shape.startswith(VOCABULARY_SHAPES) or "See details" in finding.message:
+        return "vocabulary"
+    return "dcat"
+
+
+def is_expected(finding: Finding) -> bool:
+    """True for a warning that every §28 description draws and none can fix (the README
+    explains each): no release dates, no geometry, Finnish publishers and places outside the
+    EU tables."""
+    if finding.severity is not Severity.WARNING:
+        return False
+    if finding.component == "sh:MinCountConstraintComponent":
+        return (finding.path or "") in EXPECTED_MISSING
+    return "See details" in finding.message and (finding.path or "") in VALUE_HINTS
+
+
+def _kind_label(finding: Finding) -> str:
+    """What all findings of one kind say, without the node or value each is about."""
+    detached = dataclasses.replace(finding, position=Position(Path("."), 1, 1), register="x")
+    label = explain(detached)
+    if "See details" in finding.message and finding.value:
+        label = label.replace(f" value {finding.value}", "")
+    return label
+
+
+def format_grouped(report: Report, max_per_kind: int = 5, registers: int | None = None) -> str:
+    """Findings by kind (§28 gaps first), each kind once with its count and up to
+    ``max_per_kind`` places; the expected warnings as counts only."""
+    lines: list[str] = []
+    expected = [f for f in report.findings if is_expected(f)]
+    for kind, heading in KINDS.items():
+        findings = [f for f in report.findings if kind_of(f) == kind and not is_expected(f)]
+        if not findings:
+            continue
+        lines.append(f"{heading}: {Report(findings).summary(skip_zero=True)}")
+        for label, group in _groups(findings):
+            first = group[0]
+            lines.append(f"  {first.severity.label} ×{len(group)}: {label}")
+            for finding in group[:max_per_kind]:
+                place = f"{finding.position}" if finding.position else finding.focus_node
+                where = f"register {finding.register}" if finding.register else "catalog"
+                target = finding.field or finding.path or ""
+                lines.append(f"    {place}: {where}: {target}")
+            if 0 < max_per_kind < len(group):
+                lines.append(f"    … and {len(group) - max_per_kind} more")
+    if expected:
+        lines.append(
+            "expected for every §28 description (nothing to fix): "
+            + Report(expected).summary(skip_zero=True)
+        )
+        for label, group in _groups(expected):
+            lines.append(f"  {group[0].severity.label} ×{len(group)}: {label}")
+    verdict = "conforms" if report.conforms else "does not conform"
+    counted = "" if registers is None else f"{plural(registers, 'register')}: "
+    lines.append(f"{counted}{verdict}: {report.summary()}")
+    return "\n".join(lines)
+
+
+def _groups(findings: Sequence[Finding]) -> list[tuple[str, list[Finding]]]:
+    """Findings by what they say; the worst and the most frequent first."""
+    groups: dict[tuple[object, ...], tuple[str, list[Finding]]] = {}
+    for finding in sorted(findings, key=Finding.sort_key):
+        label = _kind_label(finding)
+        key = (finding.severity, finding.component, finding.path, finding.shape, label)
+        groups.setdefault(key, (label, []))[1].append(finding)
+    return sorted(groups.values(), key=lambda item: (-item[1][0].severity, -len(item[1]), item[0]))
+
+
+def plural(count: int, noun: str) -> str:
+    """'1 register', '5 registers'.
+
+    >>> plural(1, "register"), plural(0, "register")
+    ('1 register', '0 registers')
+    """
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def format_text(report: Report) -> str:
