@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from dcatgen.cli import main
 from dcatgen.errors import InputError
 from dcatgen.importer import import_source
-from dcatgen.importer.fetch import USER_AGENT, decode
+from dcatgen.importer.fetch import USER_AGENT, decode, fetch, read_source
 
 PAGE = """<!DOCTYPE html><html><head><title>Asiakirjajulkisuuskuvaus - Järvikylän kunta</title>
 </head><body><main>
@@ -89,6 +89,27 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/slow":
             time.sleep(SLOW_SECONDS)
             self.send(200, "text/html", PAGE.encode("utf-8"))
+        elif path == "/to-metadata":
+            self.redirect("http://169.254.169.254/latest/meta-data/")
+        elif path == "/to-other-loopback":
+            self.redirect(f"http://127.0.0.2:{self.server.server_address[1]}/page.html")
+        elif path == "/drip":
+            body = PAGE.encode("utf-8")
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            try:
+                for index in range(len(body)):  # one byte at a time: minutes for the page
+                    self.wfile.write(body[index : index + 1])
+                    self.wfile.flush()
+                    time.sleep(0.05)
+                    if getattr(self.server, "closing", False):
+                        return
+            except OSError:  # the client gave up (the deadline): the point of the test
+                self.close_connection = True
+        elif path == "/pdf-as-html":
+            self.send(200, "text/html", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
         elif path == "/document.pdf":
             self.send(200, "application/pdf", b"%PDF-1.7\n")
         elif path == "/empty.html":
@@ -105,6 +126,7 @@ def server() -> Iterator[str]:
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.closing = True  # type: ignore[attr-defined]  # ends the dripping handler
     httpd.shutdown()
     httpd.server_close()
 
@@ -206,6 +228,43 @@ def test_not_found(server: str) -> None:
     """404 is reported with the status."""
     with pytest.raises(InputError, match="answered 404"):
         import_source(f"{server}/missing")
+
+
+def test_the_whole_fetch_has_a_deadline(server: str) -> None:
+    """One byte every 50 ms never trips a per-read timeout; the deadline ends it.
+
+    Without a deadline the page would arrive in full after about a minute and import; the
+    error can only come from the deadline.
+    """
+    with pytest.raises(InputError, match=r"the page did not arrive within 1 s"):
+        fetch(f"{server}/drip", timeout=5, deadline=1)
+
+
+@pytest.mark.parametrize("path", ["/to-metadata", "/to-other-loopback"])
+def test_redirects_to_addresses_not_named_are_refused(server: str, path: str) -> None:
+    """A redirect to link-local (cloud metadata) or another loopback address is refused
+    before any connection to it; naming such an address directly still works."""
+    with pytest.raises(InputError, match="a loopback, private or link-local address") as refused:
+        fetch(f"{server}{path}", timeout=2)
+    assert "--allow-private-redirects" in str(refused.value)
+    with pytest.raises(InputError, match="could not fetch the page"):
+        # Asked for: followed (and 127.0.0.2 has no server, so the connection fails).
+        fetch(f"{server}/to-other-loopback", timeout=2, allow_private_redirects=True)
+    assert fetch(f"{server}/redirect/2").text  # the named host itself is fine
+
+
+def test_documents_that_are_not_text_are_refused_as_such(server: str, tmp_path: Path) -> None:
+    """A PDF was refused with 'the page does not name its organisation'."""
+    pdf = tmp_path / "kuvaus.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\n")
+    for source in (str(pdf), f"{server}/pdf-as-html"):
+        with pytest.raises(InputError, match="is a PDF document, not a web page or text") as no:
+            read_source(source)
+        assert "pdftotext" in str(no.value)
+    docx = tmp_path / "kuvaus.docx"
+    docx.write_bytes(b"PK\x03\x04" + b"\x00" * 40)
+    with pytest.raises(InputError, match="office document"):
+        read_source(str(docx))
 
 
 def test_connection_refused() -> None:
