@@ -106,3 +106,16 @@ def test_errors_are_lower_case_and_bugs_are_one_line_unless_traceback(tmp_path: 
     broken.write_text("organisation: [\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["validate", str(broken)])
     assert result.exit_code == 2 and result.output.startswith("error: ")
+
+
+def test_build_warns_about_the_placeholder_iri_space(tmp_path: Path) -> None:
+    """The unregistered https://w3id.org/dcatgen/ space is named at build time; a real base
+    IRI draws no such warning."""
+    result = CliRunner().invoke(main, ["build", str(DATA), "-o", str(tmp_path / "a")])
+    assert "warning: base_iri https://w3id.org/dcatgen/id/mynamaki/ is dcatgen's placeholder" in (
+        result.output
+    )
+    own = tmp_path / "own.yaml"
+    own.write_text(ONE_REGISTER, encoding="utf-8")  # base_iri https://example.org/yksi/
+    result = CliRunner().invoke(main, ["build", str(own), "-o", str(tmp_path / "b")])
+    assert "placeholder" not in result.output

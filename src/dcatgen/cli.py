@@ -250,6 +250,13 @@ def build(
     )
     verdict = "conforms" if summary.conforms else "does not conform"
     click.echo(f"validation: {verdict}: {summary.text()}")
+    for base in sorted(summary.placeholder_bases)[:LISTED_AT_MOST]:
+        click.echo(
+            f"warning: base_iri {base} is dcatgen's placeholder IRI space, which does not "
+            "resolve: give the organisation IRIs of its own before publishing (changing them "
+            "later makes harvesters delete and recreate every dataset)",
+            err=True,
+        )
     if summary.gaps:
         click.echo(
             "§28 gaps: "

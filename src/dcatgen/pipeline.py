@@ -64,6 +64,10 @@ from dcatgen.validate import (
 MANIFEST_VERSION = 6
 LARGE_FILE = 64 * 1024 * 1024
 """Outputs larger than this are deleted in the background when replaced."""
+PLACEHOLDER_IRI_SPACE = "https://w3id.org/dcatgen/"
+"""The IRI space the examples use.  It is not registered with w3id.org, so its IRIs do not
+resolve; and changing a catalog's IRIs later makes harvesters delete and recreate every
+dataset, so a build that uses it says so."""
 PARALLEL_THRESHOLD = 2000
 """Below this many registers, one process is faster than starting a pool."""
 
@@ -719,6 +723,8 @@ class Summary:
     reused: int = 0
     catalogs_written: int = 0
     """Per-description layout: how many catalogs were written (the others were unchanged)."""
+    placeholder_bases: set[str] = field(default_factory=set)
+    """Base IRIs under dcatgen's own placeholder space (not registered: see the README)."""
 
     @property
     def conforms(self) -> bool:
@@ -748,6 +754,9 @@ class Summary:
         for item, n in part.gaps.items():
             self.gaps[item] = self.gaps.get(item, 0) + n
         self.violations.extend(violations)
+        base = str(part.about.get("base", ""))
+        if base.startswith(PLACEHOLDER_IRI_SPACE):
+            self.placeholder_bases.add(base)
 
 
 @dataclass
