@@ -250,7 +250,18 @@ def code_digest() -> str:
             if entry.is_file():
                 digest.update(entry.read_bytes())
     digest.update(package.joinpath("resources/codelists.ttl").read_bytes())
+    _digest_tree(digest, package.joinpath("site"))  # summary messages and the site's pages
     return digest.hexdigest()
+
+
+def _digest_tree(digest: Any, folder: Any) -> None:
+    """Feed every file under a package folder, by sorted name, into a digest."""
+    for entry in sorted(folder.iterdir(), key=lambda e: str(e.name)):
+        if entry.is_dir():
+            if entry.name != "__pycache__":
+                _digest_tree(digest, entry)
+        else:
+            digest.update(str(entry.name).encode() + b"\0" + entry.read_bytes())
 
 
 def file_digest(path: Path, salt: str) -> str:
