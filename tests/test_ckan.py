@@ -176,7 +176,11 @@ def test_publish_the_seed_read_it_back_and_publish_again(avoindata: Portal, tmp_
     library = datasets["mynamaki-kirjastopalvelut"]
     assert library["title_translated"] == {"fi": "Kirjastopalveluiden asiarekisteri"}
     assert library["title"] == "Kirjastopalveluiden asiarekisteri"
-    assert library["notes_translated"]["fi"].startswith("Tietojärjestelmän käyttötarkoitus")
+    notes = library["notes_translated"]["fi"]
+    assert notes.startswith("Tietojärjestelmän käyttötarkoitus")
+    assert "\n\nTiedot ovat tietojärjestelmässä Vaski-kirjastojen tietokanta.\n" in notes
+    assert notes.endswith("Tiedot eivät ole saatavissa avoimesti teknisen rajapinnan avulla.")
+    assert library["notes"] == notes
     assert library["keywords"] == {
         "fi": ["yleiset kirjastot", "kirjastopalvelut"],
         "sv": ["allmänna bibliotek", "bibliotekstjänster"],
@@ -187,7 +191,7 @@ def test_publish_the_seed_read_it_back_and_publish_again(avoindata: Portal, tmp_
     assert library["license_id"] == "cc-by-4.0"
     assert library["collection_type"] == "Open Data"
     iri = "https://w3id.org/dcatgen/id/mynamaki/register/kirjastopalvelut"
-    assert library["external_urls"] == [iri + ".ttl"]
+    assert library["external_urls"] == [iri + ".html", iri + ".ttl"]
     assert extras(library) == {
         IRI_EXTRA: iri,
         CATALOG_EXTRA: "https://w3id.org/dcatgen/id/mynamaki/catalog",
@@ -213,7 +217,7 @@ def test_an_edited_register_is_patched_and_a_removed_one_deleted(
     original = data.read_text(encoding="utf-8")
     edited = original.replace(
         "title: Kirjastopalveluiden asiarekisteri",
-        "title: {fi: Kirjastojen asiarekisteri, sv: Bibliotekens ärenderegister}",
+        "title: Kirjastojen asiarekisteri",
     )
     start = edited.index("      - id: liikuntapalvelut")
     data.write_text(edited[:start], encoding="utf-8")  # the last register is gone
@@ -226,10 +230,7 @@ def test_an_edited_register_is_patched_and_a_removed_one_deleted(
     after = held(avoindata, "edits")
     assert "edits-liikuntapalvelut" not in after
     library = after["edits-kirjastopalvelut"]
-    assert library["title_translated"] == {
-        "fi": "Kirjastojen asiarekisteri",
-        "sv": "Bibliotekens ärenderegister",
-    }
+    assert library["title_translated"] == {"fi": "Kirjastojen asiarekisteri"}
     for name in ("edits-varhaiskasvatus", "edits-nuorisopalvelut"):
         assert after[name]["metadata_modified"] == before[name]["metadata_modified"]
     gone = api(avoindata, "edits").action.package_show(id="edits-liikuntapalvelut")
@@ -418,7 +419,7 @@ def test_stock_ckan_gets_its_own_fields(stock: Portal, tmp_path: Path) -> None:
     assert library["maintainer_email"] == "kirjaamo@example.org"
     assert library["license_id"] == "cc-by"
     iri = "https://w3id.org/dcatgen/id/mynamaki/register/kirjastopalvelut"
-    assert library["url"] == iri
+    assert library["url"] == iri + ".html"
     assert extras(library)[IRI_EXTRA] == iri
     again = cli(stock, "mynamaki", data, "--schema", "ckan")
     assert again.output.rstrip().endswith("0 created, 0 patched, 0 deleted, 5 unchanged")

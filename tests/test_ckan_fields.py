@@ -67,7 +67,7 @@ def test_the_seed_maps_to_avoindata_fields() -> None:
         "collection_type": "Open Data",
         "maintainer": "Mynämäen kunta",
         "maintainer_email": ["kirjaamo@example.org"],
-        "external_urls": [iri + ".ttl"],
+        "external_urls": [iri + ".html", iri + ".ttl"],
         "extras": [
             {"key": "uri", "value": iri},
             {"key": "dcatgen_catalog", "value": "https://w3id.org/dcatgen/id/mynamaki/catalog"},
@@ -75,8 +75,34 @@ def test_the_seed_maps_to_avoindata_fields() -> None:
     }
 
 
+def test_the_notes_carry_the_s28_summary() -> None:
+    """The register's purpose, a blank line, then §28 items 1, 3, 4 and 5 in plain words."""
+    notes = str(_datasets(_seed())[2]["notes"])
+    purpose, summary = notes.split("\n\n")
+    assert purpose.startswith("Tietojärjestelmän käyttötarkoitus")
+    assert summary.splitlines() == [
+        "Tiedot ovat tietojärjestelmässä Vaski-kirjastojen tietokanta.",
+        "Tietoaineistot: Kirjaston asiakkaan tiedot; Lainauksenvalvonnan tapahtumatiedot; "
+        "Selvittämättömät asiat: huomautukset ja asiakkaan statukset; Lainaajaa koskevat "
+        "tilastotiedot; Kirjaston kokoelmatiedot.",
+        "Tietopyynnöissä voi käyttää hakutekijöinä: henkilön nimi, asiakasnumero ja henkilötunnus.",
+        "Tiedot eivät ole saatavissa avoimesti teknisen rajapinnan avulla.",
+    ]
+
+
+def test_pages_in_every_site_language_are_linked() -> None:
+    """A Swedish title gives the register a Swedish page too (site.paths decides)."""
+    yaml = _seed().replace(
+        "title: Kirjastopalveluiden asiarekisteri",
+        "title: {fi: Kirjastopalveluiden asiarekisteri, sv: Bibliotekens ärenderegister}",
+    )
+    base = "https://w3id.org/dcatgen/id/mynamaki/register/kirjastopalvelut"
+    assert _datasets(yaml)[2]["external_urls"] == [base + ".html", base + ".sv.html", base + ".ttl"]
+
+
 def test_stock_ckan_gets_one_language_and_one_address() -> None:
     library = _datasets(_seed(), STOCK)[2]
+    assert library["url"] == "https://w3id.org/dcatgen/id/mynamaki/register/kirjastopalvelut.html"
     assert library["tags"] == [{"name": "yleiset kirjastot"}, {"name": "kirjastopalvelut"}]
     assert library["maintainer_email"] == "kirjaamo@example.org"
     assert "title_translated" not in library and "collection_type" not in library

@@ -24,6 +24,7 @@ from dcatgen.errors import InputError, Problem
 from dcatgen.load import FieldPath, Source, dotted
 from dcatgen.mapping import EffectiveRegister, Iris, subject_labels
 from dcatgen.model import LANGUAGES, CollectionType, Contact, Description, Register, Unit
+from dcatgen.site.paths import page_languages, register_page_url
 from dcatgen.terms import iri_value
 
 AVOINDATA = "avoindata"
@@ -119,7 +120,8 @@ class Entry:
     @property
     def effective(self) -> EffectiveRegister:
         """The register with what it inherits from its unit and organisation."""
-        return EffectiveRegister(self.register, self.unit, self.description.organisation, self.iris)
+        organisation = self.description.organisation
+        return EffectiveRegister(self.register, self.unit, organisation, self.iris, self.language)
 
     @property
     def language(self) -> str:
@@ -166,6 +168,14 @@ def dataset_name(organisation_id: str, register_id: str) -> str:
     return f"{name[: NAME_LENGTH - 9].rstrip('-')}-{digest}"
 
 
+def page_urls(entry: Entry) -> list[str]:
+    """The register's §28 page, in each language the site has pages in (its own first)."""
+    return [
+        register_page_url(entry.description, entry.register.id, language)
+        for language in page_languages(entry.description)
+    ]
+
+
 def rdf_url(entry: Entry) -> str:
     """Where the register's RDF is: its IRI with the Turtle extension (`dcatgen serve`)."""
     return entry.iri + ".ttl"
@@ -203,7 +213,8 @@ def _title_translated(entry: Entry, _: Target) -> dict[str, str]:
 
 
 def notes_texts(entry: Entry) -> dict[str, str]:
-    """The dataset description in each language the description has it in."""
+    """The register's description (else purpose) and its plain-language §28 summary
+    (`dcatgen.summary`), per language: the RDF's dct:description, word for word."""
     description = entry.effective.description
     if not description:
         raise Unpublishable(
@@ -358,11 +369,11 @@ def _maintainer_email(entry: Entry, target: Target) -> str | list[str]:
 
 
 def _external_urls(entry: Entry, _: Target) -> list[str]:
-    return [rdf_url(entry)]
+    return [*page_urls(entry), rdf_url(entry)]
 
 
 def _url(entry: Entry, _: Target) -> str:
-    return entry.iri
+    return page_urls(entry)[0]
 
 
 def _extras(entry: Entry, _: Target) -> list[dict[str, str]]:
@@ -388,7 +399,13 @@ ROWS: tuple[Row, ...] = (
     Row("owner_org", BOTH, _owner_org, "`--organization`"),
     Row("title", BOTH, _title, "`title` in the description's language"),
     Row("title_translated", (AVOINDATA,), _title_translated, "`title` (fi required; sv, en)"),
-    Row("notes", BOTH, _notes, "`description`, else `purpose` (register, else unit)"),
+    Row(
+        "notes",
+        BOTH,
+        _notes,
+        "`description`, else `purpose` (register, else unit), then the §28 summary (systems, "
+        "data groups, search criteria, API), in the description's language",
+    ),
     Row(
         "notes_translated",
         (AVOINDATA,),
@@ -429,8 +446,14 @@ ROWS: tuple[Row, ...] = (
         _maintainer_email,
         "`contact_point.email`, else `disclosure_authority.contact.email` (avoindata: a list)",
     ),
-    Row("external_urls", (AVOINDATA,), _external_urls, "the register's RDF (`{IRI}.ttl`)"),
-    Row("url", (STOCK,), _url, "the register IRI"),
+    Row(
+        "external_urls",
+        (AVOINDATA,),
+        _external_urls,
+        "the register's §28 page (`{base_iri}register/{id}.html`, and `.sv.html`/`.en.html` "
+        "where the site has those languages) and its RDF (`{IRI}.ttl`)",
+    ),
+    Row("url", (STOCK,), _url, "the register's §28 page in the description's language"),
     Row(
         "extras",
         BOTH,
