@@ -321,6 +321,12 @@ def apply(plan: Plan, client: Client, report: Callable[[Change], None]) -> None:
                 f"{change.name}: the portal refused to {change.action.value} it: "
                 f"{_errors(problem)}\n{made} of {to_make} changes were made before"
             ) from None
+        except NotFound:
+            raise CkanError(
+                f"{change.name}: the dataset went away while this run was making changes "
+                f"(deleted on the portal?)\n{made} of {to_make} changes were made before; run "
+                "the same command again to finish"
+            ) from None
         if change.action is not Action.UNCHANGED:
             made += 1
         report(change)
