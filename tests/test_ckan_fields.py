@@ -8,11 +8,13 @@ import pytest
 
 from dcatgen.ckan.fields import (
     AVOINDATA,
+    ROWS,
     STOCK,
     Target,
     dataset_name,
     datasets,
     differences,
+    entries,
     licence_key,
     licence_table,
     mapping_table,
@@ -215,3 +217,22 @@ def test_docs_field_table_is_current() -> None:
     """docs/ckan.md's table is made from the rows (python tools/update_readme.py)."""
     docs = (ROOT / "docs" / "ckan.md").read_text(encoding="utf-8")
     assert mapping_table() in docs, "docs/ckan.md is stale: run python tools/update_readme.py"
+
+
+def test_avoindata_titles_are_finnish_stock_ones_in_the_description_language() -> None:
+    """avoindata.fi overwrites `title` with the Finnish title: sending another would differ
+    on every run. Stock CKAN gets the description's own language."""
+    yaml = (
+        _seed()
+        .replace("language: fi\n", "language: sv\n", 1)
+        .replace(
+            "title: Kirjastopalveluiden asiarekisteri",
+            "title: {sv: Bibliotekens ärenderegister, fi: Kirjastopalveluiden asiarekisteri}",
+        )
+    )
+    library = entries(parse_text(yaml, Path("mynamaki.yaml")))[2]
+    (title,) = [row for row in ROWS if row.field == "title"]
+    assert title.value(library, Target(AVOINDATA, "o", LICENCES)) == (
+        "Kirjastopalveluiden asiarekisteri"
+    )
+    assert title.value(library, Target(STOCK, "o", LICENCES)) == "Bibliotekens ärenderegister"

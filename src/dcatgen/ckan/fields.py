@@ -196,8 +196,16 @@ def _owner_org(_: Entry, target: Target) -> str:
     return target.organization_id
 
 
-def _title(entry: Entry, _: Target) -> str:
-    return entry.text(entry.register.title)
+def _main_language(entry: Entry, target: Target) -> str:
+    """The language of the plain title and notes: avoindata.fi's default language, Finnish
+    (it overwrites `title` with the Finnish title: anything else would differ on every run);
+    on stock CKAN the description's own."""
+    return "fi" if target.schema == AVOINDATA else entry.language
+
+
+def _title(entry: Entry, target: Target) -> str:
+    title = entry.register.title
+    return title.get(_main_language(entry, target)) or entry.text(title)
 
 
 def _title_translated(entry: Entry, _: Target) -> dict[str, str]:
@@ -225,8 +233,9 @@ def notes_texts(entry: Entry) -> dict[str, str]:
     return dict(description)
 
 
-def _notes(entry: Entry, _: Target) -> str:
-    return entry.text(notes_texts(entry))
+def _notes(entry: Entry, target: Target) -> str:
+    notes = notes_texts(entry)
+    return notes.get(_main_language(entry, target)) or entry.text(notes)
 
 
 def _notes_translated(entry: Entry, _: Target) -> dict[str, str]:
@@ -234,7 +243,8 @@ def _notes_translated(entry: Entry, _: Target) -> dict[str, str]:
     if "fi" not in notes:
         raise Unpublishable(
             "description",
-            "avoindata.fi needs the description in Finnish: write description: {fi: ..., ...}",
+            "avoindata.fi needs the description in Finnish: give the register's description: "
+            "(or purpose:, or its unit's purpose:) in Finnish too, e.g. {fi: ..., sv: ...}",
             "register",
         )
     return notes
@@ -397,14 +407,15 @@ class Row:
 ROWS: tuple[Row, ...] = (
     Row("name", BOTH, _name, "`{organisation.id}-{register.id}` (hashed when over 100 chars)"),
     Row("owner_org", BOTH, _owner_org, "`--organization`"),
-    Row("title", BOTH, _title, "`title` in the description's language"),
+    Row("title", BOTH, _title, "`title` in Finnish (avoindata) or the description's language"),
     Row("title_translated", (AVOINDATA,), _title_translated, "`title` (fi required; sv, en)"),
     Row(
         "notes",
         BOTH,
         _notes,
         "`description`, else `purpose` (register, else unit), then the §28 summary (systems, "
-        "data groups, search criteria, API), in the description's language",
+        "data groups, search criteria, API), as `title` in Finnish or the description's "
+        "language",
     ),
     Row(
         "notes_translated",
