@@ -587,8 +587,9 @@ def publish(
     force: bool,
     **ckan: Any,
 ) -> None:
-    """Replace a named graph of any SPARQL 1.1 Graph Store with the catalog (HTTP PUT).
+    """Publish: replace a graph of a SPARQL Graph Store (--to), or fill a CKAN portal (--ckan).
 
+    --to: the catalog replaces a named graph of any SPARQL 1.1 Graph Store (HTTP PUT).
     DATA is YAML (built and validated), a build's out/ folder, or one RDF file. Publishing
     again replaces the graph, so nothing is duplicated; blank nodes are skolemised first.
 
