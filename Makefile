@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: run test lint typecheck pytest clean
+.PHONY: run test lint typecheck pytest clean system-packages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,20 @@ pytest: $(STAMP_TEST)
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest
+
+# Debian packages some tests need: PostgreSQL for the CKAN portal (tests/portal/). Installed
+# only when missing and when running as root (CI); otherwise those tests skip and say so.
+# The lock timeout waits for anyone else's apt run instead of failing.
+APT := apt-get -o DPkg::Lock::Timeout=600
+system-packages:
+	@if ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then \
+		echo "PostgreSQL: $$(ls -d /usr/lib/postgresql/*/bin/postgres | tail -1)"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		$(APT) update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(APT) install -y -qq --no-install-recommends postgresql; \
+	else \
+		echo "PostgreSQL is missing: apt-get install postgresql (the CKAN tests skip without it)"; \
+	fi
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

@@ -10,8 +10,10 @@ from typing import Any
 
 import pytest
 
+from dcatgen.load import load_file
 from dcatgen.pipeline import build
-from tests.conftest import DATA
+from dcatgen.summary import s28_summary
+from tests.conftest import DATA, SEED
 from tests.harvester.ckan_env import REPO_CACHE_DIR, ensure_ckan_venv, harvest_with_ckanext_dcat
 
 pytestmark = pytest.mark.slow
@@ -57,6 +59,14 @@ def test_ckanext_dcat_reads_the_five_registers(
         assert dataset["notes"], dataset["title"]
     library = next(d for d in datasets if d["title"] == "Kirjastopalveluiden asiarekisteri")
     assert library["notes"].startswith("Tietojärjestelmän käyttötarkoitus, kirjastojen")
+    # The §28 summary (items 1, 3, 4, 5) reaches the portal in each dataset's notes.
+    seed = load_file(SEED).description
+    by_title = {d["title"]: d for d in datasets}
+    for unit, register in seed.registers():
+        summary = s28_summary(register, unit, seed.organisation, "fi", "fi")
+        notes = by_title[register.title["fi"]]["notes"]
+        assert notes.endswith("\n\n" + summary), notes
+    assert "Tietoaineistot: Kirjaston asiakkaan tiedot; " in library["notes"]
     identifiers = [_extra(d, "identifier") for d in datasets]
     uris = [_extra(d, "uri") for d in datasets]
     assert len(set(identifiers)) == 5 and None not in identifiers

@@ -1,6 +1,7 @@
-"""Regenerate the README's CLI reference from each command's --help.
+"""Regenerate the README's CLI reference from each command's --help, and the CKAN field table
+of docs/ckan.md from dcatgen.ckan.fields.ROWS.
 
-Usage: python tools/update_readme.py  (the test suite fails when the README is stale)
+Usage: python tools/update_readme.py  (the test suite fails when either is stale)
 """
 
 from __future__ import annotations
@@ -10,10 +11,13 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from dcatgen.ckan.fields import mapping_table
 from dcatgen.cli import main
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 START, END = "<!-- cli-reference:start -->", "<!-- cli-reference:end -->"
+CKAN_DOCS = README.with_name("docs") / "ckan.md"
+FIELDS_START, FIELDS_END = "<!-- ckan-fields:start -->", "<!-- ckan-fields:end -->"
 
 
 def reference() -> str:
@@ -30,11 +34,16 @@ def reference() -> str:
     return "\n".join(parts)
 
 
+def _replace(path: Path, start: str, end: str, section: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
+    path.write_text(pattern.sub(lambda _: section, text), encoding="utf-8")
+
+
 def main_() -> None:
-    """Rewrite the section between the markers."""
-    text = README.read_text(encoding="utf-8")
-    pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), re.S)
-    README.write_text(pattern.sub(lambda _: reference(), text), encoding="utf-8")
+    """Rewrite the sections between the markers."""
+    _replace(README, START, END, reference())
+    _replace(CKAN_DOCS, FIELDS_START, FIELDS_END, f"{FIELDS_START}\n{mapping_table()}{FIELDS_END}")
 
 
 if __name__ == "__main__":

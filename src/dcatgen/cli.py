@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from dcatgen import __version__
+from dcatgen.ckan.command import check_options, ckan_options, publish_to_ckan, read_token
 from dcatgen.errors import DcatgenError, InputError
 from dcatgen.load import description_files
 from dcatgen.model import Description
@@ -656,7 +657,7 @@ def query(query_arg: str, data: Path | None, endpoint: str | None, output: str) 
 @click.option(
     "--to",
     "store_url",
-    required=True,
+    default=None,
     help="The store's SPARQL Graph Store endpoint, e.g. http://127.0.0.1:7878/store.",
 )
 @click.option("--graph", default=None, help="IRI of the named graph to replace.")
@@ -686,12 +687,13 @@ def query(query_arg: str, data: Path | None, endpoint: str | None, output: str) 
     type=click.FloatRange(min=0, min_open=True),
     default=120.0,
     show_default=True,
-    help="Seconds to wait for the store to take the graph and answer.",
+    help="Seconds to wait for the store (or the CKAN portal) to answer a request.",
 )
 @click.option("--force", is_flag=True, help="Publish YAML data even with violations.")
+@ckan_options
 def publish(
     data: Path,
-    store_url: str,
+    store_url: str | None,
     graph: str | None,
     per_catalog: bool,
     user: str | None,
@@ -699,22 +701,43 @@ def publish(
     auth: str,
     timeout: float,
     force: bool,
+    **ckan: Any,
 ) -> None:
-    """Replace a named graph of any SPARQL 1.1 Graph Store with the catalog (HTTP PUT).
+    """Publish: replace a graph of a SPARQL Graph Store (--to), or fill a CKAN portal (--ckan).
 
+    --to: the catalog replaces a named graph of any SPARQL 1.1 Graph Store (HTTP PUT).
     DATA is YAML (built and validated), a build's out/ folder, or one RDF file. Publishing
     again replaces the graph, so nothing is duplicated; blank nodes are skolemised first.
 
     A national build is too large for one request: build it with --layout per-description
     and publish it with --graph-per-catalog, one request per authority.
 
+    With --ckan URL --organization NAME, each register of one YAML description becomes a
+    dataset of that CKAN organization instead (see docs/ckan.md): created, patched when
+    edited, deleted when removed; datasets dcatgen did not create are never touched.
+
     Example: dcatgen publish --to http://127.0.0.1:7878/store --graph https://example.org/g data
+
+    Example: CKAN_API_TOKEN=... dcatgen publish --ckan https://www.avoindata.fi/data
+    --organization mynamaki data/mynamaki.yaml --dry-run
     """
     import os
 
     from dcatgen.publish import PublishError
     from dcatgen.publish import publish as push
 
+    check_options(store_url, graph, per_catalog, **ckan)
+    if ckan["ckan_url"] is not None:
+        token = read_token(ckan["token_env"], ckan["token_file"])
+        source = read_data(data, force)
+        if source.catalog is None:
+            raise click.UsageError(f"--ckan publishes YAML descriptions; {data} is RDF")
+        publish_to_ckan(
+            source.catalog.sources, ckan["ckan_url"], ckan["organization"],
+            ckan["ckan_schema"], token, ckan["dry_run"], timeout,
+        )  # fmt: skip
+        return
+    assert store_url is not None
     if (graph is None) == (not per_catalog):
         raise click.UsageError("give --graph IRI, or --graph-per-catalog (not both)")
     password: str | None = None

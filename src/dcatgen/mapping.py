@@ -35,6 +35,7 @@ from dcatgen.model import (
     System,
     Unit,
 )
+from dcatgen.summary import register_description
 from dcatgen.terms import (
     ACCESS_RIGHT,
     CV,
@@ -295,6 +296,11 @@ def subject_labels(concept_id: str) -> dict[str, str]:
     return _codelists()[1].get(YSO[concept_id], {})
 
 
+def codelist_labels(value: Term) -> dict[str, str]:
+    """Labels of any code-list value in dcatgen's table, by language (empty when unknown)."""
+    return _codelists()[1].get(value, {})
+
+
 # --- tables -----------------------------------------------------------------------------
 
 
@@ -529,6 +535,8 @@ class EffectiveRegister:
     unit: Unit
     organisation: Organisation
     iris: Iris
+    language: str = "fi"
+    """The description's own language (where the summary takes words it lacks in another)."""
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.register, name)
@@ -540,8 +548,9 @@ class EffectiveRegister:
 
     @property
     def description(self) -> dict[str, str] | None:
-        """The description, else the purpose (DCAT-AP requires a description)."""
-        return self.register.description or self.purpose
+        """The description (else the purpose), then the §28 summary that portals show."""
+        texts = register_description(self.register, self.unit, self.organisation, self.language)
+        return texts or None
 
     @property
     def api(self) -> ApiStatement | None:
@@ -643,7 +652,7 @@ def _register_triples(
         triples += [(dataset, DCT.isPartOf, parent), (parent, DCT.hasPart, dataset)]
     if register.secrecy is not None and register.secrecy.grounds:
         triples.append((dataset, DCATAP.applicableLegislation, OPENNESS_ACT))
-    effective = EffectiveRegister(register, unit, organisation, iris)
+    effective = EffectiveRegister(register, unit, organisation, iris, language)
     apply(REGISTER_ROWS, dataset, effective, context, triples)
     return triples
 

@@ -208,6 +208,24 @@ class SearchCriterion(StrEnum):
     REGISTRATION_NUMBER = "registration-number"
 
 
+class CollectionType(StrEnum):
+    """Which of avoindata.fi's collections a register's CKAN dataset belongs to."""
+
+    OPEN_DATA = "open-data"
+    INTEROPERABILITY_TOOLS = "interoperability-tools"
+
+
+LicenseRef = Annotated[
+    str,
+    Field(
+        pattern=r"^(https?://[^\s]+|[A-Za-z0-9][A-Za-z0-9._-]*)$",
+        description="The licence of the published description, for CKAN portals: its URI "
+        "(e.g. http://creativecommons.org/licenses/by/4.0/, matched against the portal's "
+        "licence list) or the portal's licence id (e.g. cc-by-4.0).",
+    ),
+]
+
+
 class LinkKind(StrEnum):
     """What a link in a description points to."""
 
@@ -347,6 +365,8 @@ class Register(Record):
     keywords: tuple[str, ...] = ()
     links: tuple[Link, ...] = ()
     distributions: tuple[Distribution, ...] = ()
+    license: LicenseRef | None = None
+    collection_type: CollectionType | None = None
 
     @field_validator("themes", "suggested_themes")
     @classmethod
@@ -385,6 +405,8 @@ class Unit(Record):
     disclosure_authority: Authority | None = None
     contact_point: Contact | None = None
     access_rights: AccessRights | None = None
+    license: LicenseRef | None = None
+    collection_type: CollectionType | None = None
     cross_references: tuple[CrossReference, ...] = ()
     registers: tuple[Register, ...] = ()
 
@@ -402,6 +424,8 @@ class Organisation(Record):
     api: ApiStatement | None = None
     disclosure_authority: Authority | None = None
     contact_point: Contact | None = None
+    license: LicenseRef | None = None
+    collection_type: CollectionType | None = None
 
     @field_validator("base_iri")
     @classmethod

@@ -48,7 +48,15 @@ from dcatgen.load import (
     organisation_clashes,
 )
 from dcatgen.mapping import Iris, description_triples
-from dcatgen.serialize import Format, canonical, fragments, frame, grouped, write_atomic
+from dcatgen.serialize import (
+    Format,
+    canonical,
+    fragments,
+    frame,
+    grouped,
+    umask,
+    write_atomic,
+)
 from dcatgen.terms import Triple
 from dcatgen.validate import (
     DEFAULT_ENGINE,
@@ -256,7 +264,18 @@ def code_digest() -> str:
             if entry.is_file():
                 digest.update(entry.read_bytes())
     digest.update(package.joinpath("resources/codelists.ttl").read_bytes())
+    _digest_tree(digest, package.joinpath("site"))  # summary messages and the site's pages
     return digest.hexdigest()
+
+
+def _digest_tree(digest: Any, folder: Any) -> None:
+    """Feed every file under a package folder, by sorted name, into a digest."""
+    for entry in sorted(folder.iterdir(), key=lambda e: str(e.name)):
+        if entry.is_dir():
+            if entry.name != "__pycache__":
+                _digest_tree(digest, entry)
+        else:
+            digest.update(str(entry.name).encode() + b"\0" + entry.read_bytes())
 
 
 def file_digest(path: Path, salt: str) -> str:
@@ -467,7 +486,7 @@ class CatalogWriter:
         out_dir.mkdir(parents=True, exist_ok=True)
         self.paths = {f: out_dir / f.file_name(stem) for f in self.formats}
         self.generation = Path(tempfile.mkdtemp(prefix=f".{stem}.gen-", dir=out_dir))
-        os.chmod(self.generation, 0o777 & ~_umask())  # mkdtemp makes 0o700: web servers read
+        os.chmod(self.generation, 0o777 & ~umask())  # mkdtemp makes 0o700: web servers read
         self.temporary = {f: self.generation / f.file_name(stem) for f in self.formats}
         self.streams: dict[Format, IO[bytes]] = {}
         self.previous: dict[Format, IO[bytes]] = {}
@@ -551,12 +570,6 @@ class CatalogWriter:
         if previous is not None and previous != self.generation and previous.is_dir():
             _delete_generation(previous)
         return [self.paths[format] for format in self.formats]
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _current_name(stem: str) -> str:

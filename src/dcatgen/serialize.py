@@ -452,11 +452,16 @@ def serialize(triples: list[Triple], format: Format) -> bytes:
     return surround.header + fragments(triples, [format])[format] + surround.footer
 
 
-def file_mode() -> int:
-    """The mode a new file gets under the process's umask (0o644 under 022, 0o600 under 077)."""
+def umask() -> int:
+    """The process's umask (reading it means setting it: set back at once)."""
     mask = os.umask(0)
     os.umask(mask)
-    return 0o666 & ~mask
+    return mask
+
+
+def file_mode() -> int:
+    """The mode a new file gets under the process's umask (0o644 under 022, 0o600 under 077)."""
+    return 0o666 & ~umask()
 
 
 def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
