@@ -14,7 +14,7 @@ from dcatgen import pipeline
 from dcatgen.load import load
 from dcatgen.mapping import description_triples, to_graph
 from dcatgen.pipeline import Job, Partition, build, process
-from dcatgen.serialize import Format, canonical
+from dcatgen.serialize import Format, canonical, exchange
 from dcatgen.validate import shacl_findings
 from tests.conftest import DATA, INCOMPLETE, MINIMAL, SEED, descriptions
 
@@ -158,7 +158,7 @@ def test_exchange_swaps_two_files_atomically(tmp_path: Path) -> None:
     first, second = tmp_path / "first", tmp_path / "second"
     first.write_text("new", encoding="utf-8")
     second.write_text("old", encoding="utf-8")
-    if not pipeline._exchange(first, second):
+    if not exchange(first, second):
         pytest.skip("no renameat2 exchange on this system")
     assert (first.read_text(encoding="utf-8"), second.read_text(encoding="utf-8")) == ("old", "new")
 

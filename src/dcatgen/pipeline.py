@@ -18,7 +18,6 @@ files and copies the rest from the previous output (combined) or leaves them be.
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import hashlib
 import json
@@ -46,7 +45,16 @@ from dcatgen.load import (
     organisation_clashes,
 )
 from dcatgen.mapping import Iris, description_triples
-from dcatgen.serialize import Format, canonical, fragments, frame, grouped, write_atomic
+from dcatgen.serialize import (
+    Format,
+    canonical,
+    exchange,
+    fragments,
+    frame,
+    grouped,
+    write_atomic,
+)
+from dcatgen.site.output import SITE, SiteWriter, install_site, site_intact, write_site
 from dcatgen.terms import Triple
 from dcatgen.validate import (
     DEFAULT_ENGINE,
@@ -59,7 +67,7 @@ from dcatgen.validate import (
     unplaced_findings,
 )
 
-MANIFEST_VERSION = 6
+MANIFEST_VERSION = 7
 LARGE_FILE = 64 * 1024 * 1024
 """Outputs larger than this are deleted in the background when replaced."""
 PARALLEL_THRESHOLD = 2000
@@ -124,6 +132,8 @@ class Partition:
     counts: dict[str, int] = field(default_factory=dict)
     gaps: dict[str, int] = field(default_factory=dict)
     catalog: CatalogWriter | None = None
+    site: SiteWriter | None = None
+    """The organisation's pages, written by the worker into a temporary folder."""
     """The partition's own catalog, written and closed by the worker, not yet installed."""
     outputs: dict[str, tuple[int, int]] = field(default_factory=dict)
     about: dict[str, Any] = field(default_factory=dict)
@@ -145,6 +155,9 @@ class Job:
     """Per-description layout: write the whole catalog (shared nodes too) into this folder
     as temporary files, for the main process to install; no fragments travel back."""
     stem: str = "catalog"
+    site: str = ""
+    """Write the organisation's pages under this folder (OUT/site); '' for no site."""
+    link_gaps: bool = False
 
 
 def process(job: Job) -> Partition | list[Problem]:
@@ -205,6 +218,11 @@ def _process(job: Job) -> Partition | list[Problem]:
             raise
         bodies = {}
     serialised = time.perf_counter()
+    site = None
+    if job.site:
+        key = hashlib.sha256(f"{job.file}|{job.digest}".encode()).hexdigest()
+        site = write_site(Path(job.site), key, description, triples, job.link_gaps)
+    rendered = time.perf_counter()
     iris = Iris(str(description.organisation.base_iri))
     return Partition(
         file=job.file,
@@ -216,6 +234,7 @@ def _process(job: Job) -> Partition | list[Problem]:
         shared_findings=shared_findings,
         fragments=bodies,
         catalog=catalog,
+        site=site,
         outputs=outputs,
         about={
             "id": description.organisation.id,
@@ -231,6 +250,7 @@ def _process(job: Job) -> Partition | list[Problem]:
             "map": mapped - loaded,
             "validate": validated - mapped,
             "serialize": serialised - validated,
+            "site": rendered - serialised,
         },
     )
 
@@ -301,6 +321,8 @@ class Entry:
     outputs: dict[str, tuple[int, int]] = field(default_factory=dict)
     """Per-description layout: (size, mtime_ns) of each file written, to notice edits."""
     about: dict[str, Any] = field(default_factory=dict)
+    site: dict[str, Any] = field(default_factory=dict)
+    """The organisation's site folder, the digest of its listing, its front-page entry."""
 
 
 @dataclass
@@ -312,6 +334,8 @@ class Previous:
     """Files written by the previous build, by description file ("" for shared files)."""
     shared: dict[str, Any] = field(default_factory=dict)
     """Combined layout: the digest of the shared nodes and where they lie in the files."""
+    site_folders: set[str] = field(default_factory=set)
+    """The organisation folders the previous build wrote under OUT/site."""
 
 
 def _to_ntriples(triples: Sequence[Triple]) -> str:
@@ -388,6 +412,7 @@ def read_manifest(
         return Previous()
     recorded = [Format.from_name(label) for label in data["formats"]]
     previous = Previous()
+    previous.site_folders = {item["site"]["folder"] for item in data["files"] if item.get("site")}
     if data["layout"] == COMBINED:
         previous.written[""] = [out_dir / f.file_name(stem) for f in recorded]
     else:
@@ -532,7 +557,7 @@ class CatalogWriter:
             temporary = self.temporary[format]
             os.chmod(temporary, 0o644)
             large = target.exists() and target.stat().st_size > LARGE_FILE
-            if large and _exchange(temporary, target):
+            if large and exchange(temporary, target):
                 # The old file now has the temporary name.  Exchanging rather than renaming
                 # over it spares ext4 (auto_da_alloc) writing the new file out at once, and
                 # freeing gigabytes takes seconds: a detached process deletes it.
@@ -553,20 +578,6 @@ class CatalogWriter:
                 stderr=subprocess.DEVNULL,
             )
         return [self.paths[format] for format in self.formats]
-
-
-def _exchange(first: Path, second: Path) -> bool:
-    """Swap two files' names in one atomic step (Linux renameat2); False where unsupported."""
-    if sys.platform != "linux":
-        return False
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):  # no renameat2 in this C library
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    result = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange)
-    return bool(result == 0)
 
 
 def _copy_range(source: IO[bytes], target: IO[bytes], offset: int, length: int) -> None:
@@ -614,8 +625,9 @@ def _problem_at(file: str, field_path: FieldPath, message: str) -> Problem:
     return Problem(position, dotted(field_path), message)
 
 
-def _refuse_shared_folders(folders: dict[str, str]) -> None:
-    """Two descriptions whose catalogs would land in one folder ('a.yaml', 'a.yml')."""
+def _refuse_shared_folders(folders: dict[str, str], site: bool = False) -> None:
+    """Two descriptions whose catalogs would land in one folder ('a.yaml', 'a.yml'), or a
+    description whose folder would be the site's (OUT/site)."""
     problems = []
     for file, folder, first in claimed_twice(folders.items()):
         message = (
@@ -623,6 +635,10 @@ def _refuse_shared_folders(folders: dict[str, str]) -> None:
             "rename one of the two files"
         )
         problems.append(Problem(Position(Path(file), 1, 1), "", message))
+    for file, folder in folders.items():
+        if site and folder.split("/")[0] == SITE:
+            message = f"its catalog would go to {folder}/, inside the site: rename the file"
+            problems.append(Problem(Position(Path(file), 1, 1), "", message))
     if problems:
         raise InputError(problems)
 
@@ -695,6 +711,8 @@ class BuildResult:
     timings: dict[str, float]
     up_to_date: bool = False
     """Nothing changed since the previous build, whose outputs stand as they are."""
+    site_pages: int = 0
+    """Files written into OUT/site by this build (pages and the RDF beside them)."""
 
 
 def default_workers(files: Sequence[Path]) -> int:
@@ -759,8 +777,13 @@ def build(
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
     layout: str = COMBINED,
+    site: bool = True,
+    link_gaps: bool = False,
 ) -> BuildResult:
     """Build catalogs from descriptions; write nothing when violations are found unless forced.
+
+    With ``site``, each organisation's web pages go to OUT/site/<organisation id>/ (in either
+    layout); ``link_gaps`` links the publisher's §28 gaps page from the public pages.
 
     Raises InputError (with every problem of every file) on bad input.
     """
@@ -769,14 +792,15 @@ def build(
     started = time.perf_counter()
     files = description_files(target)
     formats = tuple(formats)
-    salt = f"{code_digest()}|{engine}|{','.join(f.label for f in formats)}"
+    salt = f"{code_digest()}|{engine}|{','.join(f.label for f in formats)}|{site}|{link_gaps}"
     # The manifest knows a file by its resolved path, however the target was spelled.
     keys = {path: str(path.resolve()) for path in files}
     given = {key: path for path, key in keys.items()}
     digests = {keys[path]: file_digest(path, salt) for path in files}
     folders = {keys[path]: description_folder(target, path) for path in files}
     if layout == PER_DESCRIPTION:
-        _refuse_shared_folders(folders)
+        _refuse_shared_folders(folders, site)
+    site_dir = out_dir / SITE
     previous = read_manifest(out_dir, stem, salt, formats, layout)
     reusable = {
         name: entry
@@ -784,6 +808,7 @@ def build(
         if name in digests
         and entry.digest == digests[name]
         and entry.folder == (folders[name] if layout == PER_DESCRIPTION else "")
+        and (not site or site_intact(site_dir, entry.site))
     }
     separate = layout == PER_DESCRIPTION
     jobs = [
@@ -795,6 +820,8 @@ def build(
             summary_only=True,
             write_to=str(out_dir / folders[keys[p]]) if separate else "",
             stem=stem,
+            site=str(site_dir) if site else "",
+            link_gaps=link_gaps,
         )
         for p in files
         if keys[p] not in reusable
@@ -804,7 +831,7 @@ def build(
     if jobs:
         run_engine(engine, [])  # parse and compile the shapes before any fork
     summary = Summary(descriptions=len(files))
-    timings: dict[str, float] = {"load": 0.0, "map": 0.0, "validate": 0.0, "serialize": 0.0}
+    timings = dict.fromkeys(("load", "map", "validate", "serialize", "site"), 0.0)
     problems: list[Problem] = []
     shared: set[str] = set()  # N-Triples lines of the nodes partitions share
     shared_findings: dict[tuple[object, ...], Finding] = {}
@@ -820,8 +847,10 @@ def build(
     )
     combined = None if separate or unchanged else CatalogWriter(out_dir, stem, formats)
     pending: list[CatalogWriter] = []  # per-description catalogs waiting to be installed
+    pending_sites: list[tuple[SiteWriter, dict[str, Any]]] = []  # pages, their manifest record
     written: list[Path] = []
     shared_record: dict[str, Any] = {}
+    site_pages = 0
     committed = False
     try:
         results = _results(jobs, workers)
@@ -868,6 +897,9 @@ def build(
                     pending.append(result.catalog)
                     record["folder"] = folders[name]
                     record["outputs"] = result.outputs
+                if result.site is not None:
+                    record["site"] = {"folder": result.site.folder, "entry": result.site.entry}
+                    pending_sites.append((result.site, record))
             shared.update(record["shared_triples"].splitlines())
             entries.append(record)
             if progress is not None:
@@ -896,10 +928,14 @@ def build(
             write_atomic(index_path, _index(target, given, entries, stem, formats), durable=False)
             written.append(index_path)
         # Combined and unchanged: the previous outputs and manifest stand as they are.
+        if committed and (site or previous.site_folders):
+            site_pages = install_site(site_dir, pending_sites, entries, previous.site_folders)
     finally:
         if not committed:
             for writer in (*pending, *([combined] if combined else [])):
                 writer.discard()
+            for pages, _ in pending_sites:
+                pages.discard()
     if written:
         if separate:
             outputs = {out_dir / INDEX} | {
@@ -919,7 +955,9 @@ def build(
         _remove_outputs(stale, out_dir)
         _write_manifest(out_dir, stem, salt, formats, layout, entries, shared_record)
     timings["total"] = time.perf_counter() - started
-    return BuildResult(summary, written, timings, up_to_date=unchanged and committed)
+    return BuildResult(
+        summary, written, timings, up_to_date=unchanged and committed, site_pages=site_pages
+    )
 
 
 def _lines_digest(lines: set[str]) -> str:
