@@ -65,8 +65,9 @@ def test_build_one_format_and_timings(tmp_path: Path) -> None:
     """--format limits the files; --timings prints each stage."""
     code, out, _ = _run("build", str(DATA), "-o", str(tmp_path), "--format", "turtle", "--timings")
     assert code == 0
-    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith(".")] == ["catalog.ttl"]
-    for stage in ("load", "map", "validate", "serialize"):
+    shown = sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("."))
+    assert shown == ["catalog.ttl", "site"]  # the site is written whatever the formats
+    for stage in ("load", "map", "validate", "serialize", "site"):
         assert re.search(rf"^\s+{stage}\s+\d+\.\d+ s$", out, re.M), stage
 
 

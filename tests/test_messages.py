@@ -39,7 +39,7 @@ def test_compiled_catalogs_translate() -> None:
     assert translations("fi").gettext("national system") == "kansallinen järjestelmä"
     assert translations("sv").ngettext(
         "Data group: %(groups)s.", "Data groups: %(groups)s.", 2
-    ) == ("Informationsgrupper: %(groups)s.")
+    ) == ("Informationsmaterial: %(groups)s.")
     assert translations("en").gettext("national system") == "national system"
     with pytest.raises(ValueError, match="no interface text"):
         translations("de")

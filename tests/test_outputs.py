@@ -216,13 +216,13 @@ def test_full_disk_keeps_the_previous_output_and_leaves_nothing(tmp_path: Path) 
     script = f"""
 $DCATGEN build {SEED} -o "$T/out" >/dev/null || exit 10
 before=$(cat "$T/out/catalog.nt" | md5sum)
-dd if=/dev/zero of="$T/filler" bs=1k count=1000 2>/dev/null
+dd if=/dev/zero of="$T/filler" bs=1k count=8000 2>/dev/null
 $DCATGEN build {edited} -o "$T/out"; echo "exit=$?"
 after=$(cat "$T/out/catalog.nt" | md5sum)
 [ "$before" = "$after" ] && echo same-output
 ls -A "$T/out"
 """
-    done = _in_private_tmpfs(tmp_path, 400, script)
+    done = _in_private_tmpfs(tmp_path, 4000, script)
     assert "exit=2" in done.stdout, (done.stdout, done.stderr)
     assert "the disk is full: free some space and run again; nothing was changed" in done.stderr
     assert "Traceback" not in done.stderr

@@ -15,7 +15,7 @@ from dcatgen import pipeline
 from dcatgen.load import load
 from dcatgen.mapping import description_triples, to_graph
 from dcatgen.pipeline import Job, Partition, build, process
-from dcatgen.serialize import Format, canonical
+from dcatgen.serialize import Format, canonical, exchange
 from dcatgen.validate import shacl_findings
 from tests.conftest import DATA, INCOMPLETE, MINIMAL, SEED, descriptions
 
@@ -152,6 +152,16 @@ def test_shared_code_list_nodes_are_written_once(many: Path, tmp_path: Path) -> 
     build(many, tmp_path, force=True)
     text = (tmp_path / "catalog.ttl").read_text(encoding="utf-8")
     assert text.count("<http://publications.europa.eu/resource/authority/data-theme/EDUC> a") == 1
+
+
+def test_exchange_swaps_two_files_atomically(tmp_path: Path) -> None:
+    """renameat2(RENAME_EXCHANGE) where the kernel has it: both names stay, contents swap."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.write_text("new", encoding="utf-8")
+    second.write_text("old", encoding="utf-8")
+    if not exchange(first, second):
+        pytest.skip("no renameat2 exchange on this system")
+    assert (first.read_text(encoding="utf-8"), second.read_text(encoding="utf-8")) == ("old", "new")
 
 
 def test_large_old_generations_are_deleted_in_the_background(

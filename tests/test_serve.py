@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 import requests
@@ -146,13 +148,19 @@ def test_every_format_carries_the_same_page(server: Running) -> None:
     assert all(graphs[0] == other for other in graphs[1:])
 
 
-def test_html_lists_the_page_datasets_with_local_links(server: Running) -> None:
-    """The browser view names the datasets and links to their local paths and other pages."""
+def test_html_is_the_s28_page_and_its_links_resolve_on_the_server(server: Running) -> None:
+    """Browsers get the organisation's §28 page (dcatgen.site, unpaged: the harvesters' RDF
+    stays paged); its relative links name pages the server answers."""
     html = requests.get(server.url + "/catalog.html", timeout=60).text
     assert "Mynämäen kunta: asiarekisterit ja tietovarannot" in html
-    assert 'href="/register/kirjastopalvelut"' in html
+    assert 'href="register/kirjastopalvelut.html"' in html
     assert "Kirjastopalveluiden asiarekisteri" in html
-    assert 'href="/catalog?page=2"' in html and "page 1 of 3" in html
+    assert html.count('<section class="register"') == 5
+    links = set(re.findall(r'href="([^"#:]+)(?:#[^"]*)?"', html))
+    assert {"information-request.html", "unit/kasvatus-ja-sivistys.html"} <= links
+    for href in sorted(links):
+        response = requests.get(urljoin(server.url + "/catalog.html", href), timeout=10)
+        assert response.status_code == 200, href
 
 
 # --- paging ---------------------------------------------------------------------------

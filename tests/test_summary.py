@@ -113,7 +113,7 @@ def test_statement_national_systems_and_the_organisations_api() -> None:
     assert fi[2] == "Asianumero."  # the statement, made a sentence
     assert fi[3].startswith("Tiedot eivät pääsääntöisesti ole saatavissa")
     # Swedish words where the description has them, its Finnish ones where it has none.
-    assert sv[1] == "Informationsgrupper: Ansökningar; Päätökset."
+    assert sv[1] == "Informationsmaterial: Ansökningar; Päätökset."
     assert sv[2] == "Ärendenummer."
     assert sv[3] == "Uppgifterna är i regel inte öppet tillgängliga via ett tekniskt gränssnitt."
 

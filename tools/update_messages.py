@@ -23,7 +23,12 @@ PACKAGE = ROOT / "src" / "dcatgen"
 LOCALE = PACKAGE / "site" / "locale"
 LANGUAGES = ("fi", "sv")
 STAMP = datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC)
-KEYWORDS = {**DEFAULT_KEYWORDS, "gettext_in": (2,), "ngettext_in": (2, 3)}
+KEYWORDS = {
+    **DEFAULT_KEYWORDS,
+    "gettext_in": (2,),
+    "ngettext_in": (2, 3),
+    "in_language": (2,),
+}
 METHODS = [
     ("summary.py", "python"),
     ("site/**.py", "python"),

@@ -41,6 +41,7 @@ from dcatgen.validate import (
 
 if TYPE_CHECKING:
     from dcatgen.publish import Published  # imports requests: only where it is needed
+    from dcatgen.site.serving import Pages  # imports Jinja2: only for serve
 
 EXIT_VIOLATIONS = 1
 LISTED_AT_MOST = 9
@@ -194,6 +195,18 @@ def main(ctx: click.Context, traceback: bool) -> None:
     "OUT/<description>/catalog.* for each, listed in OUT/index.json (one harvest source per "
     "authority; a rebuild rewrites only what changed).",
 )
+@click.option(
+    "--site/--no-site",
+    default=True,
+    show_default=True,
+    help="Write the web pages people read into OUT/site/<organisation>/ (either layout).",
+)
+@click.option(
+    "--link-gaps",
+    is_flag=True,
+    help="Link the publisher's §28 gaps page (OUT/site/<organisation>/gaps.html, always "
+    "written) from the public pages.",
+)
 @click.option("--timings", is_flag=True, help="Print how long each stage took.")
 @engine_option
 @jobs_option
@@ -203,6 +216,8 @@ def build(
     force: bool,
     formats: tuple[str, ...],
     layout: str,
+    site: bool,
+    link_gaps: bool,
     timings: bool,
     engine: str,
     jobs: int | None,
@@ -240,6 +255,8 @@ def build(
                 workers=jobs,
                 progress=advance,
                 layout=layout,
+                site=site,
+                link_gaps=link_gaps,
             )
     except InputError as error:
         fail_on_bad_input(error)
@@ -280,8 +297,13 @@ def build(
             f"wrote {summary.catalogs_written} catalogs ({len(result.written) - 1} files, "
             f"{size:,} bytes) and {out_dir / 'index.json'}"
         )
+    if result.site_pages:
+        click.echo(
+            f"wrote {result.site_pages:,} files of the site into {out_dir / 'site'}/ "
+            f"(open {out_dir / 'site' / 'index.html'})"
+        )
     if timings:
-        click.echo("timings (load/map/validate/serialize summed over worker processes):")
+        click.echo("timings (load/map/validate/serialize/site summed over worker processes):")
         for stage, seconds in result.timings.items():
             click.echo(f"  {stage:10} {seconds:8.3f} s")
     if result.up_to_date:
@@ -559,6 +581,7 @@ def serve(
             chosen_base,
             max(source.last_modified, vocabulary_last_modified()),
             settings,
+            pages=site_pages(source, data),
         )
         catalogs = len(site.catalogs)
         click.echo(
@@ -572,6 +595,21 @@ def serve(
         run(site, settings)
     finally:
         spec.remove()
+
+
+def site_pages(source: CatalogSource, data: Path) -> Pages | None:
+    """The §28 pages served for HTML: rendered from YAML, or the ones a build wrote."""
+    from dcatgen.site.serving import BuiltPages, RenderedPages
+
+    if source.catalog is not None:
+        return RenderedPages([s.description for s in source.catalog.sources])
+    pages = BuiltPages.of(data) if data.is_dir() else None
+    if pages is None:
+        click.echo(
+            f"no site in {data / 'site'}: browsers get generic pages (build again to write it)",
+            err=True,
+        )
+    return pages
 
 
 SHOWN_FILES = 3

@@ -57,6 +57,7 @@ from dcatgen.serialize import (
     umask,
     write_atomic,
 )
+from dcatgen.site.output import SITE, SiteWriter, install_site, site_intact, write_site
 from dcatgen.terms import Triple
 from dcatgen.validate import (
     DEFAULT_ENGINE,
@@ -69,7 +70,7 @@ from dcatgen.validate import (
     unplaced_findings,
 )
 
-MANIFEST_VERSION = 6
+MANIFEST_VERSION = 7
 LARGE_FILE = 64 * 1024 * 1024
 """Outputs larger than this are deleted in the background when replaced."""
 PLACEHOLDER_IRI_SPACE = "https://w3id.org/dcatgen/"
@@ -138,6 +139,8 @@ class Partition:
     counts: dict[str, int] = field(default_factory=dict)
     gaps: dict[str, int] = field(default_factory=dict)
     catalog: CatalogWriter | None = None
+    site: SiteWriter | None = None
+    """The organisation's pages, written by the worker into a temporary folder."""
     """The partition's own catalog, written and closed by the worker, not yet installed."""
     outputs: dict[str, tuple[int, int]] = field(default_factory=dict)
     about: dict[str, Any] = field(default_factory=dict)
@@ -159,6 +162,9 @@ class Job:
     """Per-description layout: write the whole catalog (shared nodes too) into this folder
     as temporary files, for the main process to install; no fragments travel back."""
     stem: str = "catalog"
+    site: str = ""
+    """Write the organisation's pages under this folder (OUT/site); '' for no site."""
+    link_gaps: bool = False
 
 
 def process(job: Job) -> Partition | list[Problem]:
@@ -219,6 +225,11 @@ def _process(job: Job) -> Partition | list[Problem]:
             raise
         bodies = {}
     serialised = time.perf_counter()
+    site = None
+    if job.site:
+        key = hashlib.sha256(f"{job.file}|{job.digest}".encode()).hexdigest()
+        site = write_site(Path(job.site), key, description, triples, job.link_gaps)
+    rendered = time.perf_counter()
     iris = Iris(str(description.organisation.base_iri))
     return Partition(
         file=job.file,
@@ -230,6 +241,7 @@ def _process(job: Job) -> Partition | list[Problem]:
         shared_findings=shared_findings,
         fragments=bodies,
         catalog=catalog,
+        site=site,
         outputs=outputs,
         about={
             "id": description.organisation.id,
@@ -245,6 +257,7 @@ def _process(job: Job) -> Partition | list[Problem]:
             "map": mapped - loaded,
             "validate": validated - mapped,
             "serialize": serialised - validated,
+            "site": rendered - serialised,
         },
     )
 
@@ -315,6 +328,8 @@ class Entry:
     outputs: dict[str, tuple[int, int]] = field(default_factory=dict)
     """Per-description layout: (size, mtime_ns) of each file written, to notice edits."""
     about: dict[str, Any] = field(default_factory=dict)
+    site: dict[str, Any] = field(default_factory=dict)
+    """The organisation's site folder, the digest of its listing, its front-page entry."""
 
 
 @dataclass
@@ -326,6 +341,8 @@ class Previous:
     """Files written by the previous build, by description file ("" for shared files)."""
     shared: dict[str, Any] = field(default_factory=dict)
     """Combined layout: the digest of the shared nodes and where they lie in the files."""
+    site_folders: set[str] = field(default_factory=set)
+    """The organisation folders the previous build wrote under OUT/site."""
 
 
 def _to_ntriples(triples: Sequence[Triple]) -> str:
@@ -402,6 +419,7 @@ def read_manifest(
         return Previous()
     recorded = [Format.from_name(label) for label in data["formats"]]
     previous = Previous()
+    previous.site_folders = {item["site"]["folder"] for item in data["files"] if item.get("site")}
     if data["layout"] == COMBINED:
         previous.written[""] = [out_dir / f.file_name(stem) for f in recorded]
     else:
@@ -626,7 +644,10 @@ def remove_stale_generations(out_dir: Path, stem: str) -> None:
         if folder.is_dir() and _generation_of(folder.parent / _current_name(stem)) != folder:
             shutil.rmtree(folder, ignore_errors=True)
     for leftover in (*out_dir.rglob(".*.link"), *out_dir.rglob(".*.partial")):
-        leftover.unlink(missing_ok=True)
+        if leftover.is_dir() and not leftover.is_symlink():  # a site folder being written
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
 
 
 def _copy_range(source: IO[bytes], target: IO[bytes], offset: int, length: int) -> None:
@@ -680,8 +701,9 @@ def _problem_at(file: str, field_path: FieldPath, message: str) -> Problem:
     return Problem(position, dotted(field_path), message)
 
 
-def _refuse_shared_folders(folders: dict[str, str]) -> None:
-    """Two descriptions whose catalogs would land in one folder ('a.yaml', 'a.yml')."""
+def _refuse_shared_folders(folders: dict[str, str], site: bool = False) -> None:
+    """Two descriptions whose catalogs would land in one folder ('a.yaml', 'a.yml'), or a
+    description whose folder would be the site's (OUT/site)."""
     problems = []
     for file, folder, first in claimed_twice(folders.items()):
         message = (
@@ -689,6 +711,10 @@ def _refuse_shared_folders(folders: dict[str, str]) -> None:
             "rename one of the two files"
         )
         problems.append(Problem(Position(Path(file), 1, 1), "", message))
+    for file, folder in folders.items():
+        if site and folder.split("/")[0] == SITE:
+            message = f"its catalog would go to {folder}/, inside the site: rename the file"
+            problems.append(Problem(Position(Path(file), 1, 1), "", message))
     if problems:
         raise InputError(problems)
 
@@ -781,6 +807,8 @@ class BuildResult:
     timings: dict[str, float]
     up_to_date: bool = False
     """Nothing changed since the previous build, whose outputs stand as they are."""
+    site_pages: int = 0
+    """Files written into OUT/site by this build (pages and the RDF beside them)."""
 
 
 def default_workers(files: Sequence[Path]) -> int:
@@ -845,8 +873,13 @@ def build(
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
     layout: str = COMBINED,
+    site: bool = True,
+    link_gaps: bool = False,
 ) -> BuildResult:
     """Build catalogs from descriptions; write nothing when violations are found unless forced.
+
+    With ``site``, each organisation's web pages go to OUT/site/<organisation id>/ (in either
+    layout); ``link_gaps`` links the publisher's §28 gaps page from the public pages.
 
     Raises InputError (with every problem of every file) on bad input, and OutputError when
     OUT cannot be written (a file in the way, no permission, a full disk): the previous
@@ -856,7 +889,19 @@ def build(
     result: BuildResult | None = None
     try:
         remove_stale_generations(out_dir, stem)
-        result = _build(target, out_dir, force, formats, stem, engine, workers, progress, layout)
+        result = _build(
+            target,
+            out_dir,
+            force,
+            formats,
+            stem,
+            engine,
+            workers,
+            progress,
+            layout,
+            site,
+            link_gaps,
+        )
         return result
     except OSError as error:
         raise OutputError.from_os_error(out_dir, error) from error
@@ -904,6 +949,8 @@ def _build(
     workers: int | None,
     progress: Callable[[int], None] | None,
     layout: str,
+    site: bool,
+    link_gaps: bool,
 ) -> BuildResult:
     """The build itself (see build): reuse, process, write, install, clean up."""
     if layout not in LAYOUTS:
@@ -911,7 +958,7 @@ def _build(
     started = time.perf_counter()
     files = description_files(target)
     formats = tuple(formats)
-    salt = f"{code_digest()}|{engine}|{','.join(f.label for f in formats)}"
+    salt = f"{code_digest()}|{engine}|{','.join(f.label for f in formats)}|{site}|{link_gaps}"
     # The manifest knows a file by its resolved path, however the target was spelled.
     keys = {path: str(path.resolve()) for path in files}
     given = {key: path for path, key in keys.items()}
@@ -919,7 +966,8 @@ def _build(
     folders = {keys[path]: description_folder(target, path) for path in files}
     if layout == PER_DESCRIPTION:
         _refuse_unsafe_folders(folders, given)
-        _refuse_shared_folders(folders)
+        _refuse_shared_folders(folders, site)
+    site_dir = out_dir / SITE
     previous = read_manifest(out_dir, stem, salt, formats, layout)
     reusable = {
         name: entry
@@ -927,6 +975,7 @@ def _build(
         if name in digests
         and entry.digest == digests[name]
         and entry.folder == (folders[name] if layout == PER_DESCRIPTION else "")
+        and (not site or site_intact(site_dir, entry.site))
     }
     separate = layout == PER_DESCRIPTION
     jobs = [
@@ -938,6 +987,8 @@ def _build(
             summary_only=True,
             write_to=str(out_dir / folders[keys[p]]) if separate else "",
             stem=stem,
+            site=str(site_dir) if site else "",
+            link_gaps=link_gaps,
         )
         for p in files
         if keys[p] not in reusable
@@ -947,7 +998,7 @@ def _build(
     if jobs:
         run_engine(engine, [])  # parse and compile the shapes before any fork
     summary = Summary(descriptions=len(files))
-    timings: dict[str, float] = {"load": 0.0, "map": 0.0, "validate": 0.0, "serialize": 0.0}
+    timings = dict.fromkeys(("load", "map", "validate", "serialize", "site"), 0.0)
     problems: list[Problem] = []
     shared: set[str] = set()  # N-Triples lines of the nodes partitions share
     shared_findings: dict[tuple[object, ...], Finding] = {}
@@ -963,8 +1014,10 @@ def _build(
     )
     combined = None if separate or unchanged else CatalogWriter(out_dir, stem, formats)
     pending: list[CatalogWriter] = []  # per-description catalogs waiting to be installed
+    pending_sites: list[tuple[SiteWriter, dict[str, Any]]] = []  # pages, their manifest record
     written: list[Path] = []
     shared_record: dict[str, Any] = {}
+    site_pages = 0
     committed = False
     try:
         results = _results(jobs, workers)
@@ -1011,6 +1064,9 @@ def _build(
                     pending.append(result.catalog)
                     record["folder"] = folders[name]
                     record["outputs"] = result.outputs
+                if result.site is not None:
+                    record["site"] = {"folder": result.site.folder, "entry": result.site.entry}
+                    pending_sites.append((result.site, record))
             shared.update(record["shared_triples"].splitlines())
             entries.append(record)
             if progress is not None:
@@ -1039,12 +1095,17 @@ def _build(
             write_atomic(index_path, _index(target, given, entries, stem, formats), durable=False)
             written.append(index_path)
         # Combined and unchanged: the previous outputs and manifest stand as they are.
+        if committed and (site or previous.site_folders):
+            site_pages = install_site(site_dir, pending_sites, entries, previous.site_folders)
     finally:
         # Whatever stopped the build (violations, a full disk, an interrupt), generations
         # that were not switched to are deleted; switched ones are the output now.
         for writer in (*pending, *([combined] if combined else [])):
             if not writer.installed:
                 writer.discard()
+        if not committed:
+            for pages, _ in pending_sites:
+                pages.discard()
     if written:
         if separate:
             outputs = {out_dir / INDEX} | {
@@ -1064,7 +1125,9 @@ def _build(
         _remove_outputs(stale, out_dir, stem)
         _write_manifest(out_dir, stem, salt, formats, layout, entries, shared_record)
     timings["total"] = time.perf_counter() - started
-    return BuildResult(summary, written, timings, up_to_date=unchanged and committed)
+    return BuildResult(
+        summary, written, timings, up_to_date=unchanged and committed, site_pages=site_pages
+    )
 
 
 def _lines_digest(lines: set[str]) -> str:

@@ -5,9 +5,11 @@ Output is canonical: triples are sorted, so the same input gives the same bytes.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import re
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -488,6 +490,21 @@ def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
     finally:
         if temporary is not None and os.path.exists(temporary):
             os.unlink(temporary)
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap two paths' names (files or folders) in one atomic step (Linux renameat2);
+    False where unsupported."""
+    if sys.platform != "linux":
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):  # no renameat2 in this C library
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange)
+    return bool(result == 0)
 
 
 def write_all(

@@ -33,6 +33,7 @@ import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, quote, unquote
 
 import pyoxigraph as ox
@@ -49,6 +50,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from dcatgen import describe, webpages
 from dcatgen.conneg import negotiate
 from dcatgen.serialize import CONTEXT_IRI, Format, serialize
+
+if TYPE_CHECKING:
+    from dcatgen.site.serving import Pages
 from dcatgen.sparql import QueryAnswer, QueryError, QueryRequest, check_query, string_triples
 from dcatgen.store import VOCABULARY, StoreSpec, catalog_iris, context_text
 from dcatgen.workers import DEFAULT_QUERY_MEMORY_MB, QueryPool
@@ -171,6 +175,8 @@ class Site:
     base: str
     last_modified: float
     settings: Settings
+    pages: Pages | None = None
+    """The §28 web pages (dcatgen.site) people get for HTML; None: the generic views."""
     catalogs: list[str] = field(default_factory=list)
     _cache: OrderedDict[tuple[str, ...], tuple[bytes, str, str]] = field(
         default_factory=OrderedDict
@@ -291,6 +297,9 @@ def _render(
             ("context",), lambda: (context_text().encode("utf-8"), content_type(Format.JSON_LD))
         )
     local = site.local_path
+    site_page = _site_page(site, iri) if fmt is None else None
+    if site_page is not None:
+        return site_page
     if kind == "catalog":
         page = _page_number(request)
         page_base = str(request.url.replace(query=None))
@@ -343,7 +352,7 @@ async def resource(request: Request) -> Response:
     if iri is None:
         split = _split_extension(path)
         if split is None or (iri := site.resolve(split[0])) is None:
-            return _not_found(site, path)
+            return await _other_page(site, request, path)
         path, fmt = split
         negotiated = False
     kind = site.kind(iri) or "resource"
@@ -368,6 +377,36 @@ async def resource(request: Request) -> Response:
     except QueryError as problem:
         return error(problem.status, problem.message)
     return representation(request, body, media_type, site.last_modified, headers, etag)
+
+
+def _site_page(site: Site, iri: str) -> tuple[bytes, str, str] | None:
+    """The site's page describing an IRI (in the description's language), if it has one."""
+    url = site.pages.page_url(iri) if site.pages is not None else None
+    if url is None:
+        return None
+    return _page_at(site, url)
+
+
+def _page_at(site: Site, url: str) -> tuple[bytes, str, str] | None:
+    pages = site.pages
+    if pages is None:
+        return None
+    body = pages.page(url)
+    if body is None:
+        return None
+    return site.cached(("page", url), lambda: (body, content_type(None)))
+
+
+async def _other_page(site: Site, request: Request, path: str) -> Response:
+    """A page of the site that is no resource's default view: another language
+    (/register/x.sv.html), the information-request and gaps pages; else 404."""
+    if path.endswith(".html") and site.pages is not None:
+        url = site.base + unquote(path[1:])
+        found = await run_in_threadpool(_page_at, site, url)
+        if found is not None:
+            body, media_type, etag = found
+            return representation(request, body, media_type, site.last_modified, etag=etag)
+    return _not_found(site, path)
 
 
 def _not_found(site: Site, path: str) -> Response:

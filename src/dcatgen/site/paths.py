@@ -69,3 +69,35 @@ def page_languages(description: Description) -> tuple[str, ...]:
     others = [language for language in LANGUAGE_ORDER if language in found]
     others.remove(description.language)
     return (description.language, *others)
+
+
+def parse_page_path(
+    path: str, default_language: str, languages: tuple[str, ...]
+) -> tuple[str, str, str] | None:
+    """The page a path names, as (kind, identifier, language): the inverse of ``page_path``
+    (``index.html`` is the catalog page too).  None when the path names no page.
+
+    >>> parse_page_path("register/kirjastopalvelut.sv.html", "fi", ("fi", "sv"))
+    ('register', 'kirjastopalvelut', 'sv')
+    >>> parse_page_path("index.html", "fi", ("fi",))
+    ('catalog', '', 'fi')
+    >>> parse_page_path("register/x.en.html", "fi", ("fi", "sv")) is None
+    True
+    """
+    stem = path.removesuffix(".html")
+    if stem == path:
+        return None
+    language = default_language
+    head, dot, tail = stem.rpartition(".")
+    if dot and tail in languages and tail != default_language:
+        stem, language = head, tail
+    elif dot:
+        return None
+    if stem == "index":
+        stem = "catalog"
+    kind, slash, identifier = stem.partition("/")
+    if kind not in PAGE_KINDS or (slash == "") != (kind not in ("register", "unit", "system")):
+        return None
+    if "/" in identifier or (slash and not identifier):
+        return None
+    return kind, identifier, language
