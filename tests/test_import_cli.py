@@ -170,3 +170,32 @@ def test_help_has_an_example() -> None:
     assert code == 0
     assert "Example: dcatgen import" in output
     assert "3 when something was left unplaced" in output
+
+
+def test_existing_output_is_refused_without_force(tmp_path: Path) -> None:
+    """-o onto an existing (perhaps curated) file: exit 2, file untouched; --force overwrites."""
+    page, out = tmp_path / "page.txt", tmp_path / "out.yaml"
+    page.write_text(WITH_UNPLACED, encoding="utf-8")
+    out.write_text("# curated by hand\n", encoding="utf-8")
+    code, output = invoke("import", str(page), "-o", str(out), "--organisation", "Esimerkin kunta")
+    assert code == 2
+    assert f"{out} exists: give another -o, or --force to overwrite it" in output
+    assert out.read_text(encoding="utf-8") == "# curated by hand\n"
+    code, output = invoke(
+        "import", str(page), "-o", str(out), "--organisation", "Esimerkin kunta", "--force"
+    )
+    assert code == 3, output
+    assert load_file(out).description.units
+
+
+def test_title_only_register_gets_a_marked_placeholder(tmp_path: Path) -> None:
+    """A register with nothing but its title: a placeholder description, and the file builds."""
+    page, out = tmp_path / "page.txt", tmp_path / "data" / "out.yaml"
+    page.write_text("Hallinto-osasto\n\nArkistorekisteri\n", encoding="utf-8")
+    code, output = invoke("import", str(page), "-o", str(out), "--organisation", "Esimerkin kunta")
+    assert code == 0, output
+    assert "# placeholder: the page gives no purpose" in out.read_text(encoding="utf-8")
+    code, output = invoke("build", str(out.parent), "-o", str(tmp_path / "out"))
+    assert code == 0, output
+    code, output = invoke("validate", str(out), "--severity", "info")
+    assert "purpose (käyttötarkoitus) missing" in output

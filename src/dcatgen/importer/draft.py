@@ -127,6 +127,8 @@ class RegisterDraft:
     links: list[LinkDraft] = field(default_factory=list)
     distributions: list[At[str]] = field(default_factory=list)
     cross_reference: CrossReferenceDraft | None = None
+    placeholder: bool = False
+    """The description is a marked placeholder: the page gave no purpose or description."""
     id: str = ""
 
     def has_content(self) -> bool:
@@ -173,3 +175,21 @@ class Draft:
     unplaced: list[At[str]] = field(default_factory=list)
     furniture: list[At[str]] = field(default_factory=list)
     introduction: list[At[str]] = field(default_factory=list)
+
+
+PLACEHOLDER = {
+    "fi": "Kuvaus puuttuu: sivulla on vain rekisterin nimi. Kirjoita tähän käyttötarkoitus.",
+    "sv": "Beskrivning saknas: sidan anger bara registrets namn. Skriv ändamålet här.",
+}
+"""A register needs a description (DCAT-AP); when the page gives none, this stands in for
+it, marked, so that the file builds and the §28 check reports the purpose as missing."""
+
+
+def fill_placeholders(draft: Draft) -> None:
+    """Give every register with no purpose or description, own or its unit's, the placeholder."""
+    for unit in draft.units:
+        for register in unit.registers:
+            if register.purpose or register.description or unit.own.purpose:
+                continue
+            register.description = At(PLACEHOLDER[draft.language], register.title.lines)
+            register.placeholder = True

@@ -276,7 +276,13 @@ class Emitter:
         mapping.add("kind", Scalar(register.kind.value, note))
         mapping.add("title", at(register.title))
         mapping.add("purpose", at(register.purpose))
-        mapping.add("description", at(register.description))
+        if register.placeholder and register.description is not None:
+            mapping.add(
+                "description",
+                Scalar(register.description.value, "placeholder: the page gives no purpose"),
+            )
+        else:
+            mapping.add("description", at(register.description))
         if register.parent is not None:
             mapping.add("part_of", Scalar(register.parent.id, register.parent.title.note()))
         mapping.add(
