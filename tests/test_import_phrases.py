@@ -127,7 +127,7 @@ def test_unit_names(heading: str, expected: str) -> None:
     ("heading", "kind", "section"),
     [
         ("Kirjastopalveluiden asiarekisteri", HeadingKind.REGISTER, None),
-        ("Nuorisopalveluiden asiarekisterit", HeadingKind.REGISTER, None),
+        ("Nuorisopalveluiden asiarekisterit", HeadingKind.PLURAL, None),
         ("Hallinto-osasto", HeadingKind.UNIT, None),
         ("Sivistystoimen tietovarannot ja asiarekisterit", HeadingKind.UNIT, None),
         ("Fyysiset tietovarannot", HeadingKind.CONTAINER, None),

@@ -18,6 +18,8 @@ class Kind(StrEnum):
     HEADING = "heading"
     ITEM = "item"
     PARAGRAPH = "paragraph"
+    ROW = "row"
+    """A table row (HTML, or a tab-separated line copied from a table): `cells`."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,9 @@ class Block:
     label: str | None = None
     value: str | None = None
     anchors: tuple[Anchor, ...] = field(default=())
+    cells: tuple[str, ...] = ()
+    header: bool = False
+    """A header row: its cells are <th> (HTML)."""
 
 
 @dataclass(frozen=True)

@@ -92,6 +92,7 @@ class _Reader(HTMLParser):
         self.text = _Text()
         self.anchor: tuple[str, list[str]] | None = None
         self.cells: list[str] = []
+        self.header_cells = 0
         self.cell_anchors: list[Anchor] = []
         self.base_url: str | None = None
         self.row_line = 0
@@ -243,6 +244,7 @@ class _Reader(HTMLParser):
             if not self.cells:
                 self.row_line = current.line
             self.cells.append(text)
+            self.header_cells += container == "th"
             self.cell_anchors.extend(anchors)
         elif container == "dt":
             self.term = (text, current.line)
@@ -276,15 +278,20 @@ class _Reader(HTMLParser):
         self._flush()
         cells, self.cells = self.cells, []
         anchors, self.cell_anchors = tuple(self.cell_anchors), []
+        header, self.header_cells = self.header_cells, 0
         if not cells:
             return
         if len(cells) == 1:
             self.blocks.append(labelled(Kind.PARAGRAPH, cells[0], self.row_line, anchors=anchors))
             return
-        label, value = cells[0], ", ".join(cells[1:])
         self.blocks.append(
             Block(
-                Kind.PARAGRAPH, f"{label}: {value}", self.row_line, 0, False, label, value, anchors
+                Kind.ROW,
+                " | ".join(cells),
+                self.row_line,
+                anchors=anchors,
+                cells=tuple(cells),
+                header=header == len(cells),
             )
         )
 

@@ -54,6 +54,8 @@ class Analysis:
     heads: frozenset[str]
     plural: bool
     genitive: bool
+    cases: frozenset[str] = frozenset()
+    """Voikko's case names: nimento (nominative), omanto (genitive), osanto (partitive)…"""
 
 
 def words(text: str) -> list[str]:
@@ -124,6 +126,7 @@ class Morphology:
             return found
         lemmas: set[str] = set()
         heads: set[str] = set()
+        cases: set[str] = set()
         plural = genitive = False
         if self.analyser is not None and key:
             # Voikko analyses the last part of a hyphenated compound well on its own.
@@ -135,7 +138,9 @@ class Morphology:
                     heads.add(_head(str(analysis.get("WORDBASES", ""))) or base)
                 plural = plural or analysis.get("NUMBER") == "plural"
                 genitive = genitive or analysis.get("SIJAMUOTO") == "omanto"
-        found = Analysis(frozenset(lemmas), frozenset(heads), plural, genitive)
+                if analysis.get("SIJAMUOTO"):
+                    cases.add(str(analysis["SIJAMUOTO"]))
+        found = Analysis(frozenset(lemmas), frozenset(heads), plural, genitive, frozenset(cases))
         self._cache[key] = found
         return found
 

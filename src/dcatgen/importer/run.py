@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -34,6 +34,8 @@ class ImportResult:
     source: str
     unplaced: tuple[str, ...]
     furniture: int
+    confidence: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Register id → field → how it was found: heading, label, known-system or guess."""
 
     def summary(self) -> list[str]:
         """Lines for people: registers found, fields filled per register, unplaced lines."""
@@ -49,6 +51,10 @@ class ImportResult:
         for _, register in registers:
             lines.append(f"  {register.id}: {register.title[description.language]}")
             lines.append(f"    {', '.join(filled_fields(register)) or '(title only)'}")
+            sure = self.confidence.get(register.id)
+            if sure:
+                found = "; ".join(f"{name} {how}" for name, how in sure.items())
+                lines.append(f"    sure: {found}")
         if self.furniture:
             lines.append(f"page furniture skipped: {self.furniture} lines (listed in the file)")
         lines.append(f"unplaced: {len(self.unplaced)} line{'s' if len(self.unplaced) != 1 else ''}")
@@ -147,6 +153,7 @@ def import_text(
         source,
         tuple(emitted.unplaced),
         len(draft.furniture),
+        emitted.confidence,
     )
 
 
