@@ -14,7 +14,8 @@ it out), in its own process, and whatever it wrote is built with `dcatgen build`
 --force) into N-Triples.  Per page: the import's exit code, whether the file builds, the
 expected register titles found among the catalog's dataset titles, and literal recall:
 the share of expected literals (system names, data groups, search criteria…) found,
-case-insensitively, inside a literal of the built catalog.  Lines left under `unplaced:`
+case-insensitively, inside a literal of the built catalog (or a mailto: / tel: address).
+Lines left under `unplaced:`
 are not in the catalog, so they do not count.
 
 A page is *right* when the import ends 0 or 3 with no traceback, the file builds, and every
@@ -35,7 +36,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph, Literal
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF
 
 DCATGEN_COMMAND = (sys.executable, "-m", "dcatgen")
@@ -83,6 +84,12 @@ def catalog_texts(ntriples: Path) -> tuple[list[str], list[str]]:
     datasets = set(graph.subjects(RDF.type, DCAT.Dataset))
     titles = [str(o) for s in datasets for o in graph.objects(s, DCTERMS.title)]
     literals = [str(o) for o in graph.objects() if isinstance(o, Literal)]
+    # an e-mail address or telephone number is carried as a mailto: / tel: IRI
+    literals += [
+        str(o).split(":", 1)[1]
+        for o in graph.objects()
+        if isinstance(o, URIRef) and str(o).startswith(("mailto:", "tel:"))
+    ]
     return titles, literals
 
 

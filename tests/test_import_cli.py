@@ -83,7 +83,7 @@ def test_validate_reports_unplaced_lines_as_warnings(tmp_path: Path) -> None:
 def test_every_fixture_builds_without_edits(tmp_path: Path) -> None:
     """The written descriptions build into conforming catalogs with no edits."""
     data = tmp_path / "data"
-    for path in sorted(FIXTURES.iterdir()):
+    for path in sorted(p for p in FIXTURES.iterdir() if p.suffix in (".txt", ".html")):
         out = str(data / f"{path.stem}.yaml")
         invoke("import", str(path), "-o", out, "--organisation", f"Kunta {path.stem}")
     code, output = invoke("build", str(data), "-o", str(tmp_path / "out"))

@@ -441,7 +441,7 @@ def test_every_fixture_loads_and_keeps_line_comments(tmp_path: Path) -> None:
     """Each written file loads with the normal loader; derived values cite their line."""
     from dcatgen.load import load_file
 
-    for path in sorted(FIXTURES.iterdir()):
+    for path in sorted(p for p in FIXTURES.iterdir() if p.suffix in (".txt", ".html")):
         organisation = None if path.name in ORGANISATION_NAMED else "Esimerkin kunta"
         result = run(path.name, organisation)
         target = tmp_path / f"{path.stem}.yaml"

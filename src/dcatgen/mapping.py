@@ -89,6 +89,7 @@ PUBLISHER_TYPES = {
     OrganisationKind.MUNICIPALITY: PUBLISHER_TYPE.LocalAuthority,
     OrganisationKind.JOINT_AUTHORITY: PUBLISHER_TYPE.LocalAuthority,
     OrganisationKind.REGIONAL_COUNCIL: PUBLISHER_TYPE.RegionalAuthority,
+    OrganisationKind.WELLBEING_SERVICES_COUNTY: PUBLISHER_TYPE.RegionalAuthority,
     OrganisationKind.STATE_AGENCY: PUBLISHER_TYPE.NationalAuthority,
     OrganisationKind.OTHER: PUBLISHER_TYPE.NonProfitOrganisation,
 }

@@ -106,6 +106,7 @@ class OrganisationKind(StrEnum):
     MUNICIPALITY = "municipality"
     JOINT_AUTHORITY = "joint-authority"
     REGIONAL_COUNCIL = "regional-council"
+    WELLBEING_SERVICES_COUNTY = "wellbeing-services-county"
     STATE_AGENCY = "state-agency"
     OTHER = "other"
 

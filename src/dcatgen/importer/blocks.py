@@ -50,6 +50,8 @@ class Block:
     cells: tuple[str, ...] = ()
     header: bool = False
     """A header row: its cells are <th> (HTML)."""
+    lead_in: bool = False
+    """A heading that ended with a colon: it introduces what follows ("… seuraavat:")."""
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,8 @@ def labelled(
 
 _FURNITURE = re.compile(
     r"""^(?:
-        siirry\ (?:sisältöön|pääsisältöön|suoraan\ sisältöön)|hyppää\ (?:sisältöön|valikkoon)
+        siirry\ (?:sisältöön|pääsisältöön|suoraan\ sisältöön)
+        |hyppää\ (?:sisältöön|pääsisältöön|valikkoon)
         |siirry\ (?:päävalikkoon|hakuun)|gå\ (?:direkt\ )?till\ (?:innehåll(?:et)?|huvudinnehållet)
         |hoppa\ till\ (?:innehåll(?:et)?|huvudinnehållet)|skip\ to\ (?:main\ )?content
         |tekstin\ koko|tekstikoko|fonttikoko|kirjasinkoko|textstorlek|fontstorlek|text\ size

@@ -38,18 +38,23 @@ MAX_LISTED_FURNITURE = 40
 IRI_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
 """Left as they are in a link: URL syntax (what is already percent-encoded stays so)."""
 _URL = TypeAdapter(HttpUrl)
+_UNSAFE_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 # Characters YAML allows in a stream (YAML 1.1 §5.1); anything else must be escaped.
 _NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _PLAIN = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`][^\t\n]*")
 
 
 def is_http_url(address: str) -> bool:
-    """Whether an address is an absolute http(s) URL the model accepts."""
+    """Whether an address is an absolute http(s) URL the model accepts and RDF can carry.
+
+    The model normalises a URL (a percent-encoded host is decoded), so the normalised
+    form is what must be a valid IRI.
+    """
     try:
-        _URL.validate_python(address)
+        normalised = str(_URL.validate_python(address))
     except ValidationError:
         return False
-    return True
+    return not _UNSAFE_IRI.search(normalised)
 
 
 def _escape(match: re.Match[str]) -> str:

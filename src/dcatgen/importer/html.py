@@ -270,7 +270,9 @@ class _Reader(HTMLParser):
         elif (bold == text and len(text.split()) <= 15 and not anchors) or (
             text.endswith(":") and len(text.split()) <= 15
         ):
-            self.blocks.append(Block(Kind.HEADING, text.rstrip(":").strip() or text, current.line))
+            heading = text.rstrip(":").strip() or text
+            lead_in = text.endswith(":")
+            self.blocks.append(Block(Kind.HEADING, heading, current.line, lead_in=lead_in))
         else:
             self.blocks.append(labelled(Kind.PARAGRAPH, text, current.line, anchors=anchors))
 

@@ -135,12 +135,41 @@ _UNIT_NOMINATIVES = (
 )  # fmt: skip
 
 ORGANISATION_KINDS: tuple[tuple[OrganisationKind, tuple[str, ...]], ...] = (
-    (OrganisationKind.JOINT_AUTHORITY, ("kuntayhtymä", "yhtymä", "samkommun", "samkommunen")),
+    (
+        OrganisationKind.JOINT_AUTHORITY,
+        (
+            "kuntayhtymä",
+            "yhtymä",
+            "samkommun",
+            "samkommunen",
+            "sairaanhoitopiiri",
+            "erityishuoltopiiri",
+            "sjukvårdsdistrikt",
+            "sjukvårdsdistriktet",
+        ),
+    ),
+    (
+        OrganisationKind.WELLBEING_SERVICES_COUNTY,
+        ("hyvinvointialue", "välfärdsområde", "välfärdsområdet"),
+    ),
     (OrganisationKind.REGIONAL_COUNCIL, ("liitto", "förbund", "förbundet")),
     (OrganisationKind.MUNICIPALITY, ("kunta", "kaupunki", "kommun", "kommunen", "stad", "staden")),
     (
         OrganisationKind.STATE_AGENCY,
-        ("virasto", "laitos", "ämbetsverk", "ämbetsverket", "verket", "myndighet", "myndigheten"),
+        (
+            "virasto",
+            "laitos",
+            "ministeriö",
+            "hallitus",
+            "konttori",
+            "ämbetsverk",
+            "ämbetsverket",
+            "verket",
+            "myndighet",
+            "myndigheten",
+            "ministeriet",
+            "styrelsen",
+        ),
     ),
 )
 _NOT_ORGANISATIONS = ("lautakunta", "osasto", "toimiala")
@@ -280,6 +309,14 @@ class HeadingClass:
     plural: bool = False
 
 
+def names_data_and_systems(text: str) -> bool:
+    """Whether a heading names both data groups and systems ("Tietoaineistot ja järjestelmät")."""
+    patterns = dict(_SECTIONS)
+    return bool(
+        patterns[Section.DATA_GROUPS].search(text) and patterns[Section.SYSTEMS].search(text)
+    )
+
+
 def section_of(text: str) -> Section | None:
     """The section a heading or label names, if any."""
     for section, pattern in _SECTIONS:
@@ -388,10 +425,17 @@ def _container(h: Heading) -> HeadingClass | None:
     return None
 
 
+_SAME_IN_PLURAL = ("informationslager", "register", "arkiv")
+"""Swedish register words whose plural is the same word: "Socialvårdens informationslager"."""
+
+
 def _plural_register(h: Heading) -> HeadingClass | None:
     # "Hallinnon tietovarantoja", "Perusopetuksen tietovarannot": a unit or one register,
     # as what follows shows
     if h.plural and h.head is not None:
+        return HeadingClass(HeadingKind.PLURAL)
+    words = h.words
+    if len(words) == 2 and words[0].endswith("s") and words[1].endswith(_SAME_IN_PLURAL):
         return HeadingClass(HeadingKind.PLURAL)
     return None
 
@@ -585,13 +629,24 @@ SYSTEM_WORD = re.compile(
 )
 COMPOUND = re.compile(r"^(?P<name>[A-ZÅÄÖ0-9][\w.]*)-(?P<description>[a-zåäö][\wåäö]+)$")
 PRODUCT_SUFFIXES = frozenset(
-    {"palvelu", "palvelut", "mobiili", "sovellus", "portaali", "verkkopalvelu", "tjänsten", "web"}
+    {
+        "palvelu",
+        "palvelut",
+        "mobiili",
+        "sovellus",
+        "portaali",
+        "verkkopalvelu",
+        "tjänsten",
+        "tjänsterna",
+        "web",
+    }
 )
 """Words after a hyphen that belong to a product's name ("Kanta-palvelut"), not describe it."""
 LIST_SEPARATOR = re.compile(r",\s+|\s+(?:ja|sekä|tai|och|samt|eller)\s+")
 LEAD_IN = re.compile(
     r"^.*?\b(?:on|ovat|sisältää|sisältävät|kuuluu|kuuluvat|tallennetaan|kirjataan|sisältyy"
-    r"|sisältyvät|käytetään|är|finns|innehåller|omfattar|ingår|används|registreras|lagras)\b\s*",
+    r"|sisältyvät|käytetään|koostuu|koostuvat|muodostuu|muodostuvat|är|finns|innehåller"
+    r"|omfattar|ingår|används|registreras|lagras|består av|utgörs av)\b\s*",
     re.IGNORECASE,
 )
 EXAMPLES = re.compile(
@@ -685,7 +740,7 @@ EMAIL = re.compile(
 )
 PHONE = re.compile(
     r"(?:puh(?:elin)?(?:numero)?|puh\.|p\.|vaihde|tfn|telefon(?:nummer)?|tel\.?|växel)"
-    r"\s*:?\s*(?P<number>\+?\(?\d[\d ()-]{5,18}\d)",
+    r"(?:\s*\([^()]{1,20}\))?\s*:?\s*(?P<number>\+?\(?\d[\d ()-]{5,18}\d)",
     re.IGNORECASE,
 )
 _PLACE = r"\d{5}\s+[A-ZÅÄÖ][\wåäö-]+"
@@ -711,7 +766,14 @@ def email_in(text: str) -> str | None:
 
 # --- registers named in prose -----------------------------------------------------------------
 
-DEFINING = re.compile(r"^\s*\S.*?\s(?:on|ovat|toimii|är|utgör)\s", re.IGNORECASE)
+DEFINING = re.compile(r"^\s*\S.*?\s(?:on|ovat|toimii|toimivat|är|utgör|fungerar)\s", re.IGNORECASE)
+ORGANISATION_SUBJECT = re.compile(
+    r"^(?:kunnan|kaupungin|hyvinvointialueen|kuntayhtymän|yhtymän|liiton|viraston"
+    r"|kommunens|stadens|välfärdsområdets|samkommunens|förbundets|myndighetens)\b",
+    re.IGNORECASE,
+)
+"""A sentence about the whole organisation ("Kunnan tietoaineistot eivät …"), wherever it
+stands on the page."""
 """A sentence that says what a register is ("… asiarekisteri on looginen kokonaisuus")."""
 REGISTER_PHRASE = re.compile(
     r"(?P<phrase>(?:(?:[A-ZÅÄÖ][\wåäö-]*|[\wåäö-]+(?:n|s))\s+){0,3}?"
@@ -726,6 +788,9 @@ _PHRASE_HEADS = {
 }
 
 
+_FUNCTION_WORDS = frozenset({"som", "i", "på", "ja", "sekä", "och", "myös", "även"})
+
+
 def register_phrase(match: re.Match[str]) -> str:
     """The register a phrase names, its head word in the nominative singular."""
     head = match["head"]
@@ -733,5 +798,7 @@ def register_phrase(match: re.Match[str]) -> str:
         if head.lower().endswith(stem):
             head = head[: len(head) - len(stem)] + nominative
             break
-    before = match["phrase"][: match.start("head") - match.start("phrase")]
-    return (before + head).strip()
+    before = match["phrase"][: match.start("head") - match.start("phrase")].split()
+    while before and before[0].lower() in _FUNCTION_WORDS:
+        before = before[1:]
+    return " ".join([*before, head]).strip()

@@ -188,7 +188,26 @@ class Morphology:
         if self.analyser is None:
             return None
         lemmas = self.analyse(word).lemmas
-        return next(iter(lemmas)) if len(lemmas) == 1 else None
+        if len(lemmas) <= 1:
+            return next(iter(lemmas), None)
+        # Two readings ("perusturvan": perusturva or perusturpa): the one closer to the
+        # written word, when one is
+        lower = word.lower()
+        ranked = sorted(lemmas, key=lambda lemma: -_shared_start(lemma, lower))
+        first, second = ranked[0], ranked[1]
+        if _shared_start(first, lower) > _shared_start(second, lower):
+            return first
+        return None
+
+
+def _shared_start(first: str, second: str) -> int:
+    """How many letters two words share from their start."""
+    count = 0
+    for a, b in zip(first, second, strict=False):
+        if a != b:
+            break
+        count += 1
+    return count
 
 
 def _ends_with(word: str, stem: str, longest: int) -> bool:

@@ -9,9 +9,12 @@ import re
 from dataclasses import dataclass, field
 
 from dcatgen.importer import lexicon
+from dcatgen.importer.morphology import morphology
 from dcatgen.mapping import slug
 
 MAX_ID_LENGTH = 60
+_PARTICIPLES = frozenset({"hallinnoimat", "ylläpitämät", "hallinnoima", "ylläpitämä", "förvaltade"})
+"""Words between a unit's name and "tietovarannot" that are not part of the name."""
 
 
 def _top_level_spans(text: str) -> list[tuple[int, int]]:
@@ -52,9 +55,19 @@ def split_list(text: str) -> list[str]:
 
 
 def enumeration(sentence: str) -> list[str]:
-    """The listed things of a sentence written as prose ("Tietovarannossa on a, b ja c.")."""
+    """The listed things of a sentence written as prose ("Tietovarannossa on a, b ja c.").
+
+    The lead-in goes up to its verb; when what is left still starts with a lead-in
+    ("… kuuluvat rekisterit ovat a ja b"), that goes too.
+    """
     text = sentence.strip()
-    text = text.split(":", 1)[1] if ":" in text else lexicon.LEAD_IN.sub("", text, count=1)
+    if ":" in text:
+        text = text.split(":", 1)[1]
+    else:
+        text = lexicon.LEAD_IN.sub("", text, count=1)
+        first = split_list(text)[:1]
+        if first and lexicon.LEAD_IN.match(first[0]):
+            text = lexicon.LEAD_IN.sub("", text, count=1)
     text = lexicon.EXAMPLES.sub("", text.strip())
     return split_list(text)
 
@@ -170,6 +183,30 @@ def register_id(title: str, language: str) -> str:
     return _short(slug(" ".join(words)))
 
 
+def nominative_phrase(phrase: str) -> str:
+    """A name written in the genitive back in the nominative: "Maanmittauksen" → "Maanmittaus".
+
+    Regular endings first; then Voikko's base form, when it knows the word; a proper name it
+    does not know loses its genitive -n ("Talpan" → "Talpa").
+    """
+    words = phrase.split()
+    if not words:
+        return phrase
+    last = words[-1]
+    nominative = finnish_nominative(last) or _voikko_nominative(last)
+    if nominative is None and last.endswith("n") and last[:1].isupper() and len(last) > 3:
+        nominative = last[:-1]
+    return " ".join([*words[:-1], nominative or last])
+
+
+def _voikko_nominative(word: str) -> str | None:
+    analysis = morphology().analyse(word)
+    base = morphology().base_form(word)
+    if base is None or not analysis.genitive:
+        return None
+    return base[:1].upper() + base[1:] if word[:1].isupper() else base
+
+
 def unit_name(heading: str) -> str:
     """The unit a heading names: "Teknisen toimialan tietovarannot" → "Tekninen toimiala".
 
@@ -183,9 +220,12 @@ def unit_name(heading: str) -> str:
         first = next((i for i, t in enumerate(tokens) if lexicon.is_register_word(t)), 0)
         if first == 0:
             return heading
-        words = tokens[:first]
+        words = [t for t in tokens[:first] if t.lower() not in _PARTICIPLES]
+        if not words:
+            return heading
         last = words[-1]
         nominative = last[:-1] if last.endswith(("ens", "ets", "ns")) else finnish_nominative(last)
+        nominative = nominative or _voikko_nominative(last)
         return " ".join([*words[:-1], nominative]) if nominative else heading
     words = [token.strip(",.:;") for token in tokens[: index + 1]]
     last = words[-1]

@@ -35,7 +35,13 @@ from dcatgen.importer.draft import (
     joined,
 )
 from dcatgen.importer.lexicon import HeadingClass, HeadingKind, Section
-from dcatgen.importer.phrases import enumeration, parse_system, split_list, unit_name
+from dcatgen.importer.phrases import (
+    enumeration,
+    nominative_phrase,
+    parse_system,
+    split_list,
+    unit_name,
+)
 from dcatgen.importer.systems import ProseSystem, known_system, systems_in_prose
 from dcatgen.importer.text import anchors_in, without_urls
 from dcatgen.model import Availability, RegisterKind
@@ -56,7 +62,7 @@ _BARE_LABEL = re.compile(
     re.IGNORECASE,
 )
 _MANAGED_IN_PARENTHESES = re.compile(
-    r"\((?P<unit>[^()]+?)(?::n|n)?\s+(?:hallinnassa|ylläpitämä|vastuulla)\)"
+    r"\((?P<unit>[^()]+?)(?::n)?\s+(?:hallinnassa|ylläpitämä|vastuulla)\)"
     r"|\((?:förvaltas av|sköts av)\s+(?P<sv>[^()]+)\)",
     re.IGNORECASE,
 )
@@ -118,6 +124,8 @@ class Reader:
         self.group_level = 0
         self.unexplained = False
         self.index = 0
+        self.nested_systems = False
+        """The data-group section also lists each data area's systems, indented."""
         self.table: list[Section | None] | None = None
         """The columns of the table of registers being read, by the section each names."""
 
@@ -201,6 +209,7 @@ class Reader:
         self.section_source = source
         self.system_level = 0
         self.group_level = 0
+        self.nested_systems = False
 
     def role_of_unnamed(self, index: int) -> HeadingKind | None:
         """What a heading without telling words is, judged by what follows it.
@@ -227,8 +236,12 @@ class Reader:
                     return HeadingKind.REGISTER
             elif lexicon.CROSS_REFERENCE.match(block.text):
                 return None
+            elif block.kind is Kind.ROW:
+                return HeadingKind.PAGE_TITLE if _columns(block.cells) else None
             elif block.label and lexicon.section_of(block.label) in lexicon.REGISTER_CONTENT:
                 return HeadingKind.REGISTER
+            elif block.kind is Kind.ITEM and position == 0 and _numbered_register(block):
+                return HeadingKind.UNIT  # "1) Perusopetuksen tietovaranto" and its text follow
             elif block.kind is Kind.ITEM:
                 items = [b for b in following[position:] if b.kind is not Kind.HEADING]
                 named = all(
@@ -283,7 +296,7 @@ class Reader:
         managed = _MANAGED_IN_PARENTHESES.search(title.value)
         managed_by = None
         if managed is not None:
-            unit = (managed["unit"] or managed["sv"] or "").strip()
+            unit = nominative_phrase((managed["unit"] or managed["sv"] or "").strip())
             title = At(_MANAGED_IN_PARENTHESES.sub("", title.value).strip(), title.lines)
             managed_by = At(unit, title.lines) if unit else None
         register = RegisterDraft(title, lexicon.register_kind(title.value), parent=parent)
@@ -308,6 +321,9 @@ class Reader:
         if self.unexplained:
             self.unplaced(block)
             return
+        if block.kind is not Kind.ROW and self.table is not None:
+            # after a table of registers: what follows is about them all, not the last row
+            self.table, self.register, self.section = None, None, None
         if block.kind is Kind.ROW:
             if not first(ROW_RULES, self, block):
                 self.unplaced(block)
@@ -452,15 +468,17 @@ class Reader:
         register = self.register
         systems = register.systems if register is not None else self.level().systems
         names = {_key(s.name.value) for s in systems}
+        sentences = _sentences(block.text)
         for system in found:
             if _key(system.name) in names:
                 continue
             names.add(_key(system.name))
+            wording = next((s for s in sentences if system.name in s), block.text)
             systems.append(
                 SystemDraft(
                     At(system.name, (block.line,)),
                     description=system.description,
-                    wording=block.text if len(block.text) <= 200 else None,
+                    wording=wording,
                     known=system.known.id if system.known is not None else None,
                 )
             )
@@ -485,11 +503,19 @@ class Reader:
             owner.criteria = CriteriaDraft(concepts, At(text, (line,)))
             return
         owner.criteria.concepts.extend(c for c in concepts if c not in owner.criteria.concepts)
+        if owner.criteria.statement.value.endswith(":"):
+            separator = " "  # the list after its lead-in
         owner.criteria.statement = joined(owner.criteria.statement, text, line, separator)
 
     def api(self, text: str, line: int) -> None:
-        """An availability statement; an open one with an address gives a distribution."""
-        owner = self.owner()
+        """An availability statement; an open one with an address gives a distribution.
+
+        A sentence about the whole organisation ("Kunnan tietoaineistot eivät …") is the
+        organisation's statement wherever it stands.
+        """
+        owner: RegisterDraft | Inherited = self.owner()
+        if lexicon.ORGANISATION_SUBJECT.match(text) and self.section is not Section.API:
+            owner = self.draft.organisation_level
         statement = joined(owner.api.statement if owner.api else None, text, line)
         value = lexicon.availability(statement.value) or Availability.NOT_STATED
         owner.api = ApiDraft(value, statement)
@@ -633,6 +659,7 @@ def _kind_is(kind: HeadingKind) -> Callable[[Reader, HeadingCase], bool]:
 
 def _introduction(reader: Reader, case: HeadingCase) -> None:
     reader.draft.introduction.append(case.at)
+    reader.register, reader.section, reader.section_owner = None, None, None
 
 
 def _open_unit(reader: Reader, case: HeadingCase) -> None:
@@ -683,8 +710,14 @@ def _subsection(reader: Reader, case: HeadingCase) -> None:
 
 
 def _section(reader: Reader, case: HeadingCase) -> None:
-    reader.open_section(case.found.section)
     text = case.block.text
+    if lexicon.names_data_and_systems(text):
+        # "Tietoaineistot ja niitä käsittelevät järjestelmät": data areas, each with its
+        # systems indented below it
+        reader.open_section(Section.DATA_GROUPS)
+        reader.nested_systems = True
+        return
+    reader.open_section(case.found.section)
     if case.found.section is Section.API and lexicon.availability(text) is not None:
         reader.api(text, case.block.line)
 
@@ -696,7 +729,22 @@ def _plural(reader: Reader, case: HeadingCase) -> None:
     elif role is HeadingKind.UNIT:
         reader.open_unit(case.block)
     else:  # the page's own heading ("Sivistyspalveluiden tietovarannot"): not a register
-        reader.draft.introduction.append(case.at)
+        _introduction(reader, case)
+
+
+def _lead_in_heading(reader: Reader, case: HeadingCase) -> bool:
+    # "Asioita voidaan hakea ainakin seuraavilla tiedoilla:" inside a section: a lead-in
+    # to the next list of the same section, not a topic of its own
+    return (
+        case.found.kind is HeadingKind.UNKNOWN
+        and case.block.lead_in
+        and reader.section in (Section.SEARCH, Section.DATA_GROUPS, Section.SYSTEMS)
+    )
+
+
+def _continue_section(reader: Reader, case: HeadingCase) -> None:
+    if reader.section is Section.SEARCH:
+        reader.criteria(case.block.text + ":", case.block.line, "; ")
 
 
 def _unnamed_is(role: HeadingKind) -> Callable[[Reader, HeadingCase], bool]:
@@ -720,6 +768,7 @@ HEADING_RULES: tuple[Rule[HeadingCase], ...] = (
     Rule("a sub-heading of one register", _kind_is(HeadingKind.SUBSECTION), _subsection),
     Rule("a section", _kind_is(HeadingKind.SECTION), _section),
     Rule("a plural register heading", _kind_is(HeadingKind.PLURAL), _plural),
+    Rule("a lead-in inside a section", _lead_in_heading, _continue_section),
     Rule("a register by what follows", _unnamed_is(HeadingKind.REGISTER), _open_guessed_register),
     Rule("a unit by what follows", _unnamed_is(HeadingKind.UNIT), _open_unit),
     Rule("the page's heading above a unit", _unnamed_is(HeadingKind.PAGE_TITLE), _introduction),
@@ -730,16 +779,30 @@ HEADING_RULES: tuple[Rule[HeadingCase], ...] = (
 # --- item rules --------------------------------------------------------------------------------
 
 
+def _numbered_register(block: Block) -> bool:
+    """An item that reads as a register heading: "2) Hallinnon tietovaranto"."""
+    return (
+        block.label is None
+        and lexicon.classify_heading(block.text).kind is HeadingKind.REGISTER
+        and len(block.text.split()) <= MAX_LIST_ITEM_WORDS
+    )
+
+
 def _register_heading_item(reader: Reader, block: Block) -> bool:
     # "2) Hallinnon tietovaranto" followed by its description: a numbered heading, not a list
-    if reader.section in (Section.DATA_GROUPS, Section.SYSTEMS, Section.REGISTERS):
-        return False
-    if block.label is not None:
-        return False
-    if lexicon.classify_heading(block.text).kind is not HeadingKind.REGISTER:
+    if not _numbered_register(block):
         return False
     after = reader.following()
-    return bool(after) and after[0].kind is not Kind.ITEM
+    if not after or after[0].kind is Kind.ITEM:
+        return False
+    if reader.section is Section.REGISTERS:
+        # in a list of registers only a numbered one with its own paragraph below
+        return block.numbered and after[0].kind is Kind.PARAGRAPH
+    if reader.section in (Section.DATA_GROUPS, Section.SYSTEMS):
+        # after a list of data groups or systems only when it is not one of them
+        before = reader.blocks[reader.index - 1] if reader.index else None
+        return before is None or before.kind is not Kind.ITEM or before.numbered != block.numbered
+    return True
 
 
 def _item_opens_register(reader: Reader, block: Block) -> None:
@@ -760,9 +823,8 @@ def _system_under_data_area(reader: Reader, block: Block) -> bool:
     # "• Oppilashallinto" with "– Primus" indented below it: the system of that data area
     if reader.section is not Section.DATA_GROUPS or block.level <= reader.group_level:
         return False
-    return bool(
-        reader.group_level and (known_system(block.text) or lexicon.SYSTEM_WORD.match(block.text))
-    )
+    named = known_system(block.text) or lexicon.SYSTEM_WORD.match(block.text)
+    return bool(reader.group_level and (reader.nested_systems or named))
 
 
 def _system_of_data_area(reader: Reader, block: Block) -> None:
@@ -995,7 +1057,8 @@ def _page_intro(reader: Reader, block: Block) -> bool:
 
 
 def _intro(reader: Reader, block: Block) -> None:
-    reader.mention(block)
+    # what the law asks of every authority, in the page's opening: not the page's own
+    # registers, so no mention is taken from it
     reader.draft.introduction.append(At(block.text, (block.line,)))
 
 
@@ -1073,10 +1136,10 @@ def _registers_value(reader: Reader, block: Block, value: str) -> None:
 
 def _data_groups_value(reader: Reader, block: Block, value: str) -> None:
     register = reader.register
-    for item in split_list(value):
-        reader.add_data_group(register, item, block.line)
     if register is not None:
         register.sources.setdefault("data_groups", Source.LABEL)
+    for item in split_list(value):
+        reader.add_data_group(register, item, block.line)
 
 
 def _systems_value(reader: Reader, block: Block, value: str) -> None:

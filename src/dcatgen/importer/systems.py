@@ -26,7 +26,7 @@ _FINNISH_NAMED = re.compile(
 )
 # "ärendehanteringssystemet Dynasty", "i systemet Primus", "programmet Wilma"
 _SWEDISH_NAMED = re.compile(
-    rf"\b(?P<kind>[a-zåäö]*(?:system|program|databas)(?:et|en)?)\s+(?P<name>{_NAME})"
+    rf"\b(?P<kind>[a-zåäö]*(?:system|programm?|databas)(?:et|en)?)\s+(?P<name>{_NAME})"
 )
 _CUE = re.compile(
     r"järjestelm|sovellu|ohjelm|käytössä|tallenne|kirjataan|\bsystem|program|databas"
@@ -83,24 +83,24 @@ def systems_in_prose(text: str, language: str) -> list[ProseSystem]:
     (järjestelmä, sovellus, käytössä, tallennetaan, system …), so that "Helmi" the name of
     a person or "Aurora" a street do not become systems.
     """
-    found: dict[str, ProseSystem] = {}
+    found: dict[str, tuple[int, ProseSystem]] = {}
     pattern = _SWEDISH_NAMED if language == "sv" else _FINNISH_NAMED
     for match in pattern.finditer(text):
-        name = match["name"].strip()
-        if name.lower() in ("sis", "mm", "esim"):
+        name = match["name"].strip().rstrip(".,;:")
+        if name.lower() in ("sis", "mm", "esim") or not name:
             continue
         known = known_system(name)
-        found.setdefault(_key(name), ProseSystem(name, _kind_word(match["kind"], language), known))
-    if not _CUE.search(text):
-        return list(found.values())
-    index = _index()
-    tokens = re.findall(r"[A-ZÅÄÖ][\w.+]*(?:\s[A-ZÅÄÖ0-9][\w.+]*)?", text)
-    for token in tokens:
-        for candidate in (token, token.split()[0]):
-            system = index.get(_key(candidate))
-            if system is None or any(f.known is system for f in found.values()):
-                continue
-            if candidate.isupper() or candidate[:1].isupper():
-                found.setdefault(_key(candidate), ProseSystem(candidate, None, system))
-            break
-    return list(found.values())
+        system = ProseSystem(name, _kind_word(match["kind"], language), known)
+        found.setdefault(_key(name), (match.start("name"), system))
+    if _CUE.search(text):
+        index = _index()
+        for match in re.finditer(r"[A-ZÅÄÖ][\w.+]*(?:\s[A-ZÅÄÖ0-9][\w.+]*)?", text):
+            token = match.group().rstrip(".,;:")
+            for candidate in (token, token.split()[0].rstrip(".,;:")):
+                product = index.get(_key(candidate))
+                if product is None or any(f.known is product for _, f in found.values()):
+                    continue
+                named = ProseSystem(candidate, None, product)
+                found.setdefault(_key(candidate), (match.start(), named))
+                break
+    return [system for _, system in sorted(found.values(), key=lambda pair: pair[0])]

@@ -86,7 +86,8 @@ def read_text(text: str) -> Page:
             continue
         block = labelled(Kind.PARAGRAPH, line, number, anchors=anchors_in(line))
         if block.label is None and not block.anchors and reads_as_heading(line):
-            block = Block(Kind.HEADING, line.rstrip(":").strip() or line, number)
+            text = line.rstrip(":").strip() or line
+            block = Block(Kind.HEADING, text, number, lead_in=line.endswith(":"))
         blocks.append(block)
     return Page(tuple(blocks), tuple(furniture))
 
