@@ -121,13 +121,20 @@ def test_bad_arguments_exit_2(tmp_path: Path, args: list[str], message: str) -> 
     assert message in output
 
 
-def test_organisation_needed_when_the_page_does_not_name_it(tmp_path: Path) -> None:
-    """No --organisation and no name on the page: say how to give it."""
-    page = tmp_path / "page.txt"
+def test_organisation_placeholder_when_the_page_does_not_name_it(tmp_path: Path) -> None:
+    """No --organisation and no name on the page: imported all the same, with a marked
+    placeholder name; exit 3 and the unplaced note say how to give it; the file builds."""
+    page, out = tmp_path / "page.txt", tmp_path / "data" / "o.yaml"
     page.write_text(WITH_UNPLACED, encoding="utf-8")
-    code, output = invoke("import", str(page), "-o", str(tmp_path / "o.yaml"))
-    assert code == 2
-    assert "give --organisation NAME" in output
+    code, output = invoke("import", str(page), "-o", str(out))
+    assert code == 3
+    assert "the page does not name its organisation" in output
+    assert "(or import again with --organisation NAME)" in output
+    text = out.read_text(encoding="utf-8")
+    assert "name: Nimeämätön organisaatio  # placeholder: not on the page" in text
+    assert "base_iri: https://w3id.org/dcatgen/id/page/" in text
+    code, output = invoke("build", str(out.parent), "-o", str(tmp_path / "out"))
+    assert code == 0, output
 
 
 def test_standard_input_and_options(tmp_path: Path) -> None:

@@ -283,3 +283,88 @@ def test_wellbeing_services_county_with_registry_office() -> None:
         ("Kanta-palvelut", "kanta", True),
     ]
     assert found["Sosiaalihuollon asiakastiedon tietovaranto"].api is None  # inherited
+
+
+def test_accordion_panels_are_content_not_furniture() -> None:
+    """Accordion buttons are headings and their hidden panels the page's content."""
+    result = run("fi_accordion.html", organisation=None)
+    assert result.unplaced == ()
+    description = result.description
+    assert description.organisation.name == {"fi": "Esimerkin kaupunki"}
+    found = registers(description)
+    assert list(found) == ["Varhaiskasvatuksen tietovaranto", "Kirjaston asiakasrekisteri"]
+    early = found["Varhaiskasvatuksen tietovaranto"]
+    assert systems(early) == [("Daisy", "daisy", False), ("Varda", "varda", True)]
+    assert concepts(found["Kirjaston asiakasrekisteri"]) == ["person-name", "customer-id"]
+    assert "window.dataLayer" not in result.yaml
+
+
+def test_state_agency_label_blocks() -> None:
+    """'Tietovaranto: X' opens a register; 'Hakuperusteet', 'Avoin rajapinta: Ei'."""
+    result = run("fi_state_agency.txt", organisation="Esimerkkivirasto")
+    assert result.unplaced == ()
+    description = result.description
+    assert description.organisation.kind is OrganisationKind.STATE_AGENCY
+    found = registers(description)
+    assert list(found) == ["Lupa- ja valvontatiedot", "Henkilöstötiedot"]
+    permits = found["Lupa- ja valvontatiedot"]
+    assert systems(permits) == [("Case M", "case-m", False)]
+    assert concepts(permits) == ["case-number", "person-name", "business-id", "date"]
+    assert permits.api is not None and permits.api.availability is Availability.NOT_OPEN
+    authority = description.organisation.disclosure_authority
+    assert authority is not None and authority.contact is not None
+    assert authority.contact.email == "kirjaamo@esimerkkivirasto.fi"
+
+
+def test_swedish_sections_and_registry_office_after_the_registers() -> None:
+    """Sv sections per resource; the API sentence and the registry office's contact at the
+    end of the page are the organisation's, not the last register's."""
+    result = run("sv_municipality_sections.txt", organisation="Exempelby kommun")
+    assert result.unplaced == ()
+    description = result.description
+    found = registers(description)
+    assert list(found) == [
+        "Informationslager för småbarnspedagogik",
+        "Informationslager för äldreomsorg",
+    ]
+    assert groups(found["Informationslager för småbarnspedagogik"], "sv") == [
+        "ansökningar om småbarnspedagogik",
+        "placeringsbeslut",
+        "avgiftsbeslut",
+    ]
+    last = found["Informationslager för äldreomsorg"]
+    assert last.api is None and last.contact_point is None
+    organisation = description.organisation
+    assert organisation.api is not None
+    assert organisation.api.availability is Availability.NOT_OPEN
+    assert organisation.contact_point is not None
+    assert organisation.contact_point.email == "registratur@exempelby.fi"
+
+
+def test_hospital_district_one_line_values_and_systems_in_a_sentence() -> None:
+    """'Tietojärjestelmät' then 'Dynasty' alone on a line is the value, not a register; a
+    sentence under a system heading gives the systems it names."""
+    result = run("fi_hospital_district.txt", organisation=None)
+    assert result.unplaced == ()
+    description = result.description
+    assert description.organisation.kind is OrganisationKind.JOINT_AUTHORITY
+    found = registers(description)
+    assert list(found) == ["Potilastietojen tietovaranto", "Hallinnon asiarekisteri"]
+    patients = found["Potilastietojen tietovaranto"]
+    assert [s.exact_match for s in patients.systems] == ["uranus", "kanta"]
+    assert patients.secrecy is not None
+    assert systems(found["Hallinnon asiarekisteri"]) == [("Dynasty", "dynasty", False)]
+
+
+def test_regional_council_with_bold_labels() -> None:
+    """'<strong>Tietojärjestelmät:</strong> …' paragraphs; the council named in its prose."""
+    result = run("fi_regional_council.html", organisation=None)
+    description = result.description
+    assert description.organisation.name == {"fi": "Esimerkin liitto"}
+    assert description.organisation.kind is OrganisationKind.REGIONAL_COUNCIL
+    found = registers(description)
+    development = found["Aluekehityksen tietovaranto"]
+    assert systems(development) == [("Hyrrä", "hyrra", True), ("EURA 2021", "eura-2021", True)]
+    assert concepts(development) == ["initiator", "person-name", "business-id"]
+    planning = found["Maakuntakaavoituksen tietovaranto"]
+    assert [s.exact_match for s in planning.systems] == ["trimble-locus"]

@@ -177,7 +177,10 @@ class Emitted:
 class Emitter:
     """Writes one draft; collects values that cannot be written as unplaced."""
 
-    def __init__(self, draft: Draft, source: str, base_url: str | None) -> None:
+    def __init__(
+        self, draft: Draft, source: str, base_url: str | None, organisation_given: bool = True
+    ) -> None:
+        self.organisation_given = organisation_given
         self.draft = draft
         self.source = source
         self.base_url = base_url
@@ -201,7 +204,10 @@ class Emitter:
         root.add("language", Scalar(self.draft.language))
         root.add("organisation", self.organisation())
         root.add("units", Sequence([self.unit(unit) for unit in self._with_ids()]))
-        unplaced = [f"line {u.lines[0]}: {u.value}" for u in sorted(self.unplaced, key=_line)]
+        unplaced = [
+            f"line {u.lines[0]}: {u.value}" if u.lines else u.value
+            for u in sorted(self.unplaced, key=_line)
+        ]
         root.add("unplaced", Sequence([Scalar(text) for text in unplaced]))
         lines = [*self.header(), *render_mapping(root, 0)]
         return Emitted("\n".join(lines) + "\n", unplaced, self.confidence)
@@ -245,7 +251,8 @@ class Emitter:
         mapping = Mapping()
         mapping.add("id", Scalar(slug(draft.organisation.value)))
         name = draft.organisation
-        mapping.add("name", Scalar(name.value, name.note() or "--organisation"))
+        given = "--organisation" if self.organisation_given else "placeholder: not on the page"
+        mapping.add("name", Scalar(name.value, name.note() or given))
         if draft.organisation_kind is not None:
             kind = draft.organisation_kind
             mapping.add("kind", Scalar(kind.value.value, kind.note() or "from the name"))
@@ -491,6 +498,8 @@ def _suggestions(suggestions: list[Suggestion]) -> Sequence:
     )
 
 
-def emit(draft: Draft, source: str, base_url: str | None = None) -> Emitted:
+def emit(
+    draft: Draft, source: str, base_url: str | None = None, organisation_given: bool = True
+) -> Emitted:
     """The YAML description of a draft."""
-    return Emitter(draft, source, base_url).emit()
+    return Emitter(draft, source, base_url, organisation_given).emit()

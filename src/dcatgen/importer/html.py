@@ -31,6 +31,8 @@ SKIPPED = frozenset(
         "button", "select", "iframe", "head", "object", "canvas", "dialog", "menu", "math",
     }
 )  # fmt: skip
+PANELS = frozenset({"div", "section", "article", "details", "dl", "ul", "ol", "table"})
+"""Elements that hold a collapsed accordion's content when they are hidden."""
 INVISIBLE = frozenset({"script", "style", "noscript", "template", "svg", "head", "math"})
 VOID = frozenset(
     {"br", "hr", "img", "meta", "link", "input", "area", "base", "col", "embed", "source", "wbr"}
@@ -57,8 +59,24 @@ _MAIN = re.compile(r"<main\b|\brole\s*=\s*[\"']?main\b", re.IGNORECASE)
 _NAME_PARTS = re.compile(r"[\s_-]+")
 
 
+def is_disclosure(tag: str, attrs: dict[str, str]) -> bool:
+    """An accordion's button: its text is the heading of the panel it opens."""
+    if tag != "button":
+        return False
+    names = f"{attrs.get('class', '')} {attrs.get('id', '')}".lower()
+    return (
+        "aria-expanded" in attrs
+        or "aria-controls" in attrs
+        or any(word in names for word in ("accordion", "toggle", "collapse", "expand"))
+    )
+
+
 def _is_furniture_element(tag: str, attrs: dict[str, str]) -> bool:
-    if tag in SKIPPED or "hidden" in attrs or attrs.get("aria-hidden") == "true":
+    if tag in SKIPPED and not is_disclosure(tag, attrs):
+        return True
+    hidden = "hidden" in attrs or attrs.get("aria-hidden") == "true"
+    if hidden and tag not in PANELS:
+        # a collapsed accordion panel is hidden until opened, and still the page's content
         return True
     if attrs.get("role", "").lower() in FURNITURE_ROLES:
         return True
@@ -93,6 +111,8 @@ class _Reader(HTMLParser):
         self.anchor: tuple[str, list[str]] | None = None
         self.cells: list[str] = []
         self.header_cells = 0
+        self.disclosure_depth = 0
+        """Depth of an open accordion button, whose text is a heading."""
         self.cell_anchors: list[Anchor] = []
         self.base_url: str | None = None
         self.row_line = 0
@@ -119,6 +139,9 @@ class _Reader(HTMLParser):
                 self._flush()
             if element.tag == "tr":
                 self._end_row()
+            if element.tag == "button" and len(self.stack) == self.disclosure_depth:
+                self._flush()
+                self.disclosure_depth = 0
             self.stack.pop()
             if self.skip_from is not None and len(self.stack) <= self.skip_from:
                 self.skip_from = None
@@ -159,6 +182,9 @@ class _Reader(HTMLParser):
         self._close_implied(tag)
         if tag in BLOCKS:
             self._flush()
+        if is_disclosure(tag, values):
+            self._flush()
+            self.disclosure_depth = len(self.stack) + 1
         main = tag == "main" or values.get("role", "").lower() == "main"
         site_header = tag == "header" and set(self._tags()) <= {"html", "body"}
         self.stack.append(_Open(tag, main))
@@ -215,6 +241,9 @@ class _Reader(HTMLParser):
 
     def _container(self) -> tuple[str, int, bool]:
         tags = self._tags()
+        if self.disclosure_depth and len(tags) >= self.disclosure_depth:
+            outer = [HEADINGS[t] for t in tags if t in HEADINGS]
+            return "heading", outer[-1] if outer else 0, False
         for index in range(len(tags) - 1, -1, -1):
             tag = tags[index]
             if tag in HEADINGS:

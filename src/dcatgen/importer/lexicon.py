@@ -42,7 +42,8 @@ _SECTIONS: tuple[tuple[Section, re.Pattern[str]], ...] = tuple(
         (Section.API, r"rajapin|gränssnitt|\bapi\b|avoimesti saatav|öppet tillgänglig"),
         (
             Section.SEARCH,
-            r"hakutekij|hakuehto|hakuehdo|hakusano|sökvillkor|sökbegrepp|sökkriteri|sökfaktor",
+            r"hakutekij|hakuehto|hakuehdo|hakusano|hakuperust|hakukriteer|hakutiedo"
+            r"|sökvillkor|sökbegrepp|sökkriteri|sökfaktor|sökgrund",
         ),
         (Section.SECRECY, r"salassapi|salassa pidettäv|sekretess"),
         (
@@ -56,7 +57,7 @@ _SECTIONS: tuple[tuple[Section, re.Pattern[str]], ...] = tuple(
         (
             Section.DISCLOSURE,
             r"luovutuksesta päättä|luovuttamisesta päättä|tietopyynnöt|tietopyyntöjen"
-            r"|utlämnande|begäran om uppgifter|informationsbegäran",
+            r"|utlämnande|begäran om uppgifter|begäran om information|informationsbegäran",
         ),
         (
             Section.MANAGED_BY,
@@ -628,6 +629,12 @@ SYSTEM_WORD = re.compile(
     r"^(?P<name>.+?)-\s?(?:järjestelmä|systemet|system)\s*(?:/\s*(?P<description>.+))?$"
 )
 COMPOUND = re.compile(r"^(?P<name>[A-ZÅÄÖ0-9][\w.]*)-(?P<description>[a-zåäö][\wåäö]+)$")
+SPACED_COMPOUND = re.compile(
+    r"^(?P<name>[A-ZÅÄÖ0-9][\w.+]*(?:\s[A-ZÅÄÖ0-9][\w.+]*){0,2})\s-\s?"
+    r"(?P<description>[a-zåäö][\wåäö]+)$"
+)
+""""Case M -asianhallintajärjestelmä", "Sarastia 365 -palvelu": a name of several words
+joined to what it is by a spaced hyphen (the words after it never belong to the name)."""
 PRODUCT_SUFFIXES = frozenset(
     {
         "palvelu",

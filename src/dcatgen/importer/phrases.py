@@ -108,7 +108,10 @@ def parse_system(text: str) -> SystemLine:
     name, description = head, None
     system_word = lexicon.SYSTEM_WORD.match(head)
     compound = lexicon.COMPOUND.match(head)
-    if system_word is not None:
+    spaced = lexicon.SPACED_COMPOUND.match(head)
+    if spaced is not None:
+        name, description = spaced["name"], spaced["description"]
+    elif system_word is not None:
         name, description = system_word["name"].strip(), system_word["description"]
     elif "/" in head:
         name, description = (piece.strip() for piece in head.split("/", 1))

@@ -126,6 +126,8 @@ class Reader:
         self.index = 0
         self.nested_systems = False
         """The data-group section also lists each data area's systems, indented."""
+        self.fresh = False
+        """A section heading was just read: nothing has been placed in it yet."""
         self.table: list[Section | None] | None = None
         """The columns of the table of registers being read, by the section each names."""
 
@@ -210,6 +212,7 @@ class Reader:
         self.system_level = 0
         self.group_level = 0
         self.nested_systems = False
+        self.fresh = True
 
     def role_of_unnamed(self, index: int) -> HeadingKind | None:
         """What a heading without telling words is, judged by what follows it.
@@ -312,6 +315,7 @@ class Reader:
 
     def content(self, block: Block) -> None:
         """A paragraph, list item or table row, placed by the first rule that applies."""
+        self.fresh = False
         if self.topic is not None:
             if lexicon.CROSS_REFERENCE.match(block.text):
                 topic, self.topic = self.topic, None
@@ -319,7 +323,12 @@ class Reader:
                 return
             self.drop_topic()
         if self.unexplained:
-            self.unplaced(block)
+            # after a heading nothing explained, only what states itself is placed: the
+            # registry office's contact details are the organisation's anyway
+            if not (lexicon.REGISTRY_OFFICE.search(block.text) and _has_contact(self, block)):
+                self.unplaced(block)
+                return
+            self.contact(block.text, block.line)
             return
         if block.kind is not Kind.ROW and self.table is not None:
             # after a table of registers: what follows is about them all, not the last row
@@ -412,9 +421,20 @@ class Reader:
             self.draft.defined = (mention, At(block.text, (block.line,)))
 
     def listed_in_prose(self, block: Block, section: Section) -> None:
-        """'Tietovarannossa on a, b ja c.' under a data-group or system heading."""
+        """'Tietovarannossa on a, b ja c.' under a data-group or system heading.
+
+        Under a system heading, a sentence whose listed things are not all names
+        ("Potilastiedot kirjataan Uranus-potilastietojärjestelmään ja ne arkistoidaan …")
+        gives the systems it names the way prose does, with the sentence as their wording,
+        rather than its clauses as names.
+        """
         items = enumeration(block.text)
         register = self.register
+        if section is Section.SYSTEMS and not all(item[:1].isupper() for item in items):
+            named = systems_in_prose(block.text, self.draft.language)
+            if named:
+                self.prose_systems(block, named)
+                return
         if not items or any(len(item.split()) > MAX_LIST_ITEM_WORDS for item in items):
             prose = systems_in_prose(block.text, self.draft.language)
             if section is Section.SYSTEMS and prose:
@@ -514,7 +534,7 @@ class Reader:
         organisation's statement wherever it stands.
         """
         owner: RegisterDraft | Inherited = self.owner()
-        if lexicon.ORGANISATION_SUBJECT.match(text) and self.section is not Section.API:
+        if self.about_organisation(text):
             owner = self.draft.organisation_level
         statement = joined(owner.api.statement if owner.api else None, text, line)
         value = lexicon.availability(statement.value) or Availability.NOT_STATED
@@ -551,14 +571,29 @@ class Reader:
         else:
             self.draft.unplaced.append(At(text, (line,)))
 
+    def about_organisation(self, text: str) -> bool:
+        """Whether a sentence speaks of the whole organisation: "Kunnan tietoaineistot …",
+        "Savonlinnan kaupungin tietoaineistot …" (its own name first)."""
+        if lexicon.ORGANISATION_SUBJECT.match(text):
+            return True
+        first = text.split()[:1]
+        name = self.draft.organisation.value.split()[:1]
+        return bool(first and name and first[0].lower() == name[0].lower())
+
     def contact(self, text: str, line: int) -> bool:
-        """E-mail, telephone and postal address for information requests; False when none."""
+        """E-mail, telephone and postal address for information requests; False when none.
+
+        The registry office (kirjaamo, registratur) serves the whole organisation, so its
+        details are the organisation's wherever they stand on the page.
+        """
         email = lexicon.email_in(text)
         phone = lexicon.PHONE.search(text)
         address = lexicon.ADDRESS.search(text)
         if not (email or phone or address):
             return False
-        owner = self.owner()
+        owner: RegisterDraft | Inherited = self.owner()
+        if lexicon.REGISTRY_OFFICE.search(text) or self.about_organisation(text):
+            owner = self.draft.organisation_level
         contact = owner.contact or ContactDraft((line,))
         if line not in contact.lines:
             contact.lines = (*contact.lines, line)
@@ -732,6 +767,31 @@ def _plural(reader: Reader, case: HeadingCase) -> None:
         _introduction(reader, case)
 
 
+VALUE_SECTIONS = frozenset(
+    {
+        Section.DATA_GROUPS, Section.SYSTEMS, Section.SEARCH, Section.PURPOSE,
+        Section.DESCRIPTION, Section.API, Section.DISCLOSURE, Section.RETENTION,
+        Section.TASK_CLASS, Section.MANAGED_BY, Section.SECRECY,
+    }
+)  # fmt: skip
+
+
+def _value_line(reader: Reader, case: HeadingCase) -> bool:
+    # "Tietojärjestelmät" then "Dynasty" on its own line: a short line reads as a heading in
+    # copied text, but right under a section heading it is that section's one value
+    return (
+        case.found.kind is HeadingKind.UNKNOWN
+        and reader.fresh
+        and reader.section in VALUE_SECTIONS
+        and not case.block.lead_in
+    )
+
+
+def _read_as_value(reader: Reader, case: HeadingCase) -> None:
+    block = case.block
+    reader.content(Block(Kind.PARAGRAPH, block.text, block.line, anchors=block.anchors))
+
+
 def _lead_in_heading(reader: Reader, case: HeadingCase) -> bool:
     # "Asioita voidaan hakea ainakin seuraavilla tiedoilla:" inside a section: a lead-in
     # to the next list of the same section, not a topic of its own
@@ -769,6 +829,7 @@ HEADING_RULES: tuple[Rule[HeadingCase], ...] = (
     Rule("a section", _kind_is(HeadingKind.SECTION), _section),
     Rule("a plural register heading", _kind_is(HeadingKind.PLURAL), _plural),
     Rule("a lead-in inside a section", _lead_in_heading, _continue_section),
+    Rule("a one-line value under a section heading", _value_line, _read_as_value),
     Rule("a register by what follows", _unnamed_is(HeadingKind.REGISTER), _open_guessed_register),
     Rule("a unit by what follows", _unnamed_is(HeadingKind.UNIT), _open_unit),
     Rule("the page's heading above a unit", _unnamed_is(HeadingKind.PAGE_TITLE), _introduction),
@@ -1182,9 +1243,15 @@ def _search_value(reader: Reader, block: Block, value: str) -> None:
     reader.criteria(block.text, block.line)
 
 
+def _api_value(reader: Reader, block: Block, value: str) -> None:
+    if reader.register is not None:
+        reader.register.sources.setdefault("api", Source.LABEL)
+    reader.api(block.text, block.line)
+
+
 SECTION_HANDLERS: dict[Section, Callable[[Reader, Block, str], None]] = {
     Section.SEARCH: _search_value,
-    Section.API: lambda r, b, v: r.api(b.text, b.line),
+    Section.API: _api_value,
     Section.SECRECY: lambda r, b, v: r.secrecy(b.text, b.line),
     Section.PURPOSE: lambda r, b, v: r.purpose(v, b.line),
     Section.DISCLOSURE: lambda r, b, v: r.authority(v, b.line),

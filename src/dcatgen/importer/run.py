@@ -14,6 +14,7 @@ from dcatgen.importer.emit import emit, is_http_url
 from dcatgen.importer.fetch import MAX_BYTES, TIMEOUT, Document, fail, read_source
 from dcatgen.importer.html import read_html
 from dcatgen.importer.lexicon import detect_language, organisation_kind
+from dcatgen.importer.morphology import morphology
 from dcatgen.importer.recognise import recognise
 from dcatgen.importer.text import read_text
 from dcatgen.load import parse_text
@@ -21,6 +22,13 @@ from dcatgen.mapping import slug
 from dcatgen.model import Description, Register
 
 BASE_IRI = "https://w3id.org/dcatgen/id/{slug}/"
+UNNAMED = {"fi": "Nimeämätön organisaatio", "sv": "Namnlös organisation"}
+"""The organisation's name when neither --organisation nor the page gives it: a marked
+placeholder (the page is still imported; exit 3 says something needs doing)."""
+UNNAMED_NOTE = (
+    "the page does not name its organisation: write its name at organisation.name "
+    "(or import again with --organisation NAME)"
+)
 _SEGMENTS = re.compile(r"\s+[-–—|]\s+|:\s+")
 _SUMMARY_SKIPPED = frozenset({"id", "kind", "title"})
 
@@ -85,6 +93,44 @@ def find_organisation(page: Page) -> tuple[At[str], int | None] | None:
             if 1 <= len(segment.split()) <= 6 and organisation_kind(segment) is not None:
                 whole = line if segment == text.strip() else None
                 return At(segment, (line,) if line else ()), whole
+    for block in page.blocks[:PROSE_BLOCKS]:
+        if block.kind is Kind.HEADING:
+            continue
+        named = organisation_in_prose(block.text)
+        if named is not None:
+            return At(named, (block.line,)), None
+    return None
+
+
+PROSE_BLOCKS = 12
+"""How far into a page its prose is searched for the organisation's name."""
+_NAME_IN_PROSE = re.compile(r"(?P<modifiers>(?:[A-ZÅÄÖ][\w-]*\s+){1,3})(?P<head>[a-zåäö]+)")
+
+
+def organisation_in_prose(text: str) -> str | None:
+    """The organisation a sentence names: "Savonlinnan kaupungin on …" → Savonlinnan kaupunki.
+
+    Capitalised words before a word whose base form names a kind of authority (kunta,
+    kaupunki, kuntayhtymä, hyvinvointialue, liitto, stad …), in any case: the head goes back
+    to the nominative (by Voikko, or as written when it already is).
+    """
+    for match in _NAME_IN_PROSE.finditer(text):
+        head = match["head"]
+        nominative = head if organisation_kind(head) is not None else None
+        if nominative is None:
+            base = morphology().base_form(head)
+            analysis = morphology().analyse(head)
+            if base is not None and not analysis.plural and organisation_kind(base) is not None:
+                nominative = base
+        if nominative is None:
+            continue
+        modifiers = match["modifiers"].split()
+        # a name is genitives ("Pohjois-Savon", "Närpes"): a sentence's first word
+        # ("Lisäksi Helsingin kaupungissa …") is not part of it
+        while modifiers and not modifiers[0].endswith(("n", "s")):
+            modifiers = modifiers[1:]
+        if modifiers:
+            return " ".join([*modifiers, nominative])
     return None
 
 
@@ -121,17 +167,19 @@ def import_text(
     elif found is not None:
         name = found[0]
     else:
-        raise fail(
-            f"{source}: the page does not name its organisation: give --organisation NAME, "
-            "e.g. --organisation 'Mynämäen kunta'"
-        )
+        # Not a reason to refuse the page: a marked placeholder, reported as unplaced
+        name = At(UNNAMED[language], ())
     kind = organisation_kind(name.value)
+    named = name.value != UNNAMED[language]
+    identity = slug(name.value) if named else slug(Path(source).stem)
     draft = Draft(
         language=language,
         organisation=name,
         organisation_kind=At(kind, name.lines) if kind is not None else None,
-        base_iri=_base_iri(base_iri or BASE_IRI.format(slug=slug(name.value))),
+        base_iri=_base_iri(base_iri or BASE_IRI.format(slug=identity)),
     )
+    if not named:
+        draft.unplaced.append(At(UNNAMED_NOTE, ()))
     recognise(page, draft, skip_line)
     if not any(unit.registers or unit.cross_references for unit in draft.units):
         raise fail(
@@ -140,7 +188,7 @@ def import_text(
             "för …') and no 'Tietoaineistot' / 'Tietojärjestelmät' / 'Hakutekijät' sections"
         )
     fill_placeholders(draft)
-    emitted = emit(draft, source, base_url or page.base_url)
+    emitted = emit(draft, source, base_url or page.base_url, named)
     try:
         loaded = parse_text(emitted.text, Path(source))
     except InputError as error:  # pragma: no cover - a bug in emit, reported as bad input
