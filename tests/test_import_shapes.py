@@ -368,3 +368,21 @@ def test_regional_council_with_bold_labels() -> None:
     assert concepts(development) == ["initiator", "person-name", "business-id"]
     planning = found["Maakuntakaavoituksen tietovaranto"]
     assert [s.exact_match for s in planning.systems] == ["trimble-locus"]
+
+
+@pytest.mark.parametrize("name", ["fi_dash_items.txt", "sv_dash_items.txt"])
+def test_name_dash_purpose_items_and_a_data_lead_in(name: str) -> None:
+    """'• Yleishallinnon tietovaranto – lakisääteisten …' is 'Name: purpose'; a unit's plural
+    heading above registers; 'Tietovaranto sisältää seuraavat tiedot:' opens the data groups;
+    'Granlund Manager – kiinteistöjen ylläpito' is a system and what it is for."""
+    description = placed(name)
+    language = description.language
+    found = list(registers(description).values())
+    assert len(found) == 3
+    assert all(r.purpose is not None for r in found[:2])
+    assert len(description.units) == 2
+    last = found[-1]
+    assert len(groups(last, language)) == 2
+    [system] = last.systems
+    assert system.name == "Granlund Manager"
+    assert system.description is not None

@@ -11,6 +11,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from dcatgen.importer.lexicon import names_register
+
 
 class Kind(StrEnum):
     """What a block is in the page's structure."""
@@ -82,10 +84,22 @@ def clean(text: str) -> str:
 _LABEL = re.compile(r"^(?P<label>[^:]{2,120}?)\s*:\s+(?P<value>\S.*)$")
 
 
+_DASHED = re.compile(r"^(?P<label>[^–—:]{2,120}?)\s+[–—-]\s+(?P<value>\S.*)$")
+
+
 def split_label(text: str) -> tuple[str, str] | None:
-    """("Label", "value") when a line reads "Label: value", else None."""
+    """("Label", "value") when a line reads "Label: value", else None.
+
+    "Yleishallinnon tietovaranto – lakisääteisten tehtävien hoitaminen" reads the same way
+    when what stands before the dash names a register.
+    """
     match = _LABEL.match(text)
-    if match is None or "http" in match["label"].lower():
+    if match is None:
+        dashed = _DASHED.match(text)
+        if dashed is None or not names_register(dashed["label"]):
+            return None
+        match = dashed
+    if "http" in match["label"].lower():
         return None
     return match["label"].strip(), match["value"].strip()
 

@@ -254,6 +254,12 @@ def register_word(word: str) -> RegisterWord | None:
     return RegisterWord(Case.OTHER, False)
 
 
+def names_register(text: str) -> bool:
+    """Whether a phrase names a register: "Yleishallinnon tietovaranto",
+    "Informationslager för ekonomi"."""
+    return _register_head(_words(text))
+
+
 def is_register_word(word: str) -> bool:
     """Whether a word names a register or information resource as a heading's head.
 
@@ -380,8 +386,23 @@ class Heading:
 
     @property
     def plural(self) -> bool:
-        """Whether the head is a plural register word ("… tietovarannot", "… tietovarantoja")."""
-        return self.head is not None and self.head.plural and _register_head(self.words)
+        """Whether the head is a plural register word ("… tietovarannot", "… tietovarantoja").
+
+        A Swedish word that is the same in the plural ("Socialvårdens informationslager",
+        "Tekniska sektorns register") counts as plural after a genitive: what follows the
+        heading decides.
+        """
+        if not _register_head(self.words) or self.head is None:
+            return False
+        if self.head.plural:
+            return True
+        words = self.words
+        return (
+            len(words) >= 2
+            and words[-1].endswith(_SAME_IN_PLURAL)
+            and words[-2].endswith("s")
+            and words[0] not in ("informationslager", "register", "arkiv")
+        )
 
 
 @dataclass(frozen=True)
@@ -434,9 +455,6 @@ def _plural_register(h: Heading) -> HeadingClass | None:
     # "Hallinnon tietovarantoja", "Perusopetuksen tietovarannot": a unit or one register,
     # as what follows shows
     if h.plural and h.head is not None:
-        return HeadingClass(HeadingKind.PLURAL)
-    words = h.words
-    if len(words) == 2 and words[0].endswith("s") and words[1].endswith(_SAME_IN_PLURAL):
         return HeadingClass(HeadingKind.PLURAL)
     return None
 
@@ -492,6 +510,24 @@ NESTED_REGISTERS = re.compile(
     r"|(?:rekisterit|registren|register)\s*:",
     re.IGNORECASE,
 )
+DATA_LEAD_IN = re.compile(
+    r"\b(?:sisältää|sisältävät|sisältyy|sisältyvät|koostuu|koostuvat|tallennetaan|kirjataan"
+    r"|innehåller|omfattar|består av|registreras|lagras)\b.*?(?:seuraav|följande|mm\.|muun muassa"
+    r"|esimerkiksi|bl\.a\.|t\.ex\.|\btietoja\b|\btiedot\b|uppgifter)"
+    r"|\b(?:seuraavat|seuraavia|följande)\s+(?:tiedot|tietoja|tietoaineistot|uppgifter)\b",
+    re.IGNORECASE,
+)
+"""A lead-in to a list of data groups: "Tietovaranto sisältää seuraavat tiedot:"."""
+
+
+def lead_in_section(text: str) -> Section | None:
+    """The section a lead-in ending with a colon opens: named, or data by its verb."""
+    section = section_of(text)
+    if section is None and DATA_LEAD_IN.search(text):
+        return Section.DATA_GROUPS
+    return section
+
+
 HEADING_NUMBER = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})+\.?|\d{1,2}[.)]|[IVX]{1,4}\.|[a-h]\))\s+")
 """A heading's own number: "2) Hallinnon tietovaranto", "3.1 …", "IV. …"."""
 RETENTION = re.compile(

@@ -56,6 +56,8 @@ class Analysis:
     genitive: bool
     cases: frozenset[str] = frozenset()
     """Voikko's case names: nimento (nominative), omanto (genitive), osanto (partitive)…"""
+    adjective: bool = False
+    """Voikko reads it as an adjective (laatusana), which agrees with its noun."""
 
 
 def words(text: str) -> list[str]:
@@ -127,7 +129,7 @@ class Morphology:
         lemmas: set[str] = set()
         heads: set[str] = set()
         cases: set[str] = set()
-        plural = genitive = False
+        plural = genitive = adjective = False
         if self.analyser is not None and key:
             # Voikko analyses the last part of a hyphenated compound well on its own.
             last = key.rsplit("-", 1)[-1]
@@ -140,7 +142,10 @@ class Morphology:
                 genitive = genitive or analysis.get("SIJAMUOTO") == "omanto"
                 if analysis.get("SIJAMUOTO"):
                     cases.add(str(analysis["SIJAMUOTO"]))
-        found = Analysis(frozenset(lemmas), frozenset(heads), plural, genitive, frozenset(cases))
+                adjective = adjective or str(analysis.get("CLASS", "")).startswith("laatusana")
+        found = Analysis(
+            frozenset(lemmas), frozenset(heads), plural, genitive, frozenset(cases), adjective
+        )
         self._cache[key] = found
         return found
 

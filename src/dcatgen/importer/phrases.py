@@ -115,6 +115,9 @@ def parse_system(text: str) -> SystemLine:
         name, description = system_word["name"].strip(), system_word["description"]
     elif "/" in head:
         name, description = (piece.strip() for piece in head.split("/", 1))
+    elif (dash := re.search(r"\s[–—-]\s", head)) is not None:
+        # "Primus – opiskelijahallinnon järjestelmä"
+        name, description = head[: dash.start()].strip(), head[dash.end() :].strip()
     elif ", " in head:
         name, description = (piece.strip() for piece in head.split(", ", 1))
     elif compound is not None and compound["description"].lower() not in lexicon.PRODUCT_SUFFIXES:
@@ -202,6 +205,22 @@ def nominative_phrase(phrase: str) -> str:
     return " ".join([*words[:-1], nominative or last])
 
 
+def adjective_nominative(word: str) -> str:
+    """An adjective before a unit word agrees with it ("Teknisen toimialan" → "Tekninen");
+    a noun in the genitive stays ("Kasvatuksen ja koulutuksen toimiala")."""
+    analysis = morphology().analyse(word)
+    if analysis.lemmas:
+        if not (analysis.adjective and analysis.genitive):
+            return word
+        base = morphology().base_form(word)
+        if base is None:
+            return word
+        return base[:1].upper() + base[1:] if word[:1].isupper() else base
+    if word.lower().endswith("isen") and len(word) > 6:
+        return word[:-4] + "inen"
+    return word
+
+
 def _voikko_nominative(word: str) -> str | None:
     analysis = morphology().analyse(word)
     base = morphology().base_form(word)
@@ -229,13 +248,15 @@ def unit_name(heading: str) -> str:
         last = words[-1]
         nominative = last[:-1] if last.endswith(("ens", "ets", "ns")) else finnish_nominative(last)
         nominative = nominative or _voikko_nominative(last)
-        return " ".join([*words[:-1], nominative]) if nominative else heading
+        if not nominative:
+            return heading
+        return " ".join([*(adjective_nominative(w) for w in words[:-1]), nominative])
     words = [token.strip(",.:;") for token in tokens[: index + 1]]
     last = words[-1]
     for genitive, nominative in lexicon.UNIT_WORDS.items():
         if last.lower().endswith(genitive):
             words[-1] = last[: len(last) - len(genitive)] + nominative
-            words[:-1] = [finnish_nominative(w) or w for w in words[:-1]]
+            words[:-1] = [adjective_nominative(w) for w in words[:-1]]
             break
     return " ".join(words)
 

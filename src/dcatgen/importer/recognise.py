@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import takewhile
 from typing import Generic, TypeVar
 
 from dcatgen.importer import lexicon
@@ -246,7 +247,7 @@ class Reader:
             elif block.kind is Kind.ITEM and position == 0 and _numbered_register(block):
                 return HeadingKind.UNIT  # "1) Perusopetuksen tietovaranto" and its text follow
             elif block.kind is Kind.ITEM:
-                items = [b for b in following[position:] if b.kind is not Kind.HEADING]
+                items = list(takewhile(lambda b: b.kind is not Kind.HEADING, following[position:]))
                 named = all(
                     b.kind is Kind.ITEM and b.value and b.level == items[0].level for b in items[:3]
                 )
@@ -802,6 +803,19 @@ def _lead_in_heading(reader: Reader, case: HeadingCase) -> bool:
     )
 
 
+def _data_lead_in(reader: Reader, case: HeadingCase) -> bool:
+    # "Tietovaranto sisältää seuraavat tiedot:" with the list below it
+    return (
+        case.found.kind is HeadingKind.UNKNOWN
+        and case.block.lead_in
+        and lexicon.DATA_LEAD_IN.search(case.block.text) is not None
+    )
+
+
+def _open_data_groups(reader: Reader, case: HeadingCase) -> None:
+    reader.open_section(Section.DATA_GROUPS, Source.LABEL)
+
+
 def _continue_section(reader: Reader, case: HeadingCase) -> None:
     if reader.section is Section.SEARCH:
         reader.criteria(case.block.text + ":", case.block.line, "; ")
@@ -829,6 +843,7 @@ HEADING_RULES: tuple[Rule[HeadingCase], ...] = (
     Rule("a section", _kind_is(HeadingKind.SECTION), _section),
     Rule("a plural register heading", _kind_is(HeadingKind.PLURAL), _plural),
     Rule("a lead-in inside a section", _lead_in_heading, _continue_section),
+    Rule("a lead-in to a list of data", _data_lead_in, _open_data_groups),
     Rule("a one-line value under a section heading", _value_line, _read_as_value),
     Rule("a register by what follows", _unnamed_is(HeadingKind.REGISTER), _open_guessed_register),
     Rule("a unit by what follows", _unnamed_is(HeadingKind.UNIT), _open_unit),
@@ -1125,7 +1140,7 @@ def _intro(reader: Reader, block: Block) -> None:
 
 def _lead_in_sentence(reader: Reader, block: Block) -> bool:
     # "Asioiden keskeiset hakutekijät ovat seuraavat:" before a list of criteria
-    section = lexicon.section_of(block.text)
+    section = lexicon.lead_in_section(block.text)
     after = reader.following()
     return (
         block.text.endswith(":")
@@ -1136,7 +1151,7 @@ def _lead_in_sentence(reader: Reader, block: Block) -> bool:
 
 
 def _open_lead_in(reader: Reader, block: Block) -> None:
-    section = lexicon.section_of(block.text)
+    section = lexicon.lead_in_section(block.text)
     reader.open_section(section, Source.LABEL)
     if section is Section.SEARCH:
         reader.criteria(block.text, block.line)
