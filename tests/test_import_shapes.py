@@ -386,3 +386,17 @@ def test_name_dash_purpose_items_and_a_data_lead_in(name: str) -> None:
     [system] = last.systems
     assert system.name == "Granlund Manager"
     assert system.description is not None
+
+
+@pytest.mark.parametrize("name", ["fi_bulletless_copy.txt", "sv_bulletless_copy.txt"])
+def test_lists_copied_without_their_bullets(name: str) -> None:
+    """One short line per item, each read as a heading by the text reader: under a section
+    heading they are its values, until a line is followed by a section its register has."""
+    description = placed(name)
+    language = description.language
+    first, second = list(registers(description).values())
+    assert len(groups(first, language)) == 3
+    assert [s.exact_match for s in first.systems] == ["primus", "wilma"]
+    assert concepts(first) == ["person-name", "personal-identity-code"]
+    assert second.title[language] in ("Varhaiskasvatus", "Småbarnspedagogik")
+    assert len(groups(second, language)) == 2

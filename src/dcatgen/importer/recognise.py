@@ -778,19 +778,56 @@ VALUE_SECTIONS = frozenset(
 
 
 def _value_line(reader: Reader, case: HeadingCase) -> bool:
-    # "Tietojärjestelmät" then "Dynasty" on its own line: a short line reads as a heading in
-    # copied text, but right under a section heading it is that section's one value
-    return (
+    # "Tietojärjestelmät" then "Dynasty" on its own line (or a list whose bullets the copy
+    # lost, one short line each): short lines read as headings in copied text, but right
+    # under a section heading they are its values, unless what follows makes one a register
+    if not (
         case.found.kind is HeadingKind.UNKNOWN
         and reader.fresh
         and reader.section in VALUE_SECTIONS
         and not case.block.lead_in
-    )
+    ):
+        return False
+    role = reader.role_of_unnamed(case.index)
+    if role is HeadingKind.UNIT:
+        return False
+    if role is HeadingKind.REGISTER:
+        # "todistukset" then "Tietojärjestelmät": still the same register, whose systems
+        # come next; "Varhaiskasvatus" then "Tietoaineistot", which the register already
+        # has: a new register
+        upcoming = _next_section(reader, case.index)
+        return upcoming is not None and not _has_section(reader.register, upcoming)
+    return True
+
+
+def _next_section(reader: Reader, index: int) -> Section | None:
+    for block in reader.blocks[index + 1 :]:
+        if block.kind is Kind.HEADING:
+            found = lexicon.classify_heading(block.text)
+            return found.section if found.kind is HeadingKind.SECTION else None
+    return None
+
+
+def _has_section(register: RegisterDraft | None, section: Section) -> bool:
+    if register is None:
+        return False
+    filled = {
+        Section.DATA_GROUPS: bool(register.data_groups),
+        Section.SYSTEMS: bool(register.systems),
+        Section.SEARCH: register.criteria is not None,
+    }
+    return filled.get(section, False)
+
+
+LIST_SECTIONS = frozenset({Section.DATA_GROUPS, Section.SYSTEMS, Section.SEARCH})
 
 
 def _read_as_value(reader: Reader, case: HeadingCase) -> None:
     block = case.block
-    reader.content(Block(Kind.PARAGRAPH, block.text, block.line, anchors=block.anchors))
+    kind = Kind.ITEM if reader.section in LIST_SECTIONS else Kind.PARAGRAPH
+    level = 1 if kind is Kind.ITEM else 0
+    reader.content(Block(kind, block.text, block.line, level, anchors=block.anchors))
+    reader.fresh = True  # the next short line may be the next value
 
 
 def _lead_in_heading(reader: Reader, case: HeadingCase) -> bool:
