@@ -400,3 +400,12 @@ def test_lists_copied_without_their_bullets(name: str) -> None:
     assert concepts(first) == ["person-name", "personal-identity-code"]
     assert second.title[language] in ("Varhaiskasvatus", "Småbarnspedagogik")
     assert len(groups(second, language)) == 2
+
+
+@pytest.mark.parametrize("name", ["fi_fields_in_one_line.txt", "sv_fields_in_one_line.txt"])
+def test_several_fields_in_one_line(name: str) -> None:
+    """'Käyttötarkoitus: … . Tietojärjestelmät: YLVA, Tweb. Hakutekijät: …' on one line."""
+    [register] = [r for _, r in placed(name).registers()]
+    assert register.purpose is not None
+    assert [s.exact_match for s in register.systems] == ["ylva", "tweb"]
+    assert concepts(register)[:2] == ["case-number", "property-id"]

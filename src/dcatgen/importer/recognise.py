@@ -18,7 +18,7 @@ from itertools import takewhile
 from typing import Generic, TypeVar
 
 from dcatgen.importer import lexicon
-from dcatgen.importer.blocks import Block, Kind, Page
+from dcatgen.importer.blocks import Block, Kind, Page, labelled
 from dcatgen.importer.draft import (
     ApiDraft,
     At,
@@ -337,6 +337,11 @@ class Reader:
         if block.kind is Kind.ROW:
             if not first(ROW_RULES, self, block):
                 self.unplaced(block)
+            return
+        pieces = split_fields(block)
+        if len(pieces) > 1:
+            for piece in pieces:
+                self.content(piece)
             return
         in_list = block.kind is Kind.ITEM and self.section in (
             Section.DATA_GROUPS,
@@ -1371,6 +1376,31 @@ def chunks(block: Block) -> list[Block]:
         anchors = tuple(a for a in block.anchors if a.text in text or a.href in text)
         result.append(Block(Kind.PARAGRAPH, text, block.line, anchors=anchors))
     return result
+
+
+_INNER_LABEL = re.compile(r"(?<=[.;])\s+(?=(?P<label>[A-ZÅÄÖ][^:.;]{2,60}):\s)")
+
+
+def split_fields(block: Block) -> list[Block]:
+    """A line holding several fields ("Käyttötarkoitus: … . Tietojärjestelmät: Edlevo.
+    Hakutekijät: …"), cut before each label that names a section."""
+    cuts = [
+        match.end()
+        for match in _INNER_LABEL.finditer(block.text)
+        if lexicon.section_of(match["label"]) is not None
+    ]
+    if not cuts:
+        return [block]
+    pieces, start = [], 0
+    for cut in [*cuts, len(block.text)]:
+        text = block.text[start:cut].strip()
+        start = cut
+        if text:
+            anchors = tuple(a for a in block.anchors if a.text in text or a.href in text)
+            pieces.append(
+                labelled(block.kind, text, block.line, block.level, block.numbered, anchors)
+            )
+    return pieces
 
 
 def recognise(page: Page, draft: Draft, skip_line: int | None = None) -> Draft:
