@@ -5,11 +5,21 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: run test lint typecheck pytest clean system-packages
+.PHONY: run test lint typecheck pytest clean system-packages voikko
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+
+# Voikko (Finnish morphology for `dcatgen import`): Debian's library and dictionary, installed
+# when missing and apt-get can run (as root); otherwise the importer falls back to stems.
+VOIKKO_INSTALL := apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends libvoikko1 voikko-fi
+
+voikko:
+	@if ldconfig -p 2>/dev/null | grep -q 'libvoikko\.so\.1' && [ -d /usr/lib/voikko ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		$(VOIKKO_INSTALL) >/dev/null || { apt-get -o DPkg::Lock::Timeout=600 update -qq && $(VOIKKO_INSTALL) >/dev/null; }; \
+	else echo "Voikko is missing: run 'sudo $(VOIKKO_INSTALL)' (the importer uses stems without it)"; fi
 
 $(STAMP_RUN): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
@@ -19,7 +29,7 @@ $(STAMP_TEST): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@ $(STAMP_RUN)
 
-run: $(STAMP_RUN)
+run: $(STAMP_RUN) voikko
 	$(BIN)/dcatgen build data -o out
 
 lint: $(STAMP_TEST)
@@ -29,7 +39,7 @@ lint: $(STAMP_TEST)
 typecheck: $(STAMP_TEST)
 	$(BIN)/mypy src
 
-pytest: $(STAMP_TEST)
+pytest: $(STAMP_TEST) voikko
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest

@@ -83,7 +83,7 @@ def test_validate_reports_unplaced_lines_as_warnings(tmp_path: Path) -> None:
 def test_every_fixture_builds_without_edits(tmp_path: Path) -> None:
     """The written descriptions build into conforming catalogs with no edits."""
     data = tmp_path / "data"
-    for path in sorted(FIXTURES.iterdir()):
+    for path in sorted(p for p in FIXTURES.iterdir() if p.suffix in (".txt", ".html")):
         out = str(data / f"{path.stem}.yaml")
         invoke("import", str(path), "-o", out, "--organisation", f"Kunta {path.stem}")
     code, output = invoke("build", str(data), "-o", str(tmp_path / "out"))
@@ -121,13 +121,20 @@ def test_bad_arguments_exit_2(tmp_path: Path, args: list[str], message: str) -> 
     assert message in output
 
 
-def test_organisation_needed_when_the_page_does_not_name_it(tmp_path: Path) -> None:
-    """No --organisation and no name on the page: say how to give it."""
-    page = tmp_path / "page.txt"
+def test_organisation_placeholder_when_the_page_does_not_name_it(tmp_path: Path) -> None:
+    """No --organisation and no name on the page: imported all the same, with a marked
+    placeholder name; exit 3 and the unplaced note say how to give it; the file builds."""
+    page, out = tmp_path / "page.txt", tmp_path / "data" / "o.yaml"
     page.write_text(WITH_UNPLACED, encoding="utf-8")
-    code, output = invoke("import", str(page), "-o", str(tmp_path / "o.yaml"))
-    assert code == 2
-    assert "give --organisation NAME" in output
+    code, output = invoke("import", str(page), "-o", str(out))
+    assert code == 3
+    assert "the page does not name its organisation" in output
+    assert "(or import again with --organisation NAME)" in output
+    text = out.read_text(encoding="utf-8")
+    assert "name: Nimeämätön organisaatio  # placeholder: not on the page" in text
+    assert "base_iri: https://w3id.org/dcatgen/id/page/" in text
+    code, output = invoke("build", str(out.parent), "-o", str(tmp_path / "out"))
+    assert code == 0, output
 
 
 def test_standard_input_and_options(tmp_path: Path) -> None:
@@ -170,3 +177,32 @@ def test_help_has_an_example() -> None:
     assert code == 0
     assert "Example: dcatgen import" in output
     assert "3 when something was left unplaced" in output
+
+
+def test_existing_output_is_refused_without_force(tmp_path: Path) -> None:
+    """-o onto an existing (perhaps curated) file: exit 2, file untouched; --force overwrites."""
+    page, out = tmp_path / "page.txt", tmp_path / "out.yaml"
+    page.write_text(WITH_UNPLACED, encoding="utf-8")
+    out.write_text("# curated by hand\n", encoding="utf-8")
+    code, output = invoke("import", str(page), "-o", str(out), "--organisation", "Esimerkin kunta")
+    assert code == 2
+    assert f"{out} exists: give another -o, or --force to overwrite it" in output
+    assert out.read_text(encoding="utf-8") == "# curated by hand\n"
+    code, output = invoke(
+        "import", str(page), "-o", str(out), "--organisation", "Esimerkin kunta", "--force"
+    )
+    assert code == 3, output
+    assert load_file(out).description.units
+
+
+def test_title_only_register_gets_a_marked_placeholder(tmp_path: Path) -> None:
+    """A register with nothing but its title: a placeholder description, and the file builds."""
+    page, out = tmp_path / "page.txt", tmp_path / "data" / "out.yaml"
+    page.write_text("Hallinto-osasto\n\nArkistorekisteri\n", encoding="utf-8")
+    code, output = invoke("import", str(page), "-o", str(out), "--organisation", "Esimerkin kunta")
+    assert code == 0, output
+    assert "# placeholder: the page gives no purpose" in out.read_text(encoding="utf-8")
+    code, output = invoke("build", str(out.parent), "-o", str(tmp_path / "out"))
+    assert code == 0, output
+    code, output = invoke("validate", str(out), "--severity", "info")
+    assert "purpose (käyttötarkoitus) missing" in output

@@ -1,15 +1,26 @@
-"""Property tests: no input crashes the importer, its output always loads, it is deterministic."""
+"""Property tests: no input crashes the importer; what it writes loads, builds, is deterministic.
+
+"Builds" means what `dcatgen build` without --force checks: the catalog has no violation.
+"""
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dcatgen.errors import InputError
 from dcatgen.importer import ImportResult, import_text
 from dcatgen.load import parse_text
+from dcatgen.pipeline import check, make_catalog
+from dcatgen.validate import Severity
+from tests.conftest import ROOT
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
+REAL_PAGES = ROOT.parent / "shared" / "reference" / "real-pages"
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -102,15 +113,54 @@ def attempt(text: str, html: bool) -> ImportResult | None:
         return None
 
 
+def violations(yaml_text: str) -> list[str]:
+    """What `dcatgen build` (no --force) would refuse the written file for."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "page.yaml"
+        path.write_text(yaml_text, encoding="utf-8")
+        report = check(make_catalog(path))
+    return [str(f) for f in report.findings if f.severity is Severity.VIOLATION]
+
+
 def check_output(result: ImportResult | None, text: str, html: bool) -> None:
-    """The output loads as the same description, and a second import gives the same bytes."""
+    """The output loads as the same description and builds; a second import, same bytes."""
     if result is None:
         return
     loaded = parse_text(result.yaml, Path("page.yaml")).description
     assert loaded == result.description
     assert loaded.unplaced == result.unplaced
+    assert violations(result.yaml) == []
     again = attempt(text, html)
     assert again is not None and again.yaml == result.yaml
+
+
+def corpus() -> list[Path]:
+    """Every fixture page, and every real page when shared/ is beside the repository."""
+    pages = sorted(p for p in FIXTURES.iterdir() if p.suffix in (".txt", ".html"))
+    if REAL_PAGES.is_dir():
+        pages += sorted(p for p in REAL_PAGES.iterdir() if p.suffix in (".txt", ".html"))
+    return pages
+
+
+@pytest.mark.parametrize("page", corpus(), ids=lambda path: path.name)
+def test_every_fixture_and_real_page_builds(page: Path) -> None:
+    """Whatever import writes for a known page, build accepts without --force."""
+    text = page.read_text(encoding="utf-8")
+    html = page.suffix == ".html"
+    for organisation in (None, "Esimerkin kunta"):
+        try:
+            result = import_text(text, html=html, source=page.name, organisation=organisation)
+        except InputError as error:
+            assert error.problems and all(p.message for p in error.problems)
+            continue
+        assert violations(result.yaml) == [], page.name
+
+
+def test_real_pages_are_in_the_corpus() -> None:
+    """Under CI the real pages are beside the repository, so they are never silently missed."""
+    if not REAL_PAGES.is_dir():
+        pytest.skip(f"{REAL_PAGES} is absent (shared/ is not beside the repository)")
+    assert sum(p.parent == REAL_PAGES for p in corpus()) >= 8
 
 
 @SETTINGS

@@ -7,7 +7,7 @@ import pytest
 from dcatgen.importer import import_source
 from dcatgen.load import load_file
 from dcatgen.mapping import description_triples, to_graph
-from dcatgen.model import Description
+from dcatgen.model import Description, Register
 from tests.conftest import DATA, ROOT
 from tests.rdfdiff import explain_difference
 
@@ -16,12 +16,19 @@ pytestmark = pytest.mark.skipif(not SEED.exists(), reason="the shared seed is no
 
 
 def without_classification(description: Description) -> Description:
-    """The description with themes and subjects (stated or suggested) removed."""
+    """The description without what dcatgen adds from its own tables.
+
+    Themes and subjects (stated or suggested), and the links of systems to dcatgen's scheme
+    of known systems: the importer adds those, the hand-written file has none.
+    """
     cleared = {"themes": (), "subjects": (), "suggested_themes": (), "suggested_subjects": ()}
+
+    def register(r: Register) -> Register:
+        systems = tuple(s.model_copy(update={"exact_match": None}) for s in r.systems)
+        return r.model_copy(update={**cleared, "systems": systems})
+
     units = tuple(
-        unit.model_copy(
-            update={"registers": tuple(r.model_copy(update=cleared) for r in unit.registers)}
-        )
+        unit.model_copy(update={"registers": tuple(register(r) for r in unit.registers)})
         for unit in description.units
     )
     return description.model_copy(update={"units": units})
@@ -78,3 +85,23 @@ def test_seed_suggestions_match_the_publishers_choice(imported: Description) -> 
         expected_subjects = set(chosen.subjects) - {"p6874"}
         assert set(register.suggested_subjects) == expected_subjects, register.id
         assert register.themes == () and register.subjects == ()
+
+
+def test_seed_systems_link_to_known_systems(imported: Description) -> None:
+    """Known products are linked to the scheme; the page's own names stay as they are."""
+    links = {
+        (system.name, system.exact_match)
+        for _, register in imported.registers()
+        for system in register.systems
+    }
+    assert links == {
+        ("MultiPrimus", "primus"),
+        ("Pro Consona", "pro-consona"),
+        ("Wilma", "wilma"),
+        ("Vaski-kirjastojen tietokanta", None),
+        ("PARent", "parent"),
+        ("PARty", None),
+        ("LYYTI", "lyyti"),
+        ("Titania", "titania"),
+        ("Uimahallin ja kuntosalin kassa- ja kulkukorttijärjestelmä", None),
+    }

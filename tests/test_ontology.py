@@ -31,6 +31,8 @@ CLASSES = frozenset(
         "SearchCriterion",
         "Availability",
         "CrossReference",
+        "KnownSystem",
+        "SystemKind",
     }
 )
 OBJECT_PROPERTIES = frozenset(
@@ -44,6 +46,7 @@ OBJECT_PROPERTIES = frozenset(
         "crossReference",
         "referenceTarget",
         "privacyNotice",
+        "systemKind",
     }
 )
 DATATYPE_PROPERTIES = frozenset(
@@ -61,9 +64,12 @@ DATATYPE_PROPERTIES = frozenset(
         "taskClass",
         "position",
         "nationalSystem",
+        "vendor",
     }
 )
-CONCEPT_SCHEMES = frozenset({"AvailabilityScheme", "SearchCriterionScheme"})
+CONCEPT_SCHEMES = frozenset(
+    {"AvailabilityScheme", "SearchCriterionScheme", "KnownSystemScheme", "SystemKindScheme"}
+)
 AVAILABILITY_NOTATIONS = {
     "OpenlyAvailable": "open",
     "PartlyOpenlyAvailable": "partly-open",
@@ -114,6 +120,8 @@ EXPECTED_DOMAIN_RANGE: dict[str, tuple[URIRef | None, URIRef]] = {
     "taskClass": (None, XSD.string),
     "position": (None, XSD.integer),
     "nationalSystem": (DG.InformationSystem, XSD.boolean),
+    "systemKind": (DG.KnownSystem, DG.SystemKind),
+    "vendor": (DG.KnownSystem, XSD.string),
     "targetUnitName": (DG.CrossReference, RDF.langString),
     "targetRegisterName": (DG.CrossReference, RDF.langString),
 }

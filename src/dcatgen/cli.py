@@ -869,23 +869,33 @@ EXIT_UNPLACED = 3
     type=click.Choice(["fi", "sv"]),
     help="The page's language. Default: detected from its words.",
 )
+@click.option("--force", is_flag=True, help="Overwrite the output file when it exists.")
 def import_command(
     source: str,
     out_file: Path,
     organisation: str | None,
     base_iri: str | None,
     language: str | None,
+    force: bool,
 ) -> None:
     """Import a published §28 page: SOURCE is a .txt or .html file, an http(s) URL, or -.
 
     Writes the YAML description format with the source line of every value as a comment,
     and lists what it could not place under unplaced:. Exit 0 when everything was placed,
-    3 when something was left unplaced (the file is still written), 2 on unusable input.
+    3 when something was left unplaced (the file is still written), 2 on unusable input
+    or when the output file exists (a curated description is never overwritten without
+    --force).
 
     Example: dcatgen import page.txt -o data/mynamaki.yaml --organisation 'Mynämäen kunta'
     """
     from dcatgen.importer import import_source
 
+    if out_file.exists() and not force:
+        click.echo(
+            f"error: {out_file} exists: give another -o, or --force to overwrite it", err=True
+        )
+        click.echo("nothing imported; the file is left as it was", err=True)
+        sys.exit(EXIT_BAD_INPUT)
     try:
         result = import_source(
             source, organisation=organisation, base_iri=base_iri, language=language

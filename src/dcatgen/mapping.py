@@ -34,6 +34,7 @@ from dcatgen.model import (
     SearchCriterion,
     System,
     Unit,
+    known_systems,
 )
 from dcatgen.summary import register_description
 from dcatgen.terms import (
@@ -89,6 +90,7 @@ PUBLISHER_TYPES = {
     OrganisationKind.MUNICIPALITY: PUBLISHER_TYPE.LocalAuthority,
     OrganisationKind.JOINT_AUTHORITY: PUBLISHER_TYPE.LocalAuthority,
     OrganisationKind.REGIONAL_COUNCIL: PUBLISHER_TYPE.RegionalAuthority,
+    OrganisationKind.WELLBEING_SERVICES_COUNTY: PUBLISHER_TYPE.RegionalAuthority,
     OrganisationKind.STATE_AGENCY: PUBLISHER_TYPE.NationalAuthority,
     OrganisationKind.OTHER: PUBLISHER_TYPE.NonProfitOrganisation,
 }
@@ -286,9 +288,56 @@ def _codelists() -> tuple[dict[Term, tuple[Triple, ...]], dict[Term, dict[str, s
     return {subject: tuple(triples) for subject, triples in table.items()}, labels
 
 
+KNOWN_SYSTEM = "https://w3id.org/dcatgen/ns/system/"
+"""Concepts of dcatgen's scheme of known information systems (resources/systems.yaml)."""
+SYSTEM_KIND = "https://w3id.org/dcatgen/ns/system-kind/"
+
+
+def known_system_iri(identifier: str) -> Term:
+    """The concept of a known system: what registers' systems link to with skos:exactMatch."""
+    return iri(KNOWN_SYSTEM + identifier)
+
+
+@cache
+def _known_system_table() -> dict[Term, tuple[Triple, ...]]:
+    """The facts that travel with a known-system concept: its labels, vendor and kind."""
+    scheme = known_systems()
+    kinds: dict[str, list[Triple]] = {}
+    for kind, labels in scheme.kinds.items():
+        term = iri(SYSTEM_KIND + kind)
+        kinds[kind] = [
+            (term, RDF_TYPE, SKOS.Concept),
+            (term, RDF_TYPE, DG.SystemKind),
+            (term, SKOS.inScheme, DG.SystemKindScheme),
+            (term, SKOS.notation, literal(kind)),
+            *((term, SKOS.prefLabel, literal(text, language)) for language, text in labels.items()),
+        ]
+    table: dict[Term, tuple[Triple, ...]] = {}
+    for system in scheme.systems.values():
+        term = known_system_iri(system.id)
+        triples = [
+            (term, RDF_TYPE, SKOS.Concept),
+            (term, RDF_TYPE, DG.KnownSystem),
+            (term, SKOS.inScheme, DG.KnownSystemScheme),
+            (term, SKOS.notation, literal(system.id)),
+            (term, SKOS.prefLabel, literal(system.name)),
+            *((term, SKOS.altLabel, literal(variant)) for variant in system.variants),
+            (term, DG.systemKind, iri(SYSTEM_KIND + system.kind)),
+        ]
+        if system.vendor:
+            triples.append((term, DG.vendor, literal(system.vendor)))
+        table[term] = (*triples, *kinds[system.kind])
+    return table
+
+
+@cache
+def _shared_table() -> dict[Term, tuple[Triple, ...]]:
+    return {**_codelists()[0], **_known_system_table()}
+
+
 def codelist_triples(value: Term) -> tuple[Triple, ...]:
-    """The facts about a code-list value that travel with it (type, scheme, labels)."""
-    return _codelists()[0].get(value, ())
+    """The facts about a code-list value (or known system) that travel with it."""
+    return _shared_table().get(value, ())
 
 
 def subject_labels(concept_id: str) -> dict[str, str]:
@@ -363,6 +412,8 @@ def _system(subject: Term, predicate: Term, value: System, c: Context, out: list
     out.append((subject, predicate, target))
     out.append((target, RDF_TYPE, DG.InformationSystem))
     apply(SYSTEM_ROWS, target, value, c, out)
+    if value.exact_match is not None:
+        out.append((target, SKOS.exactMatch, known_system_iri(value.exact_match)))
     for part in value.parts:
         part_iri = c.iris.system(part)
         out.append((target, DCT.hasPart, part_iri))
@@ -621,7 +672,7 @@ def with_codelists(triples: list[Triple]) -> list[Triple]:
     Values are collected afterwards rather than emitted with each use: a catalog refers to
     the same dozen values thousands of times.
     """
-    table = _codelists()[0]
+    table = _shared_table()
     used = {obj for _, _, obj in triples if obj in table}
     for value in sorted(used):
         triples.extend(table[value])

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
+from importlib import resources
 from typing import Annotated, Any
 
+import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -183,6 +187,7 @@ class OrganisationKind(StrEnum):
     MUNICIPALITY = "municipality"
     JOINT_AUTHORITY = "joint-authority"
     REGIONAL_COUNCIL = "regional-council"
+    WELLBEING_SERVICES_COUNTY = "wellbeing-services-county"
     STATE_AGENCY = "state-agency"
     OTHER = "other"
 
@@ -277,6 +282,55 @@ class SearchCriteria(Record):
         return self
 
 
+@dataclass(frozen=True)
+class KnownSystem:
+    """A product in dcatgen's scheme of known information systems (resources/systems.yaml)."""
+
+    id: str
+    name: str
+    variants: tuple[str, ...]
+    kind: str
+    vendor: str | None = None
+    national: bool = False
+
+
+@dataclass(frozen=True)
+class KnownSystems:
+    """The scheme: its systems by id, and the fi/sv/en labels of the kinds of system."""
+
+    systems: dict[str, KnownSystem]
+    kinds: dict[str, dict[str, str]]
+
+
+@cache
+def known_systems() -> KnownSystems:
+    """The scheme of known information systems, read once from the package's resources."""
+    source = resources.files("dcatgen").joinpath("resources/systems.yaml")
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    systems = {
+        row["id"]: KnownSystem(
+            id=row["id"],
+            name=row["name"],
+            variants=tuple(row.get("variants", ())),
+            kind=row["kind"],
+            vendor=row.get("vendor"),
+            national=bool(row.get("national", False)),
+        )
+        for row in data["systems"]
+    }
+    return KnownSystems(systems, {kind: dict(labels) for kind, labels in data["kinds"].items()})
+
+
+def _known_system(value: str) -> str:
+    if value not in known_systems().systems:
+        raise ValueError(
+            f"{value!r} is not in dcatgen's scheme of known systems "
+            "(src/dcatgen/resources/systems.yaml): use one of its ids, e.g. 'wilma', or leave "
+            "exact_match out"
+        )
+    return value
+
+
 class System(Record):
     """An information system holding the register's data (§28 item 1)."""
 
@@ -286,6 +340,11 @@ class System(Record):
     description: Text | None = None
     national: bool = False
     wording: str | None = None
+    exact_match: Annotated[str, AfterValidator(_known_system)] | None = Field(
+        default=None,
+        description="The id of the same product in dcatgen's scheme of known systems "
+        "(skos:exactMatch), e.g. 'wilma'.",
+    )
 
 
 class DataGroup(Record):

@@ -11,6 +11,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from dcatgen.importer.lexicon import names_register
+
 
 class Kind(StrEnum):
     """What a block is in the page's structure."""
@@ -18,6 +20,8 @@ class Kind(StrEnum):
     HEADING = "heading"
     ITEM = "item"
     PARAGRAPH = "paragraph"
+    ROW = "row"
+    """A table row (HTML, or a tab-separated line copied from a table): `cells`."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,11 @@ class Block:
     label: str | None = None
     value: str | None = None
     anchors: tuple[Anchor, ...] = field(default=())
+    cells: tuple[str, ...] = ()
+    header: bool = False
+    """A header row: its cells are <th> (HTML)."""
+    lead_in: bool = False
+    """A heading that ended with a colon: it introduces what follows ("… seuraavat:")."""
 
 
 @dataclass(frozen=True)
@@ -75,10 +84,22 @@ def clean(text: str) -> str:
 _LABEL = re.compile(r"^(?P<label>[^:]{2,120}?)\s*:\s+(?P<value>\S.*)$")
 
 
+_DASHED = re.compile(r"^(?P<label>[^–—:]{2,120}?)\s+[–—-]\s+(?P<value>\S.*)$")
+
+
 def split_label(text: str) -> tuple[str, str] | None:
-    """("Label", "value") when a line reads "Label: value", else None."""
+    """("Label", "value") when a line reads "Label: value", else None.
+
+    "Yleishallinnon tietovaranto – lakisääteisten tehtävien hoitaminen" reads the same way
+    when what stands before the dash names a register.
+    """
     match = _LABEL.match(text)
-    if match is None or "http" in match["label"].lower():
+    if match is None:
+        dashed = _DASHED.match(text)
+        if dashed is None or not names_register(dashed["label"]):
+            return None
+        match = dashed
+    if "http" in match["label"].lower():
         return None
     return match["label"].strip(), match["value"].strip()
 
@@ -99,7 +120,8 @@ def labelled(
 
 _FURNITURE = re.compile(
     r"""^(?:
-        siirry\ (?:sisältöön|pääsisältöön|suoraan\ sisältöön)|hyppää\ (?:sisältöön|valikkoon)
+        siirry\ (?:sisältöön|pääsisältöön|suoraan\ sisältöön)
+        |hyppää\ (?:sisältöön|pääsisältöön|valikkoon)
         |siirry\ (?:päävalikkoon|hakuun)|gå\ (?:direkt\ )?till\ (?:innehåll(?:et)?|huvudinnehållet)
         |hoppa\ till\ (?:innehåll(?:et)?|huvudinnehållet)|skip\ to\ (?:main\ )?content
         |tekstin\ koko|tekstikoko|fonttikoko|kirjasinkoko|textstorlek|fontstorlek|text\ size

@@ -7,6 +7,7 @@ mutable while a page is read and are not used after the YAML is written.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Generic, TypeVar
 
 from dcatgen.model import Availability, LinkKind, OrganisationKind, RegisterKind, SearchCriterion
@@ -46,6 +47,8 @@ class SystemDraft:
     description: str | None = None
     national: bool = False
     wording: str | None = None
+    known: str | None = None
+    """The id of the product in dcatgen's scheme of known systems, when the name is there."""
 
 
 @dataclass
@@ -93,6 +96,31 @@ class CrossReferenceDraft:
 
 
 @dataclass
+class ContactDraft:
+    """Contact details for information requests (§28 item 2): the registry office, usually."""
+
+    lines: tuple[int, ...]
+    name: str | None = None
+    email: str | None = None
+    telephone: str | None = None
+    address: str | None = None
+    url: str | None = None
+
+    def has_channel(self) -> bool:
+        """Whether there is a way to reach it (the model needs one)."""
+        return bool(self.email or self.telephone or self.address or self.url)
+
+
+class Source(StrEnum):
+    """How sure the import is of a field: where its value came from."""
+
+    HEADING = "heading"  # under a sub-heading that names the field, or a register heading
+    LABEL = "label"  # from "Label: value", a table column, or a "Name: purpose" item
+    KNOWN_SYSTEM = "known-system"  # every system is in dcatgen's scheme of known systems
+    GUESS = "guess"  # from where prose stands, inherited, or made up for a prose-only page
+
+
+@dataclass
 class Inherited:
     """What a unit or the organisation states for all its registers."""
 
@@ -102,6 +130,10 @@ class Inherited:
     secrecy: SecrecyDraft | None = None
     links: list[LinkDraft] = field(default_factory=list)
     authority: At[str] | None = None
+    contact: ContactDraft | None = None
+    systems: list[SystemDraft] = field(default_factory=list)
+    """Systems named where no register is open: a prose-only page's register gets them."""
+    data_groups: list[At[str]] = field(default_factory=list)
 
 
 @dataclass
@@ -127,6 +159,11 @@ class RegisterDraft:
     links: list[LinkDraft] = field(default_factory=list)
     distributions: list[At[str]] = field(default_factory=list)
     cross_reference: CrossReferenceDraft | None = None
+    contact: ContactDraft | None = None
+    sources: dict[str, Source] = field(default_factory=dict)
+    """How each filled field was found (title, purpose, data_groups, systems …)."""
+    placeholder: bool = False
+    """The description is a marked placeholder: the page gave no purpose or description."""
     id: str = ""
 
     def has_content(self) -> bool:
@@ -173,3 +210,26 @@ class Draft:
     unplaced: list[At[str]] = field(default_factory=list)
     furniture: list[At[str]] = field(default_factory=list)
     introduction: list[At[str]] = field(default_factory=list)
+    defined: tuple[At[str], At[str]] | None = None
+    """A register a sentence says what it is of, and that sentence (see `mentions`)."""
+    mentions: list[At[str]] = field(default_factory=list)
+    """Registers named in prose ("Pohjois-Savon liiton asiarekisteri on …"): a prose-only
+    page's register takes its title from the first."""
+
+
+PLACEHOLDER = {
+    "fi": "Kuvaus puuttuu: sivulla on vain rekisterin nimi. Kirjoita tähän käyttötarkoitus.",
+    "sv": "Beskrivning saknas: sidan anger bara registrets namn. Skriv ändamålet här.",
+}
+"""A register needs a description (DCAT-AP); when the page gives none, this stands in for
+it, marked, so that the file builds and the §28 check reports the purpose as missing."""
+
+
+def fill_placeholders(draft: Draft) -> None:
+    """Give every register with no purpose or description, own or its unit's, the placeholder."""
+    for unit in draft.units:
+        for register in unit.registers:
+            if register.purpose or register.description or unit.own.purpose:
+                continue
+            register.description = At(PLACEHOLDER[draft.language], register.title.lines)
+            register.placeholder = True

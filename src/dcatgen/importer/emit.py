@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
 import yaml
 from pydantic import HttpUrl, TypeAdapter, ValidationError
@@ -19,32 +19,42 @@ from dcatgen import __version__
 from dcatgen.importer.draft import (
     ApiDraft,
     At,
+    ContactDraft,
     CriteriaDraft,
     Draft,
     LinkDraft,
     RegisterDraft,
     SecrecyDraft,
+    Source,
     SystemDraft,
     UnitDraft,
 )
 from dcatgen.importer.phrases import register_id, unique, unit_id
 from dcatgen.importer.suggest import Suggestion, suggest
 from dcatgen.mapping import slug
+from dcatgen.model import known_systems
 
 MAX_LISTED_FURNITURE = 40
+IRI_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
+"""Left as they are in a link: URL syntax (what is already percent-encoded stays so)."""
 _URL = TypeAdapter(HttpUrl)
+_UNSAFE_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 # Characters YAML allows in a stream (YAML 1.1 §5.1); anything else must be escaped.
 _NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _PLAIN = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`][^\t\n]*")
 
 
 def is_http_url(address: str) -> bool:
-    """Whether an address is an absolute http(s) URL the model accepts."""
+    """Whether an address is an absolute http(s) URL the model accepts and RDF can carry.
+
+    The model normalises a URL (a percent-encoded host is decoded), so the normalised
+    form is what must be a valid IRI.
+    """
     try:
-        _URL.validate_python(address)
+        normalised = str(_URL.validate_python(address))
     except ValidationError:
         return False
-    return True
+    return not _UNSAFE_IRI.search(normalised)
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -156,24 +166,33 @@ def at(value: At[str] | None) -> Scalar | None:
 
 @dataclass
 class Emitted:
-    """The YAML text and what did not fit into the format."""
+    """The YAML text, what did not fit into the format, and how sure each register is."""
 
     text: str
     unplaced: list[str]
+    confidence: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Register id → field → heading / label / known-system / guess."""
 
 
 class Emitter:
     """Writes one draft; collects values that cannot be written as unplaced."""
 
-    def __init__(self, draft: Draft, source: str, base_url: str | None) -> None:
+    def __init__(
+        self, draft: Draft, source: str, base_url: str | None, organisation_given: bool = True
+    ) -> None:
+        self.organisation_given = organisation_given
         self.draft = draft
         self.source = source
         self.base_url = base_url
         self.unplaced: list[At[str]] = list(draft.unplaced)
+        self.confidence: dict[str, dict[str, str]] = {}
 
     def url(self, href: At[str]) -> str | None:
         """An absolute http(s) URL, or None (and the link kept as unplaced)."""
         address = urljoin(self.base_url, href.value) if self.base_url else href.value
+        # Characters an IRI cannot carry ("|", "{", a space) are percent-encoded, as a
+        # browser does when it follows the link.
+        address = quote(address, safe=IRI_SAFE)
         if is_http_url(address):
             return address
         self.unplaced.append(At(f"link to {href.value!r} (not an http(s) address)", href.lines))
@@ -185,10 +204,13 @@ class Emitter:
         root.add("language", Scalar(self.draft.language))
         root.add("organisation", self.organisation())
         root.add("units", Sequence([self.unit(unit) for unit in self._with_ids()]))
-        unplaced = [f"line {u.lines[0]}: {u.value}" for u in sorted(self.unplaced, key=_line)]
+        unplaced = [
+            f"line {u.lines[0]}: {u.value}" if u.lines else u.value
+            for u in sorted(self.unplaced, key=_line)
+        ]
         root.add("unplaced", Sequence([Scalar(text) for text in unplaced]))
         lines = [*self.header(), *render_mapping(root, 0)]
-        return Emitted("\n".join(lines) + "\n", unplaced)
+        return Emitted("\n".join(lines) + "\n", unplaced, self.confidence)
 
     def header(self) -> list[str]:
         """Comments on where the file came from and what to review."""
@@ -229,7 +251,8 @@ class Emitter:
         mapping = Mapping()
         mapping.add("id", Scalar(slug(draft.organisation.value)))
         name = draft.organisation
-        mapping.add("name", Scalar(name.value, name.note() or "--organisation"))
+        given = "--organisation" if self.organisation_given else "placeholder: not on the page"
+        mapping.add("name", Scalar(name.value, name.note() or given))
         if draft.organisation_kind is not None:
             kind = draft.organisation_kind
             mapping.add("kind", Scalar(kind.value.value, kind.note() or "from the name"))
@@ -238,7 +261,8 @@ class Emitter:
         mapping.add("base_iri", Scalar(draft.base_iri))
         level = draft.organisation_level
         mapping.add("api", self.api(level.api))
-        mapping.add("disclosure_authority", self.authority(level.authority))
+        mapping.add("disclosure_authority", self.authority(level.authority, level.contact))
+        mapping.add("contact_point", self.contact(level.contact))
         return mapping
 
     def unit(self, unit: UnitDraft) -> Mapping:
@@ -249,7 +273,8 @@ class Emitter:
         mapping.add("heading", at(unit.heading))
         mapping.add("purpose", at(unit.own.purpose))
         mapping.add("api", self.api(unit.own.api))
-        mapping.add("disclosure_authority", self.authority(unit.own.authority))
+        mapping.add("disclosure_authority", self.authority(unit.own.authority, unit.own.contact))
+        mapping.add("contact_point", self.contact(unit.own.contact))
         references = Sequence()
         for reference in unit.cross_references:
             item = Mapping()
@@ -274,18 +299,32 @@ class Emitter:
         note = register.title.note()
         mapping.add("id", Scalar(register.id, note))
         mapping.add("kind", Scalar(register.kind.value, note))
-        mapping.add("title", at(register.title))
-        mapping.add("purpose", at(register.purpose))
-        mapping.add("description", at(register.description))
+        sure = confidence(register)
+        self.confidence[register.id] = sure
+        mapping.add("title", _sourced(at(register.title), sure.get("title")))
+        mapping.add("purpose", _sourced(at(register.purpose), sure.get("purpose")))
+        if register.placeholder and register.description is not None:
+            mapping.add(
+                "description",
+                Scalar(register.description.value, "placeholder: the page gives no purpose"),
+            )
+        else:
+            mapping.add("description", at(register.description))
         if register.parent is not None:
             mapping.add("part_of", Scalar(register.parent.id, register.parent.title.note()))
-        mapping.add(
-            "data_groups", Sequence([Scalar(g.value, g.note()) for g in register.data_groups])
-        )
-        mapping.add("systems", Sequence([self.system(s) for s in register.systems]))
-        mapping.add("search_criteria", self.criteria(register.criteria))
+        groups = Sequence([Scalar(g.value, g.note()) for g in register.data_groups])
+        groups.note = _how(sure.get("data_groups"))
+        mapping.add("data_groups", groups)
+        systems = Sequence([self.system(s) for s in register.systems])
+        systems.note = _how(sure.get("systems"))
+        mapping.add("systems", systems)
+        criteria = self.criteria(register.criteria)
+        if criteria is not None:
+            criteria.note = _how(sure.get("search_criteria"))
+        mapping.add("search_criteria", criteria)
         mapping.add("api", self.api(register.api))
-        mapping.add("disclosure_authority", self.authority(register.authority))
+        mapping.add("disclosure_authority", self.authority(register.authority, register.contact))
+        mapping.add("contact_point", self.contact(register.contact))
         mapping.add("secrecy", self.secrecy(register.secrecy))
         mapping.add("retention", at(register.retention))
         mapping.add("task_class", at(register.task_class))
@@ -315,6 +354,9 @@ class Emitter:
             mapping.add("national", Scalar("true", note, raw=True))
         if system.wording:
             mapping.add("wording", Scalar(system.wording, note))
+        if system.known:
+            name = known_systems().systems[system.known].name
+            mapping.add("exact_match", Scalar(system.known, f"known system: {name}"))
         return mapping
 
     @staticmethod
@@ -338,11 +380,39 @@ class Emitter:
         mapping.add("statement", at(api.statement))
         return mapping
 
-    @staticmethod
-    def authority(name: At[str] | None) -> Mapping | None:
-        """The disclosure authority, by name."""
+    def authority(self, name: At[str] | None, contact: ContactDraft | None) -> Mapping | None:
+        """The disclosure authority: by name, with the contact for information requests.
+
+        Contact details alone (the registry office's e-mail) name where requests go; the
+        authority deciding is then the organisation itself, and the comment says so.
+        """
+        usable = contact if contact is not None and contact.has_channel() else None
         node = at(name)
-        return Mapping([("name", node)]) if node is not None else None
+        if node is None and usable is None:
+            return None
+        if node is None:
+            organisation = self.draft.organisation.value
+            node = Scalar(organisation, "the organisation: the page gives only contact details")
+        mapping = Mapping([("name", node)])
+        mapping.add("contact", self.contact(usable))
+        return mapping
+
+    @staticmethod
+    def contact(contact: ContactDraft | None) -> Mapping | None:
+        """Contact details (vCard): only what the page states."""
+        if contact is None or not contact.has_channel():
+            return None
+        note = At("", contact.lines).note()
+        mapping = Mapping()
+        for key, value in (
+            ("name", contact.name),
+            ("email", contact.email),
+            ("telephone", contact.telephone),
+            ("address", contact.address),
+        ):
+            if value:
+                mapping.add(key, Scalar(value, note))
+        return mapping
 
     @staticmethod
     def secrecy(secrecy: SecrecyDraft | None) -> Mapping | None:
@@ -368,6 +438,49 @@ class Emitter:
         return mapping
 
 
+CONFIDENCE_FIELDS = ("title", "purpose", "data_groups", "systems", "search_criteria", "api")
+"""The fields whose source the summary and the comments report."""
+
+
+def confidence(register: RegisterDraft) -> dict[str, str]:
+    """How each filled field was found: heading, label, known-system or guess.
+
+    Systems count as known-system when every one is in dcatgen's scheme; otherwise they
+    keep the source of their list, with how many are known.
+    """
+    present = {
+        "title": True,
+        "purpose": register.purpose is not None,
+        "data_groups": bool(register.data_groups),
+        "systems": bool(register.systems),
+        "search_criteria": register.criteria is not None,
+        "api": register.api is not None,
+    }
+    sure: dict[str, str] = {}
+    for name in CONFIDENCE_FIELDS:
+        if not present[name]:
+            continue
+        source = register.sources.get(name, Source.GUESS)
+        sure[name] = source.value
+    if register.systems:
+        known = sum(system.known is not None for system in register.systems)
+        if known == len(register.systems):
+            sure["systems"] = Source.KNOWN_SYSTEM.value
+        elif known:
+            sure["systems"] += f", {known} of {len(register.systems)} known"
+    return sure
+
+
+def _how(source: str | None) -> str:
+    return f"from: {source}" if source else ""
+
+
+def _sourced(node: Scalar | None, source: str | None) -> Scalar | None:
+    if node is not None and source:
+        node.note = f"{node.note}; from: {source}" if node.note else f"from: {source}"
+    return node
+
+
 def _line(value: At[str]) -> int:
     return value.lines[0] if value.lines else 0
 
@@ -385,6 +498,8 @@ def _suggestions(suggestions: list[Suggestion]) -> Sequence:
     )
 
 
-def emit(draft: Draft, source: str, base_url: str | None = None) -> Emitted:
+def emit(
+    draft: Draft, source: str, base_url: str | None = None, organisation_given: bool = True
+) -> Emitted:
     """The YAML description of a draft."""
-    return Emitter(draft, source, base_url).emit()
+    return Emitter(draft, source, base_url, organisation_given).emit()

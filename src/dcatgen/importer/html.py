@@ -31,6 +31,8 @@ SKIPPED = frozenset(
         "button", "select", "iframe", "head", "object", "canvas", "dialog", "menu", "math",
     }
 )  # fmt: skip
+PANELS = frozenset({"div", "section", "article", "details", "dl", "ul", "ol", "table"})
+"""Elements that hold a collapsed accordion's content when they are hidden."""
 INVISIBLE = frozenset({"script", "style", "noscript", "template", "svg", "head", "math"})
 VOID = frozenset(
     {"br", "hr", "img", "meta", "link", "input", "area", "base", "col", "embed", "source", "wbr"}
@@ -57,8 +59,24 @@ _MAIN = re.compile(r"<main\b|\brole\s*=\s*[\"']?main\b", re.IGNORECASE)
 _NAME_PARTS = re.compile(r"[\s_-]+")
 
 
+def is_disclosure(tag: str, attrs: dict[str, str]) -> bool:
+    """An accordion's button: its text is the heading of the panel it opens."""
+    if tag != "button":
+        return False
+    names = f"{attrs.get('class', '')} {attrs.get('id', '')}".lower()
+    return (
+        "aria-expanded" in attrs
+        or "aria-controls" in attrs
+        or any(word in names for word in ("accordion", "toggle", "collapse", "expand"))
+    )
+
+
 def _is_furniture_element(tag: str, attrs: dict[str, str]) -> bool:
-    if tag in SKIPPED or "hidden" in attrs or attrs.get("aria-hidden") == "true":
+    if tag in SKIPPED and not is_disclosure(tag, attrs):
+        return True
+    hidden = "hidden" in attrs or attrs.get("aria-hidden") == "true"
+    if hidden and tag not in PANELS:
+        # a collapsed accordion panel is hidden until opened, and still the page's content
         return True
     if attrs.get("role", "").lower() in FURNITURE_ROLES:
         return True
@@ -101,6 +119,9 @@ class _Reader(HTMLParser):
         self.text = _Text()
         self.anchor: tuple[str, list[str]] | None = None
         self.cells: list[str] = []
+        self.header_cells = 0
+        self.disclosure_depth = 0
+        """Depth of an open accordion button, whose text is a heading."""
         self.cell_anchors: list[Anchor] = []
         self.base_url: str | None = None
         self.row_line = 0
@@ -140,6 +161,9 @@ class _Reader(HTMLParser):
                 self._flush()
             if element.tag == "tr":
                 self._end_row()
+            if element.tag == "button" and len(self.stack) == self.disclosure_depth:
+                self._flush()
+                self.disclosure_depth = 0
             self._pop()
             if self.skip_from is not None and len(self.stack) <= self.skip_from:
                 self.skip_from = None
@@ -182,6 +206,9 @@ class _Reader(HTMLParser):
         self._close_implied(tag)
         if tag in BLOCKS:
             self._flush()
+        if is_disclosure(tag, values):
+            self._flush()
+            self.disclosure_depth = len(self.stack) + 1
         main = tag == "main" or values.get("role", "").lower() == "main"
         outside = len(self.stack) - self.open.get("html", 0) - self.open.get("body", 0)
         site_header = tag == "header" and outside == 0
@@ -238,6 +265,9 @@ class _Reader(HTMLParser):
         self.text.anchors.append(Anchor(text, href))
 
     def _container(self) -> tuple[str, int, bool]:
+        if self.disclosure_depth and len(self.stack) >= self.disclosure_depth:
+            outer = [HEADINGS[t] for t in self._tags() if t in HEADINGS]
+            return "heading", outer[-1] if outer else 0, False
         if not self._inside(_CONTAINERS):
             return "paragraph", 0, False
         tags = self._tags()
@@ -270,6 +300,7 @@ class _Reader(HTMLParser):
             if not self.cells:
                 self.row_line = current.line
             self.cells.append(text)
+            self.header_cells += container == "th"
             self.cell_anchors.extend(anchors)
         elif container == "dt":
             self.term = (text, current.line)
@@ -295,7 +326,9 @@ class _Reader(HTMLParser):
         elif (bold == text and len(text.split()) <= 15 and not anchors) or (
             text.endswith(":") and len(text.split()) <= 15
         ):
-            self.blocks.append(Block(Kind.HEADING, text.rstrip(":").strip() or text, current.line))
+            heading = text.rstrip(":").strip() or text
+            lead_in = text.endswith(":")
+            self.blocks.append(Block(Kind.HEADING, heading, current.line, lead_in=lead_in))
         else:
             self.blocks.append(labelled(Kind.PARAGRAPH, text, current.line, anchors=anchors))
 
@@ -303,15 +336,20 @@ class _Reader(HTMLParser):
         self._flush()
         cells, self.cells = self.cells, []
         anchors, self.cell_anchors = tuple(self.cell_anchors), []
+        header, self.header_cells = self.header_cells, 0
         if not cells:
             return
         if len(cells) == 1:
             self.blocks.append(labelled(Kind.PARAGRAPH, cells[0], self.row_line, anchors=anchors))
             return
-        label, value = cells[0], ", ".join(cells[1:])
         self.blocks.append(
             Block(
-                Kind.PARAGRAPH, f"{label}: {value}", self.row_line, 0, False, label, value, anchors
+                Kind.ROW,
+                " | ".join(cells),
+                self.row_line,
+                anchors=anchors,
+                cells=tuple(cells),
+                header=header == len(cells),
             )
         )
 

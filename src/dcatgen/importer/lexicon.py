@@ -7,9 +7,11 @@ Everything language-specific lives here as tables of patterns; recognition only 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from dcatgen.importer.morphology import morphology
 from dcatgen.model import Availability, LinkKind, OrganisationKind, RegisterKind, SearchCriterion
 
 
@@ -40,7 +42,8 @@ _SECTIONS: tuple[tuple[Section, re.Pattern[str]], ...] = tuple(
         (Section.API, r"rajapin|gränssnitt|\bapi\b|avoimesti saatav|öppet tillgänglig"),
         (
             Section.SEARCH,
-            r"hakutekij|hakuehto|hakuehdo|hakusano|sökvillkor|sökbegrepp|sökkriteri|sökfaktor",
+            r"hakutekij|hakuehto|hakuehdo|hakusano|hakuperust|hakukriteer|hakutiedo"
+            r"|sökvillkor|sökbegrepp|sökkriteri|sökfaktor|sökgrund",
         ),
         (Section.SECRECY, r"salassapi|salassa pidettäv|sekretess"),
         (
@@ -54,7 +57,7 @@ _SECTIONS: tuple[tuple[Section, re.Pattern[str]], ...] = tuple(
         (
             Section.DISCLOSURE,
             r"luovutuksesta päättä|luovuttamisesta päättä|tietopyynnöt|tietopyyntöjen"
-            r"|utlämnande|begäran om uppgifter|informationsbegäran",
+            r"|utlämnande|begäran om uppgifter|begäran om information|informationsbegäran",
         ),
         (
             Section.MANAGED_BY,
@@ -133,12 +136,41 @@ _UNIT_NOMINATIVES = (
 )  # fmt: skip
 
 ORGANISATION_KINDS: tuple[tuple[OrganisationKind, tuple[str, ...]], ...] = (
-    (OrganisationKind.JOINT_AUTHORITY, ("kuntayhtymä", "yhtymä", "samkommun", "samkommunen")),
+    (
+        OrganisationKind.JOINT_AUTHORITY,
+        (
+            "kuntayhtymä",
+            "yhtymä",
+            "samkommun",
+            "samkommunen",
+            "sairaanhoitopiiri",
+            "erityishuoltopiiri",
+            "sjukvårdsdistrikt",
+            "sjukvårdsdistriktet",
+        ),
+    ),
+    (
+        OrganisationKind.WELLBEING_SERVICES_COUNTY,
+        ("hyvinvointialue", "välfärdsområde", "välfärdsområdet"),
+    ),
     (OrganisationKind.REGIONAL_COUNCIL, ("liitto", "förbund", "förbundet")),
     (OrganisationKind.MUNICIPALITY, ("kunta", "kaupunki", "kommun", "kommunen", "stad", "staden")),
     (
         OrganisationKind.STATE_AGENCY,
-        ("virasto", "laitos", "ämbetsverk", "ämbetsverket", "verket", "myndighet", "myndigheten"),
+        (
+            "virasto",
+            "laitos",
+            "ministeriö",
+            "hallitus",
+            "konttori",
+            "ämbetsverk",
+            "ämbetsverket",
+            "verket",
+            "myndighet",
+            "myndigheten",
+            "ministeriet",
+            "styrelsen",
+        ),
     ),
 )
 _NOT_ORGANISATIONS = ("lautakunta", "osasto", "toimiala")
@@ -169,10 +201,73 @@ BARE_REGISTER_WORDS = frozenset(
 """Register words that carry nothing else: dropped from titles to make ids."""
 
 
+class Case(StrEnum):
+    """The grammatical role a register word has in a heading."""
+
+    NOMINATIVE = "nominative"  # "Varhaiskasvatuksen tietovaranto", "… tietovarannot"
+    PARTITIVE = "partitive"  # "Hallinnon tietovarantoja" (a plural heading)
+    GENITIVE = "genitive"  # "… tietovarannon tietoaineistot" (a sub-heading)
+    OTHER = "other"  # "Tietovarantoon liittyvät …", "Asiarekisterinä toimii …"
+
+
+@dataclass(frozen=True)
+class RegisterWord:
+    """A word naming a register or an information resource, in one of its forms."""
+
+    case: Case
+    plural: bool
+
+
+REGISTER_LEMMAS = ("tietovaranto", "rekisteri", "arkisto")
+"""The Finnish register words as base forms: matched in any inflection and compound."""
+_VOIKKO_CASES = {"nimento": Case.NOMINATIVE, "osanto": Case.PARTITIVE, "omanto": Case.GENITIVE}
+_PARTITIVE_ENDINGS = ("ja", "jä", "ita", "itä", "oa", "öä")
+_GENITIVE_PLURAL = ("tietovarantojen", "rekisterien", "rekisterin", "arkistojen")
+
+
+def register_word(word: str) -> RegisterWord | None:
+    """The form of a register word ("tietovarantoja": partitive plural), or None."""
+    lower = word.lower().strip("-:,.;()")
+    if not lower:
+        return None
+    if lower.endswith(_REGISTER_WORDS_SV):
+        return RegisterWord(Case.NOMINATIVE, lower.endswith(("lagren", "registren", "arkiven")))
+    if lower.endswith(_REGISTER_WORDS_FI):
+        return RegisterWord(Case.NOMINATIVE, lower.endswith(_PLURAL_REGISTER_WORDS))
+    for genitive in _REGISTER_GENITIVES:
+        if lower.endswith(genitive):
+            return RegisterWord(Case.GENITIVE, lower.endswith(("jen", "ien")))
+    analyser = morphology()
+    if not any(analyser.matches(lower, lemma, "fi") for lemma in REGISTER_LEMMAS):
+        return None
+    analysis = analyser.analyse(lower)
+    if analysis.lemmas:
+        cases = [_VOIKKO_CASES.get(case, Case.OTHER) for case in sorted(analysis.cases)]
+        case = next(
+            (c for c in (Case.NOMINATIVE, Case.PARTITIVE, Case.GENITIVE) if c in cases), None
+        )
+        return RegisterWord(case or Case.OTHER, analysis.plural)
+    if lower.endswith(_PARTITIVE_ENDINGS):
+        return RegisterWord(Case.PARTITIVE, True)
+    if lower.endswith(("jen", "ien", "den")):
+        return RegisterWord(Case.GENITIVE, True)
+    return RegisterWord(Case.OTHER, False)
+
+
+def names_register(text: str) -> bool:
+    """Whether a phrase names a register: "Yleishallinnon tietovaranto",
+    "Informationslager för ekonomi"."""
+    return _register_head(_words(text))
+
+
 def is_register_word(word: str) -> bool:
-    """Whether a word names a register or information resource ("asiarekisteri", "arkiv")."""
-    word = word.lower().strip("-:,.")
-    return word.endswith(_REGISTER_WORDS_FI) or word.endswith(_REGISTER_WORDS_SV)
+    """Whether a word names a register or information resource as a heading's head.
+
+    The nominative ("asiarekisteri", "arkiv") or a plural partitive ("tietovarantoja");
+    not "tietovarantoon" or "asiarekisterinä", which only mention one.
+    """
+    found = register_word(word)
+    return found is not None and found.case in (Case.NOMINATIVE, Case.PARTITIVE)
 
 
 def register_kind(title: str) -> RegisterKind:
@@ -203,6 +298,7 @@ class HeadingKind(StrEnum):
     PAGE_TITLE = "page-title"
     UNIT = "unit"
     REGISTER = "register"
+    PLURAL = "plural"
     CONTAINER = "container"
     SECTION = "section"
     SUBSECTION = "subsection"
@@ -217,6 +313,15 @@ class HeadingClass:
     section: Section | None = None
     register_title: str | None = None
     physical: bool = False
+    plural: bool = False
+
+
+def names_data_and_systems(text: str) -> bool:
+    """Whether a heading names both data groups and systems ("Tietoaineistot ja järjestelmät")."""
+    patterns = dict(_SECTIONS)
+    return bool(
+        patterns[Section.DATA_GROUPS].search(text) and patterns[Section.SYSTEMS].search(text)
+    )
 
 
 def section_of(text: str) -> Section | None:
@@ -250,34 +355,140 @@ def _subsection(text: str) -> HeadingClass | None:
             if section is None:
                 return None
             head = token[: len(token) - len(genitive)] + nominative
-            return HeadingClass(HeadingKind.SUBSECTION, section, " ".join([*tokens[:index], head]))
+            title = " ".join([*tokens[:index], head])
+            plural = nominative in _PLURAL_REGISTER_WORDS
+            return HeadingClass(HeadingKind.SUBSECTION, section, title, plural=plural)
     return None
+
+
+@dataclass(frozen=True)
+class Heading:
+    """What the rules look at in a heading: its words, register words and head."""
+
+    text: str
+    words: list[str]
+    register_words: list[str]
+    head: RegisterWord | None
+    bare: bool
+
+    @classmethod
+    def of(cls, text: str) -> Heading:
+        """A heading's text, without a leading number ("2) Hallinnon tietovaranto")."""
+        text = HEADING_NUMBER.sub("", text)
+        words = _words(text)
+        return cls(
+            text=text,
+            words=words,
+            register_words=[w for w in words if is_register_word(w)],
+            head=register_word(words[-1]) if words else None,
+            bare=all(w in _CONTAINER_WORDS or is_register_word(w) for w in words),
+        )
+
+    @property
+    def plural(self) -> bool:
+        """Whether the head is a plural register word ("… tietovarannot", "… tietovarantoja").
+
+        A Swedish word that is the same in the plural ("Socialvårdens informationslager",
+        "Tekniska sektorns register") counts as plural after a genitive: what follows the
+        heading decides.
+        """
+        if not _register_head(self.words) or self.head is None:
+            return False
+        if self.head.plural:
+            return True
+        words = self.words
+        return (
+            len(words) >= 2
+            and words[-1].endswith(_SAME_IN_PLURAL)
+            and words[-2].endswith("s")
+            and words[0] not in ("informationslager", "register", "arkiv")
+        )
+
+
+@dataclass(frozen=True)
+class HeadingRule:
+    """One rule of the heading table: a name, a test, and what the heading then is."""
+
+    name: str
+    classify: Callable[[Heading], HeadingClass | None]
+
+
+def _page_title(h: Heading) -> HeadingClass | None:
+    if PAGE_TITLE.search(h.text) and not _register_head(h.words):
+        return HeadingClass(HeadingKind.PAGE_TITLE)
+    return None
+
+
+def _nested_lead_in(h: Heading) -> HeadingClass | None:
+    # "Tietovarantoon liittyvät seuraavat rekisterit", "Till informationslagret hör registren"
+    if NESTED_REGISTERS.search(h.text) and not _register_head(h.words[:1]):
+        return HeadingClass(HeadingKind.SECTION, Section.REGISTERS)
+    return None
+
+
+def _unit_with_registers(h: Heading) -> HeadingClass | None:
+    # "Teknisen toimialan tietovarannot", "Hallinto-osasto"
+    if names_unit(h.text) and (len(h.register_words) != 1 or h.plural):
+        return HeadingClass(HeadingKind.UNIT)
+    return None
+
+
+def _several_register_words(h: Heading) -> HeadingClass | None:
+    # "Sivistystoimen tietovarannot ja rekisterit"
+    if len(h.register_words) > 1 and h.plural and not h.bare:
+        return HeadingClass(HeadingKind.UNIT)
+    return None
+
+
+def _container(h: Heading) -> HeadingClass | None:
+    # "Tietovarannot", "Fyysiset tietovarannot ja arkistot"
+    if _register_head(h.words) and h.bare and (len(h.register_words) > 1 or h.plural):
+        return HeadingClass(HeadingKind.CONTAINER, physical=bool(PHYSICAL.search(h.text)))
+    return None
+
+
+_SAME_IN_PLURAL = ("informationslager", "register", "arkiv")
+"""Swedish register words whose plural is the same word: "Socialvårdens informationslager"."""
+
+
+def _plural_register(h: Heading) -> HeadingClass | None:
+    # "Hallinnon tietovarantoja", "Perusopetuksen tietovarannot": a unit or one register,
+    # as what follows shows
+    if h.plural and h.head is not None:
+        return HeadingClass(HeadingKind.PLURAL)
+    return None
+
+
+def _register(h: Heading) -> HeadingClass | None:
+    return HeadingClass(HeadingKind.REGISTER) if _register_head(h.words) else None
+
+
+def _section(h: Heading) -> HeadingClass | None:
+    section = section_of(h.text)
+    return HeadingClass(HeadingKind.SECTION, section) if section is not None else None
+
+
+HEADING_RULES: tuple[HeadingRule, ...] = (
+    HeadingRule("page title", _page_title),
+    HeadingRule("nested registers lead-in", _nested_lead_in),
+    HeadingRule("sub-heading of a register", lambda h: _subsection(h.text)),
+    HeadingRule("unit with registers", _unit_with_registers),
+    HeadingRule("several register words", _several_register_words),
+    HeadingRule("container of registers", _container),
+    HeadingRule("plural register heading", _plural_register),
+    HeadingRule("register", _register),
+    HeadingRule("section", _section),
+)
+"""What a heading is, first rule that decides wins; each rule has its fixture in the tests."""
 
 
 def classify_heading(text: str) -> HeadingClass:
     """What a heading is: the page title, a unit, a register, a section of one, or unknown."""
-    words = _words(text)
-    if PAGE_TITLE.search(text) and not _register_head(words):
-        return HeadingClass(HeadingKind.PAGE_TITLE)
-    subsection = _subsection(text)
-    if subsection is not None:
-        return subsection
-    register_words = [w for w in words if is_register_word(w)]
-    if names_unit(text) and (
-        len(register_words) != 1 or register_words[0].endswith(_PLURAL_REGISTER_WORDS)
-    ):
-        return HeadingClass(HeadingKind.UNIT)
-    plural_head = words[-1].endswith((*_PLURAL_REGISTER_WORDS, "register")) if words else False
-    bare = all(w in _CONTAINER_WORDS or is_register_word(w) for w in words)
-    if len(register_words) > 1 and plural_head and not bare:
-        return HeadingClass(HeadingKind.UNIT)  # "Sivistystoimen tietovarannot ja rekisterit"
-    if _register_head(words):
-        if bare and (len(register_words) > 1 or plural_head):
-            return HeadingClass(HeadingKind.CONTAINER, physical=bool(PHYSICAL.search(text)))
-        return HeadingClass(HeadingKind.REGISTER)
-    section = section_of(text)
-    if section is not None:
-        return HeadingClass(HeadingKind.SECTION, section)
+    heading = Heading.of(text)
+    for rule in HEADING_RULES:
+        found = rule.classify(heading)
+        if found is not None:
+            return found
     return HeadingClass(HeadingKind.UNKNOWN)
 
 
@@ -293,10 +504,32 @@ MANAGED_BY = re.compile(
     re.IGNORECASE,
 )
 NESTED_REGISTERS = re.compile(
-    r"\b(?:kuuluvat|kuuluu|sisältyvät|ingår|hör)\b.*?(?:rekister|register)"
+    r"\b(?:kuuluvat|kuuluu|sisältyvät|liittyvät|liittyy|ingår|hör|hänför sig)\b.*?"
+    r"(?:rekister|register)"
+    r"|\b(?:seuraavat|följande)\s+(?:\w+\s+)?(?:rekisterit|register|registren)"
     r"|(?:rekisterit|registren|register)\s*:",
     re.IGNORECASE,
 )
+DATA_LEAD_IN = re.compile(
+    r"\b(?:sisältää|sisältävät|sisältyy|sisältyvät|koostuu|koostuvat|tallennetaan|kirjataan"
+    r"|innehåller|omfattar|består av|registreras|lagras)\b.*?(?:seuraav|följande|mm\.|muun muassa"
+    r"|esimerkiksi|bl\.a\.|t\.ex\.|\btietoja\b|\btiedot\b|uppgifter)"
+    r"|\b(?:seuraavat|seuraavia|följande)\s+(?:tiedot|tietoja|tietoaineistot|uppgifter)\b",
+    re.IGNORECASE,
+)
+"""A lead-in to a list of data groups: "Tietovaranto sisältää seuraavat tiedot:"."""
+
+
+def lead_in_section(text: str) -> Section | None:
+    """The section a lead-in ending with a colon opens: named, or data by its verb."""
+    section = section_of(text)
+    if section is None and DATA_LEAD_IN.search(text):
+        return Section.DATA_GROUPS
+    return section
+
+
+HEADING_NUMBER = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})+\.?|\d{1,2}[.)]|[IVX]{1,4}\.|[a-h]\))\s+")
+"""A heading's own number: "2) Hallinnon tietovaranto", "3.1 …", "IV. …"."""
 RETENTION = re.compile(
     r"säilytysai|säilyttämisai|säilytetään\s+(?:pysyvästi|\d+)|förvaringstid|bevarandetid"
     r"|(?:bevaras|förvaras)\s+(?:permanent|varaktigt|i\s+\d+)",
@@ -327,7 +560,8 @@ _AVAILABILITY: tuple[tuple[Availability, re.Pattern[str]], ...] = tuple(
     for availability, pattern in (
         (
             Availability.NOT_STATED,
-            r"ei ole (?:määritelty|arvioitu|selvitetty|tiedossa)|inte (?:fastställ|bedömt|utrett)",
+            r"ei ole (?:määritelty|arvioitu|selvitetty|tiedossa)|inte (?:fastställ|bedömt|utrett)"
+            r"|\bhuruvida\b|\bonko\b|\bovatko\b|\bwhether\b",
         ),
         (
             Availability.MOSTLY_NOT_OPEN,
@@ -431,14 +665,31 @@ SYSTEM_WORD = re.compile(
     r"^(?P<name>.+?)-\s?(?:järjestelmä|systemet|system)\s*(?:/\s*(?P<description>.+))?$"
 )
 COMPOUND = re.compile(r"^(?P<name>[A-ZÅÄÖ0-9][\w.]*)-(?P<description>[a-zåäö][\wåäö]+)$")
+SPACED_COMPOUND = re.compile(
+    r"^(?P<name>[A-ZÅÄÖ0-9][\w.+]*(?:\s[A-ZÅÄÖ0-9][\w.+]*){0,2})\s-\s?"
+    r"(?P<description>[a-zåäö][\wåäö]+)$"
+)
+""""Case M -asianhallintajärjestelmä", "Sarastia 365 -palvelu": a name of several words
+joined to what it is by a spaced hyphen (the words after it never belong to the name)."""
 PRODUCT_SUFFIXES = frozenset(
-    {"palvelu", "palvelut", "mobiili", "sovellus", "portaali", "verkkopalvelu", "tjänsten", "web"}
+    {
+        "palvelu",
+        "palvelut",
+        "mobiili",
+        "sovellus",
+        "portaali",
+        "verkkopalvelu",
+        "tjänsten",
+        "tjänsterna",
+        "web",
+    }
 )
 """Words after a hyphen that belong to a product's name ("Kanta-palvelut"), not describe it."""
 LIST_SEPARATOR = re.compile(r",\s+|\s+(?:ja|sekä|tai|och|samt|eller)\s+")
 LEAD_IN = re.compile(
     r"^.*?\b(?:on|ovat|sisältää|sisältävät|kuuluu|kuuluvat|tallennetaan|kirjataan|sisältyy"
-    r"|sisältyvät|käytetään|är|finns|innehåller|omfattar|ingår|används|registreras|lagras)\b\s*",
+    r"|sisältyvät|käytetään|koostuu|koostuvat|muodostuu|muodostuvat|är|finns|innehåller"
+    r"|omfattar|ingår|används|registreras|lagras|består av|utgörs av)\b\s*",
     re.IGNORECASE,
 )
 EXAMPLES = re.compile(
@@ -522,3 +773,75 @@ def detect_language(text: str) -> str:
     finnish = sum(word in _FINNISH for word in words)
     swedish = sum(word in _SWEDISH for word in words)
     return "sv" if swedish > finnish else "fi"
+
+
+# --- contacts (§28 item 2) ------------------------------------------------------------------
+
+EMAIL = re.compile(
+    r"(?P<user>[\w.+-]+)\s?(?:@|\(at\)|\[at\]|\(a\)|\s(?:at|ät)\s)\s?(?P<domain>[\w-]+(?:\.[\w-]+)+)",
+    re.IGNORECASE,
+)
+PHONE = re.compile(
+    r"(?:puh(?:elin)?(?:numero)?|puh\.|p\.|vaihde|tfn|telefon(?:nummer)?|tel\.?|växel)"
+    r"(?:\s*\([^()]{1,20}\))?\s*:?\s*(?P<number>\+?\(?\d[\d ()-]{5,18}\d)",
+    re.IGNORECASE,
+)
+_PLACE = r"\d{5}\s+[A-ZÅÄÖ][\wåäö-]+"
+ADDRESS = re.compile(
+    rf"(?P<address>(?:PL|PB|PO\s?Box|Box|Postilokero|Postbox)\s*\d+,?\s*(?:[A-ZÅÄÖ0-9][^,.;]*,\s*)?{_PLACE}"
+    rf"|[A-ZÅÄÖ][\wåäö-]*(?:katu|tie|kuja|polku|tori|väylä|raitti|aukio|gatan|vägen|torget|"
+    rf"stigen|gränd)\s+\d+\s*[A-Za-z]?(?:\s*\d+)?,?\s*(?:{_PLACE})?)"
+)
+REGISTRY_OFFICE = re.compile(r"\bkirjaamo\w*|\bregistratur\w*", re.IGNORECASE)
+REGISTRY_OFFICE_NAME = {"fi": "Kirjaamo", "sv": "Registraturen"}
+CONTACT_LABEL = re.compile(
+    r"^(?:sähköposti\w*|s-posti|e-post\w*|puhelin\w*|puh\.?|tfn|telefon\w*|"
+    r"(?:posti|käynti)?osoite|postadress|besöksadress|adress|yhteystiedot|kontaktuppgifter)$",
+    re.IGNORECASE,
+)
+
+
+def email_in(text: str) -> str | None:
+    """An e-mail address, also when written "kirjaamo(at)kunta.fi" against harvesting."""
+    match = EMAIL.search(text)
+    return f"{match['user']}@{match['domain']}" if match else None
+
+
+# --- registers named in prose -----------------------------------------------------------------
+
+DEFINING = re.compile(r"^\s*\S.*?\s(?:on|ovat|toimii|toimivat|är|utgör|fungerar)\s", re.IGNORECASE)
+ORGANISATION_SUBJECT = re.compile(
+    r"^(?:kunnan|kaupungin|hyvinvointialueen|kuntayhtymän|yhtymän|liiton|viraston"
+    r"|kommunens|stadens|välfärdsområdets|samkommunens|förbundets|myndighetens)\b",
+    re.IGNORECASE,
+)
+"""A sentence about the whole organisation ("Kunnan tietoaineistot eivät …"), wherever it
+stands on the page."""
+"""A sentence that says what a register is ("… asiarekisteri on looginen kokonaisuus")."""
+REGISTER_PHRASE = re.compile(
+    r"(?P<phrase>(?:(?:[A-ZÅÄÖ][\wåäö-]*|[\wåäö-]+(?:n|s))\s+){0,3}?"
+    r"(?P<head>[\wåäö-]*(?i:asiarekister|tietovaran|ärenderegist|informationslag))[\wåäö]*)"
+)
+""""Pohjois-Savon liiton asiarekisteri on …", "Närpes stads ärenderegister är …"."""
+_PHRASE_HEADS = {
+    "asiarekister": "asiarekisteri",
+    "tietovaran": "tietovaranto",
+    "ärenderegist": "ärenderegister",
+    "informationslag": "informationslager",
+}
+
+
+_FUNCTION_WORDS = frozenset({"som", "i", "på", "ja", "sekä", "och", "myös", "även"})
+
+
+def register_phrase(match: re.Match[str]) -> str:
+    """The register a phrase names, its head word in the nominative singular."""
+    head = match["head"]
+    for stem, nominative in _PHRASE_HEADS.items():
+        if head.lower().endswith(stem):
+            head = head[: len(head) - len(stem)] + nominative
+            break
+    before = match["phrase"][: match.start("head") - match.start("phrase")].split()
+    while before and before[0].lower() in _FUNCTION_WORDS:
+        before = before[1:]
+    return " ".join([*before, head]).strip()

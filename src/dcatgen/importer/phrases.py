@@ -9,9 +9,12 @@ import re
 from dataclasses import dataclass, field
 
 from dcatgen.importer import lexicon
+from dcatgen.importer.morphology import morphology
 from dcatgen.mapping import slug
 
 MAX_ID_LENGTH = 60
+_PARTICIPLES = frozenset({"hallinnoimat", "ylläpitämät", "hallinnoima", "ylläpitämä", "förvaltade"})
+"""Words between a unit's name and "tietovarannot" that are not part of the name."""
 
 
 def _top_level_spans(text: str) -> list[tuple[int, int]]:
@@ -52,9 +55,19 @@ def split_list(text: str) -> list[str]:
 
 
 def enumeration(sentence: str) -> list[str]:
-    """The listed things of a sentence written as prose ("Tietovarannossa on a, b ja c.")."""
+    """The listed things of a sentence written as prose ("Tietovarannossa on a, b ja c.").
+
+    The lead-in goes up to its verb; when what is left still starts with a lead-in
+    ("… kuuluvat rekisterit ovat a ja b"), that goes too.
+    """
     text = sentence.strip()
-    text = text.split(":", 1)[1] if ":" in text else lexicon.LEAD_IN.sub("", text, count=1)
+    if ":" in text:
+        text = text.split(":", 1)[1]
+    else:
+        text = lexicon.LEAD_IN.sub("", text, count=1)
+        first = split_list(text)[:1]
+        if first and lexicon.LEAD_IN.match(first[0]):
+            text = lexicon.LEAD_IN.sub("", text, count=1)
     text = lexicon.EXAMPLES.sub("", text.strip())
     return split_list(text)
 
@@ -95,10 +108,16 @@ def parse_system(text: str) -> SystemLine:
     name, description = head, None
     system_word = lexicon.SYSTEM_WORD.match(head)
     compound = lexicon.COMPOUND.match(head)
-    if system_word is not None:
+    spaced = lexicon.SPACED_COMPOUND.match(head)
+    if spaced is not None:
+        name, description = spaced["name"], spaced["description"]
+    elif system_word is not None:
         name, description = system_word["name"].strip(), system_word["description"]
     elif "/" in head:
         name, description = (piece.strip() for piece in head.split("/", 1))
+    elif (dash := re.search(r"\s[–—-]\s", head)) is not None:
+        # "Primus – opiskelijahallinnon järjestelmä"
+        name, description = head[: dash.start()].strip(), head[dash.end() :].strip()
     elif ", " in head:
         name, description = (piece.strip() for piece in head.split(", ", 1))
     elif compound is not None and compound["description"].lower() not in lexicon.PRODUCT_SUFFIXES:
@@ -170,6 +189,46 @@ def register_id(title: str, language: str) -> str:
     return _short(slug(" ".join(words)))
 
 
+def nominative_phrase(phrase: str) -> str:
+    """A name written in the genitive back in the nominative: "Maanmittauksen" → "Maanmittaus".
+
+    Regular endings first; then Voikko's base form, when it knows the word; a proper name it
+    does not know loses its genitive -n ("Talpan" → "Talpa").
+    """
+    words = phrase.split()
+    if not words:
+        return phrase
+    last = words[-1]
+    nominative = finnish_nominative(last) or _voikko_nominative(last)
+    if nominative is None and last.endswith("n") and last[:1].isupper() and len(last) > 3:
+        nominative = last[:-1]
+    return " ".join([*words[:-1], nominative or last])
+
+
+def adjective_nominative(word: str) -> str:
+    """An adjective before a unit word agrees with it ("Teknisen toimialan" → "Tekninen");
+    a noun in the genitive stays ("Kasvatuksen ja koulutuksen toimiala")."""
+    analysis = morphology().analyse(word)
+    if analysis.lemmas:
+        if not (analysis.adjective and analysis.genitive):
+            return word
+        base = morphology().base_form(word)
+        if base is None:
+            return word
+        return base[:1].upper() + base[1:] if word[:1].isupper() else base
+    if word.lower().endswith("isen") and len(word) > 6:
+        return word[:-4] + "inen"
+    return word
+
+
+def _voikko_nominative(word: str) -> str | None:
+    analysis = morphology().analyse(word)
+    base = morphology().base_form(word)
+    if base is None or not analysis.genitive:
+        return None
+    return base[:1].upper() + base[1:] if word[:1].isupper() else base
+
+
 def unit_name(heading: str) -> str:
     """The unit a heading names: "Teknisen toimialan tietovarannot" → "Tekninen toimiala".
 
@@ -183,16 +242,21 @@ def unit_name(heading: str) -> str:
         first = next((i for i, t in enumerate(tokens) if lexicon.is_register_word(t)), 0)
         if first == 0:
             return heading
-        words = tokens[:first]
+        words = [t for t in tokens[:first] if t.lower() not in _PARTICIPLES]
+        if not words:
+            return heading
         last = words[-1]
         nominative = last[:-1] if last.endswith(("ens", "ets", "ns")) else finnish_nominative(last)
-        return " ".join([*words[:-1], nominative]) if nominative else heading
+        nominative = nominative or _voikko_nominative(last)
+        if not nominative:
+            return heading
+        return " ".join([*(adjective_nominative(w) for w in words[:-1]), nominative])
     words = [token.strip(",.:;") for token in tokens[: index + 1]]
     last = words[-1]
     for genitive, nominative in lexicon.UNIT_WORDS.items():
         if last.lower().endswith(genitive):
             words[-1] = last[: len(last) - len(genitive)] + nominative
-            words[:-1] = [finnish_nominative(w) or w for w in words[:-1]]
+            words[:-1] = [adjective_nominative(w) for w in words[:-1]]
             break
     return " ".join(words)
 

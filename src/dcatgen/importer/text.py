@@ -16,6 +16,7 @@ _BULLET = re.compile(r"^(?:[•·▪◦●○■□➢►‣⁃]\s*|[-*–—+]\
 _MARKDOWN_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>\S.*?)\s*#*$")
 _URL = re.compile(r"https?://[^\s<>\"')\]]+[^\s<>\"')\].,;:!?]")
 _SENTENCE_END = (".", "!", "?", ";", ",")
+_INNER_SENTENCE_END = re.compile(r"[a-zåäö]{3}[.!?]\s+[A-ZÅÄÖ]")
 HEADING_MAX_WORDS = 15
 
 
@@ -52,6 +53,13 @@ def read_text(text: str) -> Page:
         if is_furniture(line):
             furniture.append((number, line))
             continue
+        cells = [clean(cell) for cell in raw.split("\t")]
+        if sum(bool(cell) for cell in cells) >= 2:
+            # a row of a table copied from a browser: cells separated by tabs
+            indents.clear()
+            kept = tuple(cell for cell in cells if cell)
+            blocks.append(Block(Kind.ROW, " | ".join(kept), number, cells=kept))
+            continue
         item = list_item(line)
         if item is not None:
             indent = _indent(raw)
@@ -78,7 +86,8 @@ def read_text(text: str) -> Page:
             continue
         block = labelled(Kind.PARAGRAPH, line, number, anchors=anchors_in(line))
         if block.label is None and not block.anchors and reads_as_heading(line):
-            block = Block(Kind.HEADING, line.rstrip(":").strip() or line, number)
+            text = line.rstrip(":").strip() or line
+            block = Block(Kind.HEADING, text, number, lead_in=line.endswith(":"))
         blocks.append(block)
     return Page(tuple(blocks), tuple(furniture))
 
@@ -87,4 +96,6 @@ def reads_as_heading(line: str) -> bool:
     """Whether a line of plain text is a heading: short and not a sentence, or ends with ':'."""
     if line.endswith(":"):
         return True
+    if _INNER_SENTENCE_END.search(line):  # two sentences, the last cut off: not a heading
+        return False
     return not line.endswith(_SENTENCE_END) and len(line.split()) <= HEADING_MAX_WORDS
