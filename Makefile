@@ -5,7 +5,9 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: run test lint typecheck pytest clean
+.PHONY: run test lint typecheck pytest clean browser-deps
+APT := apt-get -o DPkg::Lock::Timeout=600
+NPM_STAMP := tests/browser/node_modules/.installed
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,5 +36,16 @@ pytest: $(STAMP_TEST)
 
 test: lint typecheck pytest
 
+# What tests/test_browser.py needs besides the venv: Debian's Chromium (no browser download),
+# Java for the Nu HTML checker, and the npm packages pinned in tests/browser/package-lock.json
+# (axe-core, vnu-jar) in tests/browser/node_modules.  Needs root for apt; CI runs it first.
+browser-deps: $(STAMP_TEST) $(NPM_STAMP)
+	@command -v chromium >/dev/null || { $(APT) update && $(APT) install -y chromium chromium-driver fonts-dejavu-core; }
+	@command -v java >/dev/null || { $(APT) update && $(APT) install -y openjdk-17-jre-headless; }
+
+$(NPM_STAMP): tests/browser/package.json tests/browser/package-lock.json
+	cd tests/browser && npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
 clean:
-	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache tests/browser/node_modules test-artefacts
