@@ -5,7 +5,9 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: run test lint typecheck pytest clean system-packages voikko
+.PHONY: run test lint typecheck pytest clean system-packages browser-deps voikko
+APT := apt-get -o DPkg::Lock::Timeout=600
+NPM_STAMP := tests/browser/node_modules/.installed
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,19 +46,33 @@ pytest: $(STAMP_TEST) voikko
 
 test: lint typecheck pytest
 
-# Debian packages some tests need: PostgreSQL for the CKAN portal (tests/portal/). Installed
-# only when missing and when running as root (CI); otherwise those tests skip and say so.
+# Debian packages some tests need: PostgreSQL for the CKAN portal (tests/portal/), nginx for
+# the documented reverse proxy (tests/test_serve_proxy.py), Chromium (no browser download) and
+# Java for the browser tests (tests/test_browser.py, the Nu HTML checker). Installed only when
+# missing and when running as root (CI); otherwise those tests skip and say what is missing.
 # The lock timeout waits for anyone else's apt run instead of failing.
-APT := apt-get -o DPkg::Lock::Timeout=600
 system-packages:
-	@if ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then \
-		echo "PostgreSQL: $$(ls -d /usr/lib/postgresql/*/bin/postgres | tail -1)"; \
+	@missing=""; \
+	ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || missing="$$missing nginx"; \
+	command -v chromium >/dev/null || missing="$$missing chromium chromium-driver fonts-dejavu-core"; \
+	command -v java >/dev/null || missing="$$missing openjdk-17-jre-headless"; \
+	if [ -z "$$missing" ]; then \
+		echo "system packages: all present"; \
 	elif [ "$$(id -u)" = 0 ]; then \
 		$(APT) update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(APT) install -y -qq --no-install-recommends postgresql; \
+		DEBIAN_FRONTEND=noninteractive $(APT) install -y -qq --no-install-recommends $$missing; \
 	else \
-		echo "PostgreSQL is missing: apt-get install postgresql (the CKAN tests skip without it)"; \
+		echo "missing:$$missing (apt-get install$$missing); the tests that need them skip"; \
 	fi
 
+# The npm packages pinned in tests/browser/package-lock.json (axe-core, vnu-jar), for
+# tests/test_browser.py.
+browser-deps: $(STAMP_TEST) $(NPM_STAMP)
+
+$(NPM_STAMP): tests/browser/package.json tests/browser/package-lock.json
+	cd tests/browser && npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
 clean:
-	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache tests/browser/node_modules test-artefacts

@@ -381,7 +381,9 @@ def test_edited_or_removed_pages_are_rebuilt_and_gone_descriptions_removed(
     build(many, out, layout=PER_DESCRIPTION)
     page = out / "site" / "esimerkki" / "register" / "arkisto.html"
     pristine = page.read_bytes()
-    page.write_bytes(b"edited")
+    # Saved as editors do: a new file renamed into place.
+    (page.parent / "edited.tmp").write_bytes(b"edited")
+    (page.parent / "edited.tmp").replace(page)
     (out / "site" / "mynamaki" / "gaps.html").unlink()
     result = build(many, out, layout=PER_DESCRIPTION)
     assert result.summary.reused == 1

@@ -109,7 +109,7 @@ def in_language(text: dict[str, str] | None, language: str, fallback: str) -> st
     return text.get(language) or text.get(fallback) or next(iter(text.values()))
 
 
-def _in_sentence(label: str) -> str:
+def in_sentence(label: str) -> str:
     """A label as a list item inside a sentence: 'Henkilön nimi' → 'henkilön nimi'.
 
     Only when the second letter is lower case: 'Y-tunnus' and 'ID' keep their capitals.
@@ -179,7 +179,7 @@ def data_groups_sentence(groups: Sequence[DataGroup], language: str, fallback: s
 def search_sentence(criteria: SearchCriteria | None, language: str, fallback: str) -> str:
     """§28 item 4: the criteria as concepts when given, else the description's statement."""
     if criteria is not None and criteria.concepts:
-        labels = [_in_sentence(criterion_label(c.value, language)) for c in criteria.concepts]
+        labels = [in_sentence(criterion_label(c.value, language)) for c in criteria.concepts]
         return ngettext_in(
             language,
             "Search criterion usable in information requests: %(criteria)s.",
@@ -256,6 +256,7 @@ __all__ = [
     "criterion_label",
     "data_groups_sentence",
     "effective_api",
+    "in_sentence",
     "lead_text",
     "register_description",
     "s28_summary",

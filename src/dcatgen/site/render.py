@@ -70,7 +70,7 @@ def _in_own_language(language: str, message: str) -> str:
     return gettext_in(language, message)
 
 
-@dataclass
+@dataclass(eq=False)
 class Resources:
     """The description's triples by subject, for the RDF embedded in and beside pages."""
 
@@ -93,7 +93,8 @@ class Resources:
                 found.setdefault(subject.split("#", 1)[0] + ">", []).append(subject)
         return found
 
-    def described(self, iris: Sequence[str]) -> list[Triple]:
+    @cache  # noqa: B019 - one Resources per renderer, kept while its pages are rendered
+    def described(self, iris: tuple[str, ...]) -> list[Triple]:
         """The concise bounded description of IRIs: their triples and their hash nodes'
         (what ``dcatgen serve`` answers for the IRI), canonically ordered."""
         out: list[Triple] = []
@@ -116,6 +117,7 @@ class Renderer:
     ) -> None:
         self.index = SiteIndex(description, link_gaps)
         self._triples = triples
+        self._dcat_cache: dict[tuple[str, ...], str] = {}
 
     @cached_property
     def resources(self) -> Resources:
@@ -125,12 +127,12 @@ class Renderer:
             triples = description_triples(self.index.description)
         return Resources(triples)
 
-    def described_iris(self, page: Page) -> list[str]:
+    def described_iris(self, page: Page) -> tuple[str, ...]:
         """The IRIs whose description a page embeds and links as RDF."""
         if page.kind == "catalog":
             iris = self.index.iris
-            return [iris.catalog[1:-1], iris.organisation[1:-1]]
-        return [page.iri] if page.iri else []
+            return (iris.catalog[1:-1], iris.organisation[1:-1])
+        return (page.iri,) if page.iri else ()
 
     def page_bytes(self, kind: str, identifier: str, language: str) -> bytes:
         """One page as UTF-8 HTML."""
@@ -147,13 +149,19 @@ class Renderer:
         iris = self.described_iris(page)
         if not iris:
             return []
-        nodes = jsonld_nodes(self.resources.described(iris))
-        blocks = [_script_json({"@context": CONTEXT_IRI, "@graph": nodes})]
+        blocks = [self._dcat_json(iris)]
         if page.kind == "register":
             blocks.append(_script_json(self.schema_dataset(page)))
         elif page.kind == "catalog":
             blocks.append(_script_json(self.schema_catalog(page)))
         return blocks
+
+    def _dcat_json(self, iris: tuple[str, ...]) -> str:
+        """The resource's DCAT as JSON-LD for a <script>: the same in every language."""
+        if iris not in self._dcat_cache:
+            nodes = jsonld_nodes(self.resources.described(iris))
+            self._dcat_cache[iris] = _script_json({"@context": CONTEXT_IRI, "@graph": nodes})
+        return self._dcat_cache[iris]
 
     def schema_dataset(self, page: Page) -> dict[str, Any]:
         """schema.org Dataset markup of a register's page (for search engines)."""

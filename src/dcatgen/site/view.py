@@ -31,7 +31,7 @@ from dcatgen.model import (
 from dcatgen.site.gaps import Gap, description_gaps
 from dcatgen.site.i18n import gettext_in
 from dcatgen.site.paths import page_languages, page_path
-from dcatgen.summary import availability_label, criterion_label, in_language
+from dcatgen.summary import availability_label, criterion_label, in_language, in_sentence
 from dcatgen.terms import DATA_THEME
 
 
@@ -204,6 +204,8 @@ class Page:
         self.identifier = identifier
         self.language = language
         self.path = page_path(kind, identifier, language, index.default_language)
+        folder = posixpath.dirname(self.path)
+        self._folder = folder + "/" if folder else None
 
     # links
 
@@ -213,8 +215,16 @@ class Page:
         return self.relative(target) + (f"#{anchor}" if anchor else "")
 
     def relative(self, target: str) -> str:
-        """A path relative to this page (both relative to the organisation's folder)."""
-        return posixpath.relpath(target, posixpath.dirname(self.path) or ".")
+        """A path relative to this page (both relative to the organisation's folder).
+
+        Pages lie at most one folder deep (register/, unit/, system/), so this is a prefix;
+        posixpath.relpath cost a tenth of the site's rendering time.
+        """
+        if self._folder is None:
+            return target
+        if target.startswith(self._folder):
+            return target[len(self._folder) :]
+        return "../" + target
 
     def translation_href(self, language: str) -> str:
         """This page in another language."""
@@ -372,6 +382,11 @@ class Page:
         if register.search_criteria is None:
             return []
         return [criterion_label(c.value, self.language) for c in register.search_criteria.concepts]
+
+    def criteria_text(self, register: Register) -> str:
+        """The criteria as one phrase: 'Henkilön nimi, asiakasnumero ja henkilötunnus'."""
+        labels = self.criteria(register)
+        return self.and_list(labels[:1] + [in_sentence(label) for label in labels[1:]])
 
     def availability(self, api: ApiStatement) -> str:
         """The vocabulary's label of an availability."""
