@@ -390,6 +390,35 @@ def read_data(data: Path, force: bool, validate_yaml: bool = True) -> CatalogSou
     help="Largest request body accepted; larger ones get 413.",
 )
 @click.option(
+    "--public-url",
+    default=None,
+    metavar="URL",
+    help="The address clients use (e.g. https://data.example.fi) when a reverse proxy is in "
+    "front: links the server makes (Hydra paging) use it, whatever the request's headers say.",
+)
+@click.option(
+    "--proxy-headers/--no-proxy-headers",
+    default=True,
+    show_default=True,
+    help="Honour X-Forwarded-Proto, X-Forwarded-Host and X-Forwarded-For from "
+    "--forwarded-allow-ips.",
+)
+@click.option(
+    "--forwarded-allow-ips",
+    default="127.0.0.1,::1",
+    show_default=True,
+    envvar="FORWARDED_ALLOW_IPS",
+    help="Comma-separated addresses or networks of the proxies whose X-Forwarded-* headers are "
+    "believed, or * for any (as uvicorn's option of that name).",
+)
+@click.option(
+    "--header-timeout",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    help="Seconds a client may take to send a request's headers; past it the connection is closed.",
+)
+@click.option(
     "--force", is_flag=True, help="Serve YAML data even when validation finds violations."
 )
 @click.option(
@@ -411,6 +440,10 @@ def serve(
     allow_service: bool,
     workers: int,
     max_request_bytes: int,
+    public_url: str | None,
+    proxy_headers: bool,
+    forwarded_allow_ips: str,
+    header_timeout: float,
     force: bool,
     log_level: str,
 ) -> None:
@@ -420,51 +453,89 @@ def serve(
     dereferences (/register/ID, /unit/ID, /system/SLUG, /organisation); the vocabulary at
     /ns; SPARQL 1.1 Protocol at /sparql (read-only). Stops gracefully on SIGTERM or Ctrl-C.
 
+    Behind a reverse proxy, give --public-url (or have the proxy send X-Forwarded-Host and
+    X-Forwarded-Proto): see docs/production.md.
+
     Example: dcatgen serve data --port 8080 --page-size 50
     """
-    from dcatgen.serve import Settings, Site, configure_logging, default_base, describe_site, run
+    from dcatgen.serve import (
+        AddressInUse,
+        Settings,
+        Site,
+        TrustedPeers,
+        bind,
+        configure_logging,
+        default_base,
+        describe_site,
+        public_origin,
+        run,
+    )
     from dcatgen.store import catalog_iris, catalog_size, open_store, vocabulary_last_modified
 
-    source = read_data(data, force)
-    settings = Settings(
-        host=host,
-        port=port,
-        page_size=page_size,
-        base=base,
-        query_timeout=query_timeout,
-        max_results=max_results,
-        query_memory_mb=query_memory,
-        allow_service=allow_service,
-        workers=workers,
-        max_request_bytes=max_request_bytes,
-        log_level=log_level,
-    )
-    configure_logging(log_level)
     try:
-        store, spec = open_store(source, store_dir)
-    except InputError as error:
-        fail_on_bad_input(error)
+        if public_url is not None:
+            public_origin(public_url)
+    except ValueError as problem:
+        raise click.BadParameter(str(problem), param_hint="'--public-url'") from None
     try:
-        chosen_base = base or default_base(catalog_iris(store))
-        site = Site(
-            store,
-            spec,
-            chosen_base,
-            max(source.last_modified, vocabulary_last_modified()),
-            settings,
+        TrustedPeers(forwarded_allow_ips)
+    except ValueError as problem:
+        raise click.BadParameter(str(problem), param_hint="'--forwarded-allow-ips'") from None
+    # The port first: a busy one is reported at once, before the data is read and before
+    # anything says where the catalog is served.
+    try:
+        sock = bind(host, port)
+    except AddressInUse as problem:
+        click.echo(f"error: {problem}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    with sock:
+        source = read_data(data, force)
+        settings = Settings(
+            host=host,
+            port=port,
+            page_size=page_size,
+            base=base,
+            query_timeout=query_timeout,
+            max_results=max_results,
+            query_memory_mb=query_memory,
+            allow_service=allow_service,
+            workers=workers,
+            max_request_bytes=max_request_bytes,
+            log_level=log_level,
+            public_url=public_url,
+            proxy_headers=proxy_headers,
+            forwarded_allow_ips=forwarded_allow_ips,
+            header_timeout=header_timeout,
         )
-        catalogs = len(site.catalogs)
-        click.echo(
-            f"{catalog_size(store):,} triples from {files_read(source.files)}; "
-            f"{catalogs:,} catalog{'s' if catalogs != 1 else ''}",
-            err=True,
-        )
-        shown_host = f"[{host}]" if ":" in host else host
-        for line in describe_site(site, f"http://{shown_host}:{port}"):
-            click.echo(line, err=True)
-        run(site, settings)
-    finally:
-        spec.remove()
+        configure_logging(log_level)
+        try:
+            store, spec = open_store(source, store_dir)
+        except InputError as error:
+            fail_on_bad_input(error)
+        try:
+            chosen_base = base or default_base(catalog_iris(store))
+            site = Site(
+                store,
+                spec,
+                chosen_base,
+                max(source.last_modified, vocabulary_last_modified()),
+                settings,
+            )
+            catalogs = len(site.catalogs)
+            click.echo(
+                f"{catalog_size(store):,} triples from {files_read(source.files)}; "
+                f"{catalogs:,} catalog{'s' if catalogs != 1 else ''}",
+                err=True,
+            )
+            shown_host = f"[{host}]" if ":" in host else host
+            listening = f"http://{shown_host}:{sock.getsockname()[1]}"
+            for line in describe_site(site, public_url.rstrip("/") if public_url else listening):
+                click.echo(line, err=True)
+            if public_url:
+                click.echo(f"  listening   {listening}/ (behind the proxy)", err=True)
+            run(site, settings, sock)
+        finally:
+            spec.remove()
 
 
 SHOWN_FILES = 3
