@@ -626,6 +626,20 @@ def query(query_arg: str, data: Path | None, endpoint: str | None, output: str) 
 )
 @click.option("--graph", default=None, help="IRI of the named graph to replace.")
 @click.option(
+    "--update",
+    "update_url",
+    default=None,
+    metavar="URL",
+    help="The store's SPARQL Update endpoint, for staged publishing (default: found from --to "
+    "for Oxigraph /store, Fuseki /data and Virtuoso /sparql-graph-crud[-auth]).",
+)
+@click.option(
+    "--no-staging",
+    is_flag=True,
+    help="PUT the graph itself instead of a staging graph moved into place: then a publish "
+    "killed part way can still land later, over a newer one.",
+)
+@click.option(
     "--graph-per-catalog",
     "per_catalog",
     is_flag=True,
@@ -658,6 +672,8 @@ def publish(
     data: Path,
     store_url: str,
     graph: str | None,
+    update_url: str | None,
+    no_staging: bool,
     per_catalog: bool,
     user: str | None,
     password_env: str | None,
@@ -670,6 +686,10 @@ def publish(
     DATA is YAML (built and validated), a build's out/ folder, or one RDF file. Publishing
     again replaces the graph, so nothing is duplicated; blank nodes are skolemised first.
 
+    The graph is sent into a staging graph, then moved into place by one SPARQL Update
+    (MOVE), so readers never see it empty or half-replaced, and a publish that is killed
+    can never land later. Writes never follow redirects.
+
     A national build is too large for one request: build it with --layout per-description
     and publish it with --graph-per-catalog, one request per authority.
 
@@ -677,11 +697,21 @@ def publish(
     """
     import os
 
-    from dcatgen.publish import PublishError
+    from dcatgen.publish import PublishError, update_endpoint
     from dcatgen.publish import publish as push
 
     if (graph is None) == (not per_catalog):
         raise click.UsageError("give --graph IRI, or --graph-per-catalog (not both)")
+    if no_staging and update_url is not None:
+        raise click.UsageError("--update is for staged publishing: not with --no-staging")
+    update = None if no_staging else (update_url or update_endpoint(store_url))
+    if update is None and not no_staging:
+        click.echo(
+            f"note: no SPARQL Update endpoint is known for {store_url} (give --update URL), "
+            "so the graph is replaced by one PUT: a publish killed part way can still land "
+            "later, over a newer one",
+            err=True,
+        )
     password: str | None = None
     if password_env is not None:
         if user is None:
@@ -690,12 +720,12 @@ def publish(
         if password is None:
             raise click.UsageError(f"the environment variable {password_env} is not set")
     if per_catalog:
-        publish_per_catalog(data, store_url, user, password, auth, timeout)
+        publish_per_catalog(data, store_url, user, password, auth, timeout, update)
         return
     assert graph is not None
     source = read_data(data, force)
     try:
-        done = push(source.triples, store_url, graph, user, password, auth, timeout)
+        done = push(source.triples, store_url, graph, user, password, auth, timeout, update)
     except PublishError as error:
         raise click.ClickException(str(error)) from None
     click.echo(published_line(done))
@@ -704,11 +734,21 @@ def publish(
 def published_line(done: Published) -> str:
     """What one replaced graph is reported as."""
     skolem = f", {done.skolemised} blank nodes skolemised" if done.skolemised else ""
-    return f"replaced graph <{done.graph}> with {done.triples} triples (HTTP {done.status}{skolem})"
+    how = "staged, then moved into place: " if done.staged else ""
+    return (
+        f"replaced graph <{done.graph}> with {done.triples} triples "
+        f"({how}HTTP {done.status}{skolem})"
+    )
 
 
 def publish_per_catalog(
-    folder: Path, store_url: str, user: str | None, password: str | None, auth: str, timeout: float
+    folder: Path,
+    store_url: str,
+    user: str | None,
+    password: str | None,
+    auth: str,
+    timeout: float,
+    update: str | None = None,
 ) -> None:
     """Replace one graph per catalog of a per-description out/ folder (see publish)."""
     import time
@@ -734,7 +774,7 @@ def publish_per_catalog(
             "publishing again replaces them all"
         )
         try:
-            done = push(parse_rdf_file(path), store_url, iri, user, password, auth, timeout)
+            done = push(parse_rdf_file(path), store_url, iri, user, password, auth, timeout, update)
         except InputError as error:
             fail_on_bad_input(error, so_far)
         except PublishError as error:
