@@ -34,18 +34,23 @@ pytest: $(STAMP_TEST)
 
 test: lint typecheck pytest
 
-# Debian packages some tests need: PostgreSQL for the CKAN portal (tests/portal/). Installed
-# only when missing and when running as root (CI); otherwise those tests skip and say so.
-# The lock timeout waits for anyone else's apt run instead of failing.
+# Debian packages some tests need: PostgreSQL for the CKAN portal (tests/portal/), nginx for
+# the documented reverse proxy (tests/test_serve_proxy.py). Installed only when missing and
+# when running as root (CI); otherwise those tests skip and say what is missing. The lock
+# timeout waits for anyone else's apt run instead of failing.
 APT := apt-get -o DPkg::Lock::Timeout=600
+SYSTEM_PACKAGES := postgresql nginx
 system-packages:
-	@if ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then \
-		echo "PostgreSQL: $$(ls -d /usr/lib/postgresql/*/bin/postgres | tail -1)"; \
+	@missing=""; \
+	ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || missing="$$missing nginx"; \
+	if [ -z "$$missing" ]; then \
+		echo "system packages: all present ($(SYSTEM_PACKAGES))"; \
 	elif [ "$$(id -u)" = 0 ]; then \
 		$(APT) update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(APT) install -y -qq --no-install-recommends postgresql; \
+		DEBIAN_FRONTEND=noninteractive $(APT) install -y -qq --no-install-recommends $$missing; \
 	else \
-		echo "PostgreSQL is missing: apt-get install postgresql (the CKAN tests skip without it)"; \
+		echo "missing:$$missing (apt-get install$$missing); the tests that need them skip"; \
 	fi
 
 clean:
