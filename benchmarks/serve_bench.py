@@ -33,6 +33,11 @@ QUERY = (ROOT / "examples" / "queries" / "searchable-by-personal-identity-code.r
 )
 
 
+class _NoAliases(yaml.SafeDumper):
+    def ignore_aliases(self, data: object) -> bool:
+        return True
+
+
 def synthetic(registers: int, folder: Path) -> Path:
     """A built catalog of the seed's registers repeated until there are `registers` of them."""
     seed = yaml.safe_load((ROOT / "data" / "mynamaki.yaml").read_text(encoding="utf-8"))
@@ -43,7 +48,10 @@ def synthetic(registers: int, folder: Path) -> Path:
         for i in range(registers)
     ]
     path = folder / "synthetic.yaml"
-    path.write_text(yaml.safe_dump(seed, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    # Written out in full: the repeated registers share objects, which PyYAML would dump as
+    # anchors and aliases, and the loader bounds how much aliases may copy.
+    text = yaml.dump(seed, Dumper=_NoAliases, allow_unicode=True, sort_keys=False)
+    path.write_text(text, encoding="utf-8")
     # Serve a built out/ folder: serving YAML would validate it first, which is not measured here.
     from dcatgen.pipeline import make_catalog
     from dcatgen.serialize import Format, write_all

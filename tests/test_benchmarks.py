@@ -204,3 +204,17 @@ def test_run_skips_the_reference_when_asked(tmp_path: Path) -> None:
     assert figures["reference_total_s"] is None
     assert figures["ratio"] is None
     assert "skipped" in completed.stdout
+
+
+def test_reliability_serve_runs_and_finds_nothing_wrong() -> None:
+    """benchmarks/reliability_serve.py, at its smallest: no 5xx, no traceback, every half-open
+    connection closed by the server, no killed publish landing (figures are not checked)."""
+    from benchmarks.reliability_serve import half_open_run, load_run, publish_kill_run
+
+    load = load_run(registers=0, clients=2, max_requests=60, max_seconds=60)
+    assert load.requests == 60 and load.errors == 0 and load.tracebacks == 0, load
+    assert load.rss_before_mb > 0 and load.rss_after_mb > 0
+    half_open = half_open_run(connections=20, header_timeout=1.0, deadline_s=60)
+    assert half_open.closed_by_server == 20 and half_open.answered_meanwhile == 5, half_open
+    kills = publish_kill_run(kills=2, registers=0, staged=True)
+    assert kills.newer_kept == 2 and kills.staging_triples_left == 0, kills

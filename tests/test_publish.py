@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import signal
+import socket
+import subprocess
+import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +17,7 @@ from click.testing import CliRunner
 
 from dcatgen.cli import main
 from dcatgen.pipeline import make_catalog
-from dcatgen.publish import graph_store_url, skolemise
+from dcatgen.publish import graph_store_url, skolemise, update_endpoint
 from dcatgen.store import parse_rdf_file
 from tests.conftest import DATA
 from tests.servers import Running, oxigraph_serve
@@ -46,15 +51,18 @@ def _publish(*args: str) -> tuple[int, str]:
 
 
 def test_publish_twice_leaves_the_same_triples(oxigraph: Running) -> None:
-    """PUT replaces the graph: the second run does not duplicate anything."""
+    """Staged or by one PUT, the graph is replaced: no run duplicates anything."""
     store = oxigraph.url + "/store"
     code, output = _publish("--to", store, "--graph", GRAPH, str(DATA))
     assert code == 0, output
-    assert f"replaced graph <{GRAPH}> with {SEED_TRIPLES} triples (HTTP 201)" in output
+    assert f"replaced graph <{GRAPH}> with {SEED_TRIPLES} triples (staged, then moved" in output
     assert _count(oxigraph) == SEED_TRIPLES
     code, output = _publish("--to", store, "--graph", GRAPH, str(DATA))
     assert code == 0, output
-    assert "(HTTP 204)" in output
+    assert _count(oxigraph) == SEED_TRIPLES
+    code, output = _publish("--to", store, "--no-staging", "--graph", GRAPH, str(DATA))
+    assert code == 0, output
+    assert f"replaced graph <{GRAPH}> with {SEED_TRIPLES} triples (HTTP 204)" in output
     assert _count(oxigraph) == SEED_TRIPLES
     # Only that graph was touched.
     everything = requests.post(
@@ -227,3 +235,178 @@ def test_allow_service_federates_to_another_store(oxigraph: Running, tmp_path: P
         response = requests.get(srv.url + "/sparql", params={"query": query}, timeout=60)
         assert response.status_code == 200, response.text
         assert response.json()["results"]["bindings"][0]["n"]["value"] == "5"
+
+
+def test_update_endpoint_of_known_stores() -> None:
+    """Staging needs the store's update endpoint: found beside the usual Graph Store paths."""
+    assert update_endpoint("http://h:7878/store") == "http://h:7878/update"
+    assert update_endpoint("http://h:3030/ds/data") == "http://h:3030/ds/update"
+    assert update_endpoint("http://h:8890/sparql-graph-crud-auth") == "http://h:8890/sparql-auth"
+    assert update_endpoint("http://h:8890/sparql-graph-crud") == "http://h:8890/sparql"
+    assert update_endpoint("http://h/gsp") is None
+
+
+# --- what a store or a kill can do to a write --------------------------------------------------
+
+
+class _Redirect:
+    """A loopback HTTP server that answers every request 307 to another address."""
+
+    def __init__(self, location: str) -> None:
+        import http.server
+
+        target = location
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _redirect(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                self.rfile.read(length)
+                self.send_response(307)
+                self.send_header("Location", target + self.path[self.path.index("/store") + 6 :])
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            do_PUT = do_POST = do_HEAD = do_DELETE = _redirect
+
+            def log_message(self, *_: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.parametrize("staging", [(), ("--no-staging",)], ids=["staged", "direct"])
+def test_writes_never_follow_a_redirect(oxigraph: Running, staging: tuple[str, ...]) -> None:
+    """A store answering 307 to another endpoint: refused and reported with the target;
+    nothing reaches the other endpoint (requests would send the body on and report success)."""
+    redirect = _Redirect(oxigraph.url + "/store")
+    try:
+        code, output = _publish(
+            "--to", redirect.url + "/store", *staging, "--graph", GRAPH, str(DATA)
+        )
+    finally:
+        redirect.close()
+    assert code == 1, output
+    assert "HTTP 307" in output and f"redirects to {oxigraph.url}/store?graph=" in output
+    assert "replaced graph" not in output
+    everything = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    answer = requests.post(
+        oxigraph.url + "/query",
+        data={"query": everything},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=60,
+    ).json()
+    assert answer["results"]["bindings"][0]["n"]["value"] == "0"
+
+
+class _HeldRequest:
+    """Takes one HTTP request from a client and forwards it to the store only when told.
+
+    It stands for the socket buffers between a publisher and a store: bytes the publisher
+    wrote before it was killed still reach the store, later, as the store reads them.
+    ``keep`` is how many bytes of the body reach the store (None: all of it).
+    """
+
+    def __init__(self, store_port: int, keep: int | None = None) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.store_port = store_port
+        self.keep = keep
+        self.held = b""
+        self.taken = threading.Event()
+        threading.Thread(target=self._take, daemon=True).start()
+
+    def _take(self) -> None:
+        connection, _ = self.listener.accept()
+        self.client = connection
+        data = b""
+        while b"\r\n\r\n" not in data:
+            data += connection.recv(65536)
+        head, _, body = data.partition(b"\r\n\r\n")
+        length = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
+        while len(body) < length:
+            body += connection.recv(65536)
+        kept = body if self.keep is None else body[: self.keep]
+        self.held = head + b"\r\n\r\n" + kept
+        self.taken.set()
+
+    def release(self) -> bytes:
+        """Send what was held to the store, end the stream, and return the store's answer."""
+        with socket.create_connection(("127.0.0.1", self.store_port), timeout=120) as store:
+            store.sendall(self.held)
+            store.shutdown(socket.SHUT_WR)
+            answer = b""
+            while chunk := store.recv(65536):
+                answer += chunk
+        self.listener.close()
+        return answer
+
+
+def _killed_publish(held: _HeldRequest, *options: str) -> None:
+    """`dcatgen publish DATA` through the holding relay, killed once its request is held."""
+    command = [sys.executable, "-m", "dcatgen", "publish", "--to", held.url + "/store"]
+    publisher = subprocess.Popen(
+        [*command, *options, "--graph", GRAPH, str(DATA)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert held.taken.wait(120), "the publisher never sent its graph"
+    finally:
+        publisher.send_signal(signal.SIGKILL)
+        publisher.wait(60)
+
+
+def _total(server: Running) -> int:
+    query = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    response = requests.post(
+        server.url + "/query",
+        data={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=60,
+    )
+    return int(response.json()["results"]["bindings"][0]["n"]["value"])
+
+
+LATER = '<https://example.org/later> <https://example.org/p> "published later" .\n'
+
+
+def test_a_killed_publish_never_lands_over_a_later_one(oxigraph: Running, tmp_path: Path) -> None:
+    """A publisher is killed after writing its whole request; a newer publish is made; then
+    the store reads the killed one's request: the newer graph stays (a direct PUT was
+    committed over it), and the next publish clears the staging graph it left."""
+    port = int(oxigraph.url.rsplit(":", 1)[1])
+    held = _HeldRequest(port)
+    _killed_publish(held)
+    later = tmp_path / "later.nt"
+    later.write_text(LATER, encoding="utf-8")
+    code, output = _publish("--to", oxigraph.url + "/store", "--graph", GRAPH, str(later))
+    assert code == 0, output
+    answer = held.release()
+    assert answer.startswith(b"HTTP/1.1 2"), answer  # the store did take the killed request
+    assert _count(oxigraph) == 1
+    # Its staging graph is there, holding the killed publish's triples ...
+    assert _total(oxigraph) == 1 + SEED_TRIPLES
+    # ... until the next publish of the graph.
+    assert _publish("--to", oxigraph.url + "/store", "--graph", GRAPH, str(later))[0] == 0
+    assert _count(oxigraph) == 1 and _total(oxigraph) == 1
+
+
+def test_a_publish_killed_during_its_upload_leaves_the_graph_as_it_was(
+    oxigraph: Running,
+) -> None:
+    """Part of the body reaches the store, then the stream ends: the store refuses the
+    request and the graph keeps its triples (as it did with a direct PUT: this guards the
+    staged path, whose staging graph is created before its body is read)."""
+    store = oxigraph.url + "/store"
+    assert _publish("--to", store, "--graph", GRAPH, str(DATA))[0] == 0
+    held = _HeldRequest(int(oxigraph.url.rsplit(":", 1)[1]), keep=10_000)
+    _killed_publish(held)
+    answer = held.release()
+    assert not answer.startswith(b"HTTP/1.1 2"), answer  # the store refused the cut body
+    assert _count(oxigraph) == SEED_TRIPLES

@@ -519,6 +519,35 @@ def read_data(data: Path, force: bool, validate_yaml: bool = True) -> CatalogSou
     help="Largest request body accepted; larger ones get 413.",
 )
 @click.option(
+    "--public-url",
+    default=None,
+    metavar="URL",
+    help="The address clients use (e.g. https://data.example.fi) when a reverse proxy is in "
+    "front: links the server makes (Hydra paging) use it, whatever the request's headers say.",
+)
+@click.option(
+    "--proxy-headers/--no-proxy-headers",
+    default=True,
+    show_default=True,
+    help="Honour X-Forwarded-Proto, X-Forwarded-Host and X-Forwarded-For from "
+    "--forwarded-allow-ips.",
+)
+@click.option(
+    "--forwarded-allow-ips",
+    default="127.0.0.1,::1",
+    show_default=True,
+    envvar="FORWARDED_ALLOW_IPS",
+    help="Comma-separated addresses or networks of the proxies whose X-Forwarded-* headers are "
+    "believed, or * for any (as uvicorn's option of that name).",
+)
+@click.option(
+    "--header-timeout",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    help="Seconds a client may take to send a request's headers; past it the connection is closed.",
+)
+@click.option(
     "--force", is_flag=True, help="Serve YAML data even when validation finds violations."
 )
 @click.option(
@@ -540,6 +569,10 @@ def serve(
     allow_service: bool,
     workers: int,
     max_request_bytes: int,
+    public_url: str | None,
+    proxy_headers: bool,
+    forwarded_allow_ips: str,
+    header_timeout: float,
     force: bool,
     log_level: str,
 ) -> None:
@@ -549,52 +582,90 @@ def serve(
     dereferences (/register/ID, /unit/ID, /system/SLUG, /organisation); the vocabulary at
     /ns; SPARQL 1.1 Protocol at /sparql (read-only). Stops gracefully on SIGTERM or Ctrl-C.
 
+    Behind a reverse proxy, give --public-url (or have the proxy send X-Forwarded-Host and
+    X-Forwarded-Proto): see docs/production.md.
+
     Example: dcatgen serve data --port 8080 --page-size 50
     """
-    from dcatgen.serve import Settings, Site, configure_logging, default_base, describe_site, run
+    from dcatgen.serve import (
+        AddressInUse,
+        Settings,
+        Site,
+        TrustedPeers,
+        bind,
+        configure_logging,
+        default_base,
+        describe_site,
+        public_origin,
+        run,
+    )
     from dcatgen.store import catalog_iris, catalog_size, open_store, vocabulary_last_modified
 
-    source = read_data(data, force)
-    settings = Settings(
-        host=host,
-        port=port,
-        page_size=page_size,
-        base=base,
-        query_timeout=query_timeout,
-        max_results=max_results,
-        query_memory_mb=query_memory,
-        allow_service=allow_service,
-        workers=workers,
-        max_request_bytes=max_request_bytes,
-        log_level=log_level,
-    )
-    configure_logging(log_level)
     try:
-        store, spec = open_store(source, store_dir)
-    except InputError as error:
-        fail_on_bad_input(error)
+        if public_url is not None:
+            public_origin(public_url)
+    except ValueError as problem:
+        raise click.BadParameter(str(problem), param_hint="'--public-url'") from None
     try:
-        chosen_base = base or default_base(catalog_iris(store))
-        site = Site(
-            store,
-            spec,
-            chosen_base,
-            max(source.last_modified, vocabulary_last_modified()),
-            settings,
-            pages=site_pages(source, data),
+        TrustedPeers(forwarded_allow_ips)
+    except ValueError as problem:
+        raise click.BadParameter(str(problem), param_hint="'--forwarded-allow-ips'") from None
+    # The port first: a busy one is reported at once, before the data is read and before
+    # anything says where the catalog is served.
+    try:
+        sock = bind(host, port)
+    except AddressInUse as problem:
+        click.echo(f"error: {problem}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    with sock:
+        source = read_data(data, force)
+        settings = Settings(
+            host=host,
+            port=port,
+            page_size=page_size,
+            base=base,
+            query_timeout=query_timeout,
+            max_results=max_results,
+            query_memory_mb=query_memory,
+            allow_service=allow_service,
+            workers=workers,
+            max_request_bytes=max_request_bytes,
+            log_level=log_level,
+            public_url=public_url,
+            proxy_headers=proxy_headers,
+            forwarded_allow_ips=forwarded_allow_ips,
+            header_timeout=header_timeout,
         )
-        catalogs = len(site.catalogs)
-        click.echo(
-            f"{catalog_size(store):,} triples from {files_read(source.files)}; "
-            f"{catalogs:,} catalog{'s' if catalogs != 1 else ''}",
-            err=True,
-        )
-        shown_host = f"[{host}]" if ":" in host else host
-        for line in describe_site(site, f"http://{shown_host}:{port}"):
-            click.echo(line, err=True)
-        run(site, settings)
-    finally:
-        spec.remove()
+        configure_logging(log_level)
+        try:
+            store, spec = open_store(source, store_dir)
+        except InputError as error:
+            fail_on_bad_input(error)
+        try:
+            chosen_base = base or default_base(catalog_iris(store))
+            site = Site(
+                store,
+                spec,
+                chosen_base,
+                max(source.last_modified, vocabulary_last_modified()),
+                settings,
+                pages=site_pages(source, data),
+            )
+            catalogs = len(site.catalogs)
+            click.echo(
+                f"{catalog_size(store):,} triples from {files_read(source.files)}; "
+                f"{catalogs:,} catalog{'s' if catalogs != 1 else ''}",
+                err=True,
+            )
+            shown_host = f"[{host}]" if ":" in host else host
+            listening = f"http://{shown_host}:{sock.getsockname()[1]}"
+            for line in describe_site(site, public_url.rstrip("/") if public_url else listening):
+                click.echo(line, err=True)
+            if public_url:
+                click.echo(f"  listening   {listening}/ (behind the proxy)", err=True)
+            run(site, settings, sock)
+        finally:
+            spec.remove()
 
 
 def site_pages(source: CatalogSource, data: Path) -> Pages | None:
@@ -700,6 +771,20 @@ def query(query_arg: str, data: Path | None, endpoint: str | None, output: str) 
 )
 @click.option("--graph", default=None, help="IRI of the named graph to replace.")
 @click.option(
+    "--update",
+    "update_url",
+    default=None,
+    metavar="URL",
+    help="The store's SPARQL Update endpoint, for staged publishing (default: found from --to "
+    "for Oxigraph /store, Fuseki /data and Virtuoso /sparql-graph-crud[-auth]).",
+)
+@click.option(
+    "--no-staging",
+    is_flag=True,
+    help="PUT the graph itself instead of a staging graph moved into place: then a publish "
+    "killed part way can still land later, over a newer one.",
+)
+@click.option(
     "--graph-per-catalog",
     "per_catalog",
     is_flag=True,
@@ -733,6 +818,8 @@ def publish(
     data: Path,
     store_url: str | None,
     graph: str | None,
+    update_url: str | None,
+    no_staging: bool,
     per_catalog: bool,
     user: str | None,
     password_env: str | None,
@@ -746,6 +833,10 @@ def publish(
     --to: the catalog replaces a named graph of any SPARQL 1.1 Graph Store (HTTP PUT).
     DATA is YAML (built and validated), a build's out/ folder, or one RDF file. Publishing
     again replaces the graph, so nothing is duplicated; blank nodes are skolemised first.
+
+    The graph is sent into a staging graph, then moved into place by one SPARQL Update
+    (MOVE), so readers never see it empty or half-replaced, and a publish that is killed
+    can never land later. Writes never follow redirects.
 
     A national build is too large for one request: build it with --layout per-description
     and publish it with --graph-per-catalog, one request per authority.
@@ -761,7 +852,7 @@ def publish(
     """
     import os
 
-    from dcatgen.publish import PublishError
+    from dcatgen.publish import PublishError, update_endpoint
     from dcatgen.publish import publish as push
 
     check_options(store_url, graph, per_catalog, **ckan)
@@ -778,6 +869,16 @@ def publish(
     assert store_url is not None
     if (graph is None) == (not per_catalog):
         raise click.UsageError("give --graph IRI, or --graph-per-catalog (not both)")
+    if no_staging and update_url is not None:
+        raise click.UsageError("--update is for staged publishing: not with --no-staging")
+    update = None if no_staging else (update_url or update_endpoint(store_url))
+    if update is None and not no_staging:
+        click.echo(
+            f"note: no SPARQL Update endpoint is known for {store_url} (give --update URL), "
+            "so the graph is replaced by one PUT: a publish killed part way can still land "
+            "later, over a newer one",
+            err=True,
+        )
     password: str | None = None
     if password_env is not None:
         if user is None:
@@ -786,12 +887,12 @@ def publish(
         if password is None:
             raise click.UsageError(f"the environment variable {password_env} is not set")
     if per_catalog:
-        publish_per_catalog(data, store_url, user, password, auth, timeout)
+        publish_per_catalog(data, store_url, user, password, auth, timeout, update)
         return
     assert graph is not None
     source = read_data(data, force)
     try:
-        done = push(source.triples, store_url, graph, user, password, auth, timeout)
+        done = push(source.triples, store_url, graph, user, password, auth, timeout, update)
     except PublishError as error:
         raise click.ClickException(str(error)) from None
     click.echo(published_line(done))
@@ -800,11 +901,21 @@ def publish(
 def published_line(done: Published) -> str:
     """What one replaced graph is reported as."""
     skolem = f", {done.skolemised} blank nodes skolemised" if done.skolemised else ""
-    return f"replaced graph <{done.graph}> with {done.triples} triples (HTTP {done.status}{skolem})"
+    how = "staged, then moved into place: " if done.staged else ""
+    return (
+        f"replaced graph <{done.graph}> with {done.triples} triples "
+        f"({how}HTTP {done.status}{skolem})"
+    )
 
 
 def publish_per_catalog(
-    folder: Path, store_url: str, user: str | None, password: str | None, auth: str, timeout: float
+    folder: Path,
+    store_url: str,
+    user: str | None,
+    password: str | None,
+    auth: str,
+    timeout: float,
+    update: str | None = None,
 ) -> None:
     """Replace one graph per catalog of a per-description out/ folder (see publish)."""
     import time
@@ -830,7 +941,7 @@ def publish_per_catalog(
             "publishing again replaces them all"
         )
         try:
-            done = push(parse_rdf_file(path), store_url, iri, user, password, auth, timeout)
+            done = push(parse_rdf_file(path), store_url, iri, user, password, auth, timeout, update)
         except InputError as error:
             fail_on_bad_input(error, so_far)
         except PublishError as error:

@@ -4,12 +4,30 @@
 duplicates anything.  Blank nodes, which no two requests can share, are skolemised first into
 stable IRIs (``{scheme}://{host}/.well-known/genid/dcatgen/{canonical label}``): the same
 graph gets the same IRIs on every run.
+
+Staged publishing.  A store commits a PUT once it has read the whole body, whoever is still
+waiting for the answer: on this machine up to 36 MB of a request sit in socket buffers
+(4 MB sent, 32 MB received) after the client's last write, so a publish killed after that
+write was still committed seconds later, over a publish made in between.  No way of sending
+the body fixes that: a streamed (chunked) body is complete once its last chunk is written
+too, and a dead client cannot take bytes back from the buffers.
+So when the store's SPARQL Update endpoint is known, the graph is first PUT into a staging
+graph of its own (``urn:dcatgen:staging:{hash of the graph}:{uuid}``), and only a publisher
+that saw that PUT succeed sends the one small request that moves it into place (``MOVE``, one
+transaction).  A killed publish at most leaves its staging graph behind, which the next
+publish of the same graph empties; the target is never touched by it.
+
+Writes never follow redirects: a store that answers 3xx is reported with the address it
+points to, and nothing is sent there.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import uuid
 from dataclasses import dataclass
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import pyoxigraph as ox
 import requests
@@ -19,6 +37,15 @@ from dcatgen.namespaces import PREFIXES
 from dcatgen.sparql import has_blank_nodes
 
 SKOLEM_PATH = "/.well-known/genid/dcatgen/"
+STAGING_PREFIX = "urn:dcatgen:staging:"
+"""Staging graphs are named with this prefix, a hash of the target graph and a fresh UUID."""
+UPDATE_SIBLINGS = {
+    "/store": "/update",  # Oxigraph
+    "/data": "/update",  # Fuseki
+    "/sparql-graph-crud-auth": "/sparql-auth",  # Virtuoso
+    "/sparql-graph-crud": "/sparql",  # Virtuoso, without login
+}
+"""Graph Store endpoint path ending → the same store's SPARQL Update endpoint."""
 TURTLE = "text/turtle; charset=utf-8"
 STORE_HINT = (
     "the Graph Store endpoint is e.g. http://127.0.0.1:7878/store (Oxigraph), "
@@ -33,13 +60,44 @@ class PublishError(Exception):
 
 @dataclass(frozen=True)
 class Published:
-    """What a publish did."""
+    """What a publish did (status: of the PUT, or of the MOVE when staged)."""
 
     url: str
     graph: str
     triples: int
     status: int
     skolemised: int
+    staged: bool = False
+
+
+def staging_prefix(graph: str) -> str:
+    """The start of the staging graphs' names for one target graph."""
+    return f"{STAGING_PREFIX}{hashlib.sha256(graph.encode('utf-8')).hexdigest()[:16]}:"
+
+
+def move_update(staging: str, graph: str) -> str:
+    """The SPARQL Update that puts a staging graph in place of the graph, in one transaction.
+
+    It also empties the target's other staging graphs: those of killed publishes, which may
+    have been committed after their publisher died (a union-default-graph query would see
+    them).  A publish of the same graph running at that very moment loses its staging graph
+    and fails at its own MOVE (the source graph is gone), leaving this one in place.
+    """
+    return (
+        f"MOVE <{staging}> TO <{graph}> ;\n"
+        "DELETE { GRAPH ?staging { ?s ?p ?o } } WHERE { GRAPH ?staging { ?s ?p ?o } "
+        f'FILTER(STRSTARTS(STR(?staging), "{staging_prefix(graph)}")) }}'
+    )
+
+
+def update_endpoint(store: str) -> str | None:
+    """The SPARQL Update endpoint beside a Graph Store endpoint of a known store, or None."""
+    parts = urlsplit(store)
+    path = parts.path.rstrip("/")
+    for ending, sibling in UPDATE_SIBLINGS.items():
+        if path.endswith(ending):
+            return urlunsplit(parts._replace(path=path[: -len(ending)] + sibling, query=""))
+    return None
 
 
 def skolemise(triples: list[ox.Triple], graph: str) -> tuple[list[ox.Triple], int]:
@@ -69,6 +127,13 @@ def graph_store_url(store: str, graph: str) -> str:
 def _explain(response: requests.Response, url: str, user: str | None) -> str:
     status = f"HTTP {response.status_code} {response.reason}"
     detail = response.text.strip()[:500]
+    if response.is_redirect or 300 <= response.status_code < 400:
+        target = response.headers.get("Location", "(no Location given)")
+        return (
+            f"{status}: the store at {url} redirects to {target}; a graph is never sent on "
+            "to another address: if that is the right store, give its address to --to "
+            "(or --update)"
+        )
     if response.status_code == 401:
         who = f"as {user!r}" if user else "without credentials (give --user and --password-env)"
         return f"{status}: the store at {url} refused the login {who}"
@@ -125,11 +190,14 @@ def publish(
     password: str | None = None,
     auth: str = "auto",
     timeout: float = 120.0,
+    update: str | None = None,
 ) -> Published:
-    """Replace a named graph of a Graph Store with the triples (HTTP PUT).
+    """Replace a named graph of a Graph Store with the triples.
 
-    ``auth`` is basic, digest, or auto (ask the store which, by an unauthenticated HEAD).
-    Raises PublishError with a message naming the cause.
+    With ``update`` (the store's SPARQL Update endpoint), staged: PUT into a staging graph,
+    then ``MOVE`` it onto the graph in one update (see the module's docstring); without, one
+    PUT of the graph itself.  ``auth`` is basic, digest, or auto (ask the store which, by an
+    unauthenticated HEAD).  Raises PublishError with a message naming the cause.
     """
     try:
         ox.NamedNode(graph)
@@ -137,41 +205,114 @@ def publish(
         raise PublishError(f"--graph must be an absolute IRI, not {graph!r}") from None
     if urlsplit(store).scheme not in ("http", "https"):
         raise PublishError(f"--to must be an http(s) URL, not {store!r}; {STORE_HINT}")
+    if update is not None and urlsplit(update).scheme not in ("http", "https"):
+        raise PublishError(f"--update must be an http(s) URL, not {update!r}")
     body_triples, skolemised = skolemise(triples, graph)
     body = ox.serialize(body_triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     assert body is not None
-    url = graph_store_url(store, graph)
-    session = requests.Session()
-    credentials: AuthBase | None = None
-    scheme = auth
-    try:
-        if user is not None:
-            if scheme == "auto":
-                scheme = _challenge(session, url, timeout)
-            credentials = _auth(scheme, user, password or "")
-        headers = {"Content-Type": TURTLE}
-        response = session.put(
-            url, data=bytes(body), headers=headers, auth=credentials, timeout=timeout
-        )
-        challenge = response.headers.get("WWW-Authenticate", "").lower()
-        if (
-            response.status_code == 401
-            and user is not None
-            and auth == "auto"
-            and scheme != "digest"
-            and challenge.startswith("digest")
-        ):
-            credentials = _auth("digest", user, password or "")
-            response = session.put(
-                url, data=bytes(body), headers=headers, auth=credentials, timeout=timeout
-            )
-    except (requests.Timeout, requests.ConnectionError) as problem:
-        slow = isinstance(problem, requests.Timeout) or _timed_out(problem)
-        if slow and not isinstance(problem, requests.ConnectTimeout):
-            raise PublishError(_too_slow(store, len(body), timeout)) from None
-        raise PublishError(f"cannot connect to {store}: {problem}") from None
-    except requests.RequestException as problem:
-        raise PublishError(f"request to {store} failed: {problem}") from None
+    staging = f"{staging_prefix(graph)}{uuid.uuid4()}" if update is not None else None
+    url = graph_store_url(store, staging or graph)
+    writer = _Writer(requests.Session(), user, password, auth, timeout, store, len(body))
+    response = writer.send("PUT", url, bytes(body), {"Content-Type": TURTLE})
     if response.status_code not in (200, 201, 204):
-        raise PublishError(_explain(response, url, user))
-    return Published(url, graph, len(body_triples), response.status_code, skolemised)
+        raise PublishError(_explain(response, store, user))
+    if update is None or staging is None:
+        return Published(url, graph, len(body_triples), response.status_code, skolemised)
+    move = urlencode({"update": move_update(staging, graph)}).encode("ascii")
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    try:
+        moved = writer.send("POST", update, move, form)
+    except PublishError:
+        writer.discard(url)
+        raise
+    if moved.status_code not in (200, 201, 204):
+        writer.discard(url)
+        raise PublishError(
+            f"the store took the graph, but moving it into place failed, so <{graph}> is "
+            f"unchanged: {_explain(moved, update, user)} (check --update, or publish with "
+            "--no-staging)"
+        )
+    return Published(
+        graph_store_url(store, graph),
+        graph,
+        len(body_triples),
+        moved.status_code,
+        skolemised,
+        staged=True,
+    )
+
+
+class _Writer:
+    """Write requests to one store: never redirected, with its login, errors explained."""
+
+    def __init__(
+        self,
+        session: requests.Session,
+        user: str | None,
+        password: str | None,
+        auth: str,
+        timeout: float,
+        store: str,
+        size: int,
+    ) -> None:
+        self.session = session
+        self.user = user
+        self.password = password or ""
+        self.auth = auth
+        self.scheme = auth
+        self.timeout = timeout
+        self.store = store
+        self.size = size
+        self.credentials: AuthBase | None = None
+
+    def send(
+        self, method: str, url: str, data: bytes, headers: dict[str, str]
+    ) -> requests.Response:
+        """One request; on 401 with a Digest challenge (auth auto), once more with Digest."""
+        try:
+            if self.user is not None and self.credentials is None:
+                if self.scheme == "auto":
+                    self.scheme = _challenge(self.session, url, self.timeout)
+                self.credentials = _auth(self.scheme, self.user, self.password)
+            response = self._request(method, url, data, headers)
+            challenge = response.headers.get("WWW-Authenticate", "").lower()
+            if (
+                response.status_code == 401
+                and self.user is not None
+                and self.auth == "auto"
+                and self.scheme != "digest"
+                and challenge.startswith("digest")
+            ):
+                self.scheme = "digest"
+                self.credentials = _auth("digest", self.user, self.password)
+                response = self._request(method, url, data, headers)
+        except (requests.Timeout, requests.ConnectionError) as problem:
+            slow = isinstance(problem, requests.Timeout) or _timed_out(problem)
+            if slow and not isinstance(problem, requests.ConnectTimeout):
+                raise PublishError(_too_slow(self.store, self.size, self.timeout)) from None
+            raise PublishError(f"cannot connect to {self.store}: {problem}") from None
+        except requests.RequestException as problem:
+            raise PublishError(f"request to {self.store} failed: {problem}") from None
+        return response
+
+    def _request(
+        self, method: str, url: str, data: bytes, headers: dict[str, str]
+    ) -> requests.Response:
+        # No redirects for writes: requests would send the body again to wherever the
+        # store points (a 307 keeps the method), and report that store's answer as ours.
+        return self.session.request(
+            method,
+            url,
+            data=data,
+            headers=headers,
+            auth=self.credentials,
+            timeout=self.timeout,
+            allow_redirects=False,
+        )
+
+    def discard(self, url: str) -> None:
+        """Delete a staging graph after a failed move (best effort: it names nothing real)."""
+        with contextlib.suppress(requests.RequestException):
+            self.session.delete(
+                url, auth=self.credentials, timeout=self.timeout, allow_redirects=False
+            )

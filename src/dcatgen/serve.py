@@ -18,23 +18,36 @@ representation has ``ETag`` and ``Last-Modified`` and answers conditional reques
 ``/sparql`` speaks the SPARQL 1.1 Protocol, read-only, with a time limit per query (enforced
 by killable worker processes, see ``dcatgen.workers``), a result-size cap, and ``SERVICE``
 refused unless allowed.
+
+Behind a reverse proxy.  Links the server makes itself (Hydra paging) use the address the
+client used: ``--public-url`` fixes it outright; otherwise ``X-Forwarded-Proto`` and
+``X-Forwarded-Host`` (and ``X-Forwarded-For`` for the log) are honoured when the peer is one of
+``--forwarded-allow-ips``, with uvicorn's semantics (uvicorn's own middleware handles Proto and
+the client address but not Host, so one middleware here does all three).  A request head must
+arrive within ``--header-timeout`` seconds (slowloris), and every response carries
+``Access-Control-Allow-Origin: *`` (open data, no credentials).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import email.utils
+import errno
 import hashlib
+import ipaddress
 import logging
+import re
 import signal
+import socket
 import sys
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
-from urllib.parse import parse_qs, quote, unquote
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import pyoxigraph as ox
 import uvicorn
@@ -46,6 +59,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from dcatgen import describe, webpages
 from dcatgen.conneg import negotiate
@@ -78,6 +92,10 @@ EXTENSIONS: dict[str, Format | None] = {f.extension: f for f in RDF_FORMATS} | {
 VOCABULARY_PATH = "/ns"
 RESERVED = ("/", "/sparql", "/health")
 CACHE_ENTRIES = 512
+DEFAULT_FORWARDED_ALLOW_IPS = "127.0.0.1,::1"
+"""Peers whose X-Forwarded-* headers are believed (uvicorn's default)."""
+DEFAULT_HEADER_TIMEOUT = 10.0
+"""Seconds a client may take to send a request head (request line and headers)."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +113,10 @@ class Settings:
     workers: int = 2
     max_request_bytes: int = 1_000_000
     log_level: str = "info"
+    public_url: str | None = None
+    proxy_headers: bool = True
+    forwarded_allow_ips: str = DEFAULT_FORWARDED_ALLOW_IPS
+    header_timeout: float = DEFAULT_HEADER_TIMEOUT
 
 
 # --- rendering ------------------------------------------------------------------------
@@ -166,6 +188,20 @@ def error(status: int, message: str, headers: dict[str, str] | None = None) -> R
 # --- the site: data and the IRI ↔ path mapping ------------------------------------------
 
 
+def is_iri(text: str) -> bool:
+    """True when the text is an IRI the store can look up.
+
+    A request path becomes an IRI by appending it to the base, and a path may decode to
+    anything (``/%00``, ``/%ff``, ``/a%5cb``): such a path names nothing here (404), rather
+    than reaching the store and failing there (500).
+    """
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
+
+
 @dataclass
 class Site:
     """The served data and where each IRI lives on this server."""
@@ -202,7 +238,7 @@ class Site:
             return "context"
         if iri in self.catalogs:
             return "catalog"
-        if "#" not in iri and describe.is_subject(self.store, iri):
+        if "#" not in iri and is_iri(iri) and describe.is_subject(self.store, iri):
             return "resource"
         return None
 
@@ -599,6 +635,167 @@ class BodyLimit:
             await PlainTextResponse(message, status_code=413)(scope, receive, send)
 
 
+class OpenToAllOrigins:
+    """``Access-Control-Allow-Origin: *`` and the exposed headers on every response.
+
+    Starlette's CORSMiddleware adds them only when the request sends ``Origin``, and adds
+    ``Vary: Origin`` to the rest; a harvester's or a cache's copy fetched without ``Origin``
+    then lacks them when a browser app reuses it.  The data is public and no credentials are
+    involved, so every response says the same; CORSMiddleware still answers the preflights.
+    """
+
+    EXPOSED = ("ETag", "Last-Modified", "Link", "Content-Location", "X-Result-Count")
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.preflight = CORSMiddleware(
+            app,
+            allow_origins=["*"],
+            allow_methods=["GET", "HEAD", "POST"],
+            allow_headers=["Accept", "Content-Type", "If-None-Match", "If-Modified-Since"],
+            expose_headers=self.EXPOSED,
+            max_age=3600,
+        )
+        self.headers = [
+            (b"access-control-allow-origin", b"*"),
+            (b"access-control-expose-headers", ", ".join(self.EXPOSED).encode("latin-1")),
+        ]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if scope["method"] == "OPTIONS" and any(
+            name == b"access-control-request-method" for name, _ in scope["headers"]
+        ):
+            await self.preflight(scope, receive, send)
+            return
+
+        async def open_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                added = [(n, v) for n, v in self.headers if n not in present]
+                message = {**message, "headers": [*message.get("headers", []), *added]}
+            await send(message)
+
+        await self.app(scope, receive, open_send)
+
+
+_HOST = re.compile(
+    r"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?)(?::[0-9]{1,5})?"
+)
+"""host[:port] as a Host header may carry it (a name, IPv4, or [IPv6])."""
+
+
+class TrustedPeers:
+    """The peers whose X-Forwarded-* headers are believed: uvicorn's --forwarded-allow-ips.
+
+    A comma-separated list of IP addresses and networks (``10.0.0.0/8``), or ``*`` for any.
+    """
+
+    def __init__(self, spec: str) -> None:
+        items = [item.strip() for item in spec.split(",") if item.strip()]
+        self.any = "*" in items
+        self.networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
+        for item in items:
+            if item == "*":
+                continue
+            try:
+                self.networks.append(ipaddress.ip_network(item, strict=False))
+            except ValueError:
+                raise ValueError(
+                    f"{item!r} is not an IP address or network (e.g. 127.0.0.1, 10.0.0.0/8, *)"
+                ) from None
+
+    def __contains__(self, host: object) -> bool:
+        if self.any:
+            return True
+        if not isinstance(host, str):
+            return False
+        try:
+            address = ipaddress.ip_address(host.strip("[]"))
+        except ValueError:
+            return False
+        return any(address in network for network in self.networks)
+
+    def client(self, forwarded_for: str) -> str | None:
+        """The client named by X-Forwarded-For: the nearest address that is not a trusted
+        proxy (every address further left could have been written by the client itself)."""
+        hosts = [host.strip() for host in forwarded_for.split(",") if host.strip()]
+        for host in reversed(hosts):
+            if host not in self:
+                return host
+        return hosts[0] if hosts else None
+
+
+def public_origin(url: str) -> tuple[str, str]:
+    """(scheme, host[:port]) of a --public-url; ValueError saying why when it is not one."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"{url!r} is not an http(s) URL such as https://data.example.fi")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise ValueError(
+            f"{url!r} has a path: serve at the root of a host name "
+            "(e.g. https://data.example.fi), the paths are the IRIs' own"
+        )
+    if parts.username is not None or not _HOST.fullmatch(parts.netloc):
+        raise ValueError(f"{url!r} does not name a host as host[:port]")
+    return parts.scheme, parts.netloc.lower()
+
+
+class PublicAddress:
+    """The scheme, host and client a request had before the reverse proxy in front.
+
+    ``--public-url`` fixes scheme and host outright.  Otherwise, when the peer is trusted,
+    ``X-Forwarded-Proto`` (http or https), ``X-Forwarded-Host`` (the last value: the one the
+    nearest proxy wrote) and ``X-Forwarded-For`` (see TrustedPeers.client) replace what the
+    connection says.  Headers from any other peer are ignored: anyone could send them.
+    This runs before everything else (uvicorn's own proxy-header middleware is off), so the
+    trust check sees the real peer, and every link built from the request URL (Hydra paging)
+    and the access log follow.
+    """
+
+    def __init__(
+        self, app: ASGIApp, public_url: str | None, proxy_headers: bool, trusted: TrustedPeers
+    ) -> None:
+        self.app = app
+        self.public = public_origin(public_url) if public_url else None
+        self.proxy_headers = proxy_headers
+        self.trusted = trusted
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers: list[tuple[bytes, bytes]] = list(scope["headers"])
+        scheme: str = scope.get("scheme", "http")
+        host: str | None = None
+        client = scope.get("client")
+        if self.proxy_headers and client is not None and client[0] in self.trusted:
+            forwarded = {
+                name: value.decode("latin-1")
+                for name, value in headers
+                if name in (b"x-forwarded-proto", b"x-forwarded-host", b"x-forwarded-for")
+            }
+            proto = forwarded.get(b"x-forwarded-proto", "").strip().lower()
+            if proto in ("http", "https"):
+                scheme = proto
+            named = forwarded.get(b"x-forwarded-host", "").split(",")[-1].strip()
+            if _HOST.fullmatch(named):
+                host = named.lower()
+            who = self.trusted.client(forwarded.get(b"x-forwarded-for", ""))
+            if who:
+                client = (who, 0)
+        if self.public is not None:
+            scheme, host = self.public
+        if host is not None:
+            headers = [(n, v) for n, v in headers if n != b"host"]
+            headers.append((b"host", host.encode("latin-1")))
+        await self.app(
+            {**scope, "scheme": scheme, "headers": headers, "client": client}, receive, send
+        )
+
+
 class AccessLog:
     """One line per request: client, request line, status, bytes sent, time taken."""
 
@@ -673,17 +870,17 @@ def create_app(site: Site) -> Starlette:
         Route("/sparql", sparql, methods=["GET", "HEAD", "POST"]),
         Route("/{path:path}", resource, methods=["GET", "HEAD"]),
     ]
+    settings = site.settings
     middleware = [
-        Middleware(AccessLog),
-        Middleware(BodyLimit, max_bytes=site.settings.max_request_bytes),
         Middleware(
-            CORSMiddleware,
-            allow_origins=["*"],
-            allow_methods=["GET", "HEAD", "POST"],
-            allow_headers=["Accept", "Content-Type", "If-None-Match", "If-Modified-Since"],
-            expose_headers=["ETag", "Last-Modified", "Link", "Content-Location"],
-            max_age=3600,
+            PublicAddress,
+            public_url=settings.public_url,
+            proxy_headers=settings.proxy_headers,
+            trusted=TrustedPeers(settings.forwarded_allow_ips),
         ),
+        Middleware(AccessLog),
+        Middleware(OpenToAllOrigins),
+        Middleware(BodyLimit, max_bytes=settings.max_request_bytes),
     ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.site = site
@@ -714,18 +911,118 @@ def configure_logging(level: str) -> None:
         logger.propagate = False
 
 
-def run(site: Site, settings: Settings) -> None:
-    """Serve until SIGTERM or SIGINT (uvicorn shuts down gracefully, then the workers stop)."""
+class HeadTimeoutProtocol(H11Protocol):
+    """uvicorn's HTTP/1.1 protocol with a deadline for every request head.
+
+    uvicorn waits for a request's line and headers as long as the client keeps the connection
+    open (its keep-alive timeout stops counting once a byte arrives): 800 half-sent requests
+    were all still held after 20 s, each a connection and a file descriptor (slowloris).  Here
+    a connection is closed when the head of its next request is not complete within
+    ``header_timeout`` seconds of the connection opening or of the previous response ending.
+    A request being answered is never cut: the check is only whether a new request began.
+    Bodies are bounded by size (BodyLimit); the query time limit bounds the answer.
+    """
+
+    header_timeout = DEFAULT_HEADER_TIMEOUT
+    _head_deadline: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)  # type: ignore[arg-type]
+        self._await_head()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        self._await_head()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._head_deadline is not None:
+            self._head_deadline.cancel()
+        super().connection_lost(exc)
+
+    def _await_head(self) -> None:
+        if self._head_deadline is not None:
+            self._head_deadline.cancel()
+        self._head_deadline = self.loop.call_later(
+            self.header_timeout, self._head_overdue, self.cycle
+        )
+
+    def _head_overdue(self, waiting_after: Any) -> None:
+        if self.transport.is_closing() or self.cycle is not waiting_after:
+            return  # a request began since: its head arrived in time
+        if waiting_after is not None and not waiting_after.response_complete:
+            return  # (a pipelined request still being answered)
+        client = self.client[0] if self.client else "-"
+        log.info(
+            "closed a connection from %s: no complete request head within %g s",
+            client,
+            self.header_timeout,
+        )
+        self.transport.close()
+
+
+def head_timeout_protocol(seconds: float) -> type[HeadTimeoutProtocol]:
+    """The protocol class uvicorn instantiates per connection, with this head deadline."""
+    return type("HeadTimeoutProtocol", (HeadTimeoutProtocol,), {"header_timeout": seconds})
+
+
+class AddressInUse(Exception):
+    """The address to listen on cannot be had; the message names it and what to do."""
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A socket bound to host:port, not yet listening, or AddressInUse saying why.
+
+    Bound before anything is announced, so a busy port is reported at once (not after the
+    start-up lines and the data have been loaded); uvicorn starts listening on it once the
+    query workers are ready, and until then connections are refused rather than queued.
+    """
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except socket.gaierror as problem:
+        raise AddressInUse(f"cannot listen on {host!r}: {problem.strerror}") from None
+    sock = socket.socket(family, kind, proto)
+    try:
+        # As uvicorn does: a port left in TIME_WAIT by a previous run may be reused at once
+        # (a port with a live listener still cannot: Linux refuses that with EADDRINUSE).
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError as problem:
+        sock.close()
+        shown = f"[{host}]" if ":" in host else host
+        if problem.errno == errno.EADDRINUSE:
+            raise AddressInUse(
+                f"port {port} on {shown} is already in use: stop what listens there, "
+                "or choose another with --port"
+            ) from None
+        if problem.errno == errno.EACCES:
+            raise AddressInUse(
+                f"port {port} on {shown} needs privileges: use a port above 1023 and a "
+                "reverse proxy in front (see docs/production.md)"
+            ) from None
+        raise AddressInUse(f"cannot listen on {shown}:{port}: {problem.strerror}") from None
+    return sock
+
+
+def run(site: Site, settings: Settings, sock: socket.socket | None = None) -> None:
+    """Serve until SIGTERM or SIGINT (uvicorn shuts down gracefully, then the workers stop).
+
+    ``sock`` is the socket from bind(); without one it is bound here.
+    """
+    sock = sock or bind(settings.host, settings.port)
     config = uvicorn.Config(
         create_app(site),
-        host=settings.host,
-        port=settings.port,
         log_config=None,
         log_level=settings.log_level,
         access_log=False,
         server_header=False,
         timeout_graceful_shutdown=10,
         lifespan="on",
+        http=head_timeout_protocol(settings.header_timeout),
+        # PublicAddress handles the forwarded headers: uvicorn's middleware would run first
+        # and replace the peer address that the trust check needs.
+        proxy_headers=False,
     )
     # uvicorn re-raises the signal that stopped it once it has shut down; with these handlers
     # in place that re-raise is only noted, so a graceful stop exits 0 rather than -15/130.
@@ -736,10 +1033,11 @@ def run(site: Site, settings: Settings) -> None:
 
     previous = {sig: signal.signal(sig, note) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        uvicorn.Server(config).run()
+        uvicorn.Server(config).run(sockets=[sock])
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        sock.close()
     if stopped_by:
         log.info("stopped by %s", signal.Signals(stopped_by[0]).name)
 
@@ -762,8 +1060,10 @@ def describe_site(site: Site, address: str) -> list[str]:
 
 
 __all__ = [
+    "AddressInUse",
     "Settings",
     "Site",
+    "bind",
     "create_app",
     "default_base",
     "describe_site",
