@@ -35,7 +35,7 @@ from dcatgen.importer.draft import (
     UnitDraft,
     joined,
 )
-from dcatgen.importer.lexicon import HeadingClass, HeadingKind, Section
+from dcatgen.importer.lexicon import Heading, HeadingClass, HeadingKind, Section
 from dcatgen.importer.phrases import (
     enumeration,
     nominative_phrase,
@@ -240,6 +240,8 @@ class Reader:
                     return HeadingKind.REGISTER
             elif lexicon.CROSS_REFERENCE.match(block.text):
                 return None
+            elif block.kind is Kind.PARAGRAPH and block.label is None and self.describes(block):
+                return HeadingKind.REGISTER
             elif block.kind is Kind.ROW:
                 return HeadingKind.PAGE_TITLE if _columns(block.cells) else None
             elif block.label and lexicon.section_of(block.label) in lexicon.REGISTER_CONTENT:
@@ -257,6 +259,15 @@ class Reader:
                 )
                 return HeadingKind.UNIT if position == 0 and (named or listed) else None
         return None
+
+    def describes(self, block: Block) -> bool:
+        """Whether prose states what only a register has: the systems it is kept in, how
+        it can be searched ("Tietoja voidaan hakea henkilön nimellä …")."""
+        text = block.text
+        return bool(
+            Section.SEARCH in lexicon.sentence_sections(text)
+            or systems_in_prose(text, self.draft.language)
+        )
 
     def open_unit(self, block: Block) -> None:
         """A unit heading: later registers belong to this unit."""
@@ -707,6 +718,16 @@ def _open_unit(reader: Reader, case: HeadingCase) -> None:
     reader.open_unit(case.block)
 
 
+def _unit_as_register(reader: Reader, case: HeadingCase) -> bool:
+    # "Tekniska sektorn" followed by its systems, data and search criteria, with no
+    # register of its own below it: the unit's information resource, named as the unit
+    return (
+        case.found.kind is HeadingKind.UNIT
+        and not Heading.of(case.block.text).register_words
+        and reader.role_of_unnamed(case.index) is HeadingKind.REGISTER
+    )
+
+
 def _open_register(reader: Reader, case: HeadingCase) -> None:
     reader.open_register(case.at, case.block.level)
 
@@ -876,6 +897,7 @@ def _open_guessed_register(reader: Reader, case: HeadingCase) -> None:
 
 HEADING_RULES: tuple[Rule[HeadingCase], ...] = (
     Rule("the page's title", _kind_is(HeadingKind.PAGE_TITLE), _introduction),
+    Rule("a unit described like a register", _unit_as_register, _open_guessed_register),
     Rule("a unit", _kind_is(HeadingKind.UNIT), _open_unit),
     Rule("a register", _kind_is(HeadingKind.REGISTER), _open_register),
     Rule("a lead-in to nested registers", _nested_lead_in, _open_nested),
@@ -907,9 +929,16 @@ def _numbered_register(block: Block) -> bool:
 
 
 def _register_heading_item(reader: Reader, block: Block) -> bool:
-    # "2) Hallinnon tietovaranto" followed by its description: a numbered heading, not a list
+    # "2) Hallinnon tietovaranto" followed by its description: a numbered heading, not a
+    # list; "1. Opiskelijahallinto" followed by "Tietojärjestelmät: …" too
     if not _numbered_register(block):
-        return False
+        return (
+            block.numbered
+            and block.label is None
+            and reader.section is None
+            and len(block.text.split()) <= MAX_LIST_ITEM_WORDS // 2
+            and reader.role_of_unnamed(reader.index) is HeadingKind.REGISTER
+        )
     after = reader.following()
     if not after or after[0].kind is Kind.ITEM:
         return False
