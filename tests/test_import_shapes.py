@@ -482,3 +482,31 @@ def placed_with(name: str, organisation: str) -> Description:
     result = run(name, organisation)
     assert result.unplaced == (), result.unplaced
     return result.description
+
+
+def test_heading_over_a_register_defined_below_it() -> None:
+    """'X stads ärenderegister och …' above 'X stads ärenderegister är en helhet …'."""
+    from dcatgen.importer import import_text
+
+    page = (
+        "Exempelby stads ärenderegister och informationshantering\n\n"
+        "Exempelby stads ärenderegister är en helhet som innehåller metadata om ärenden.\n"
+    )
+    result = import_text(page, html=False, organisation="Exempelby stad")
+    [register] = [r for _, r in result.description.registers()]
+    assert register.title == {"sv": "Exempelby stads ärenderegister"}
+    assert register.id == "exempelby-stad"
+    assert result.confidence[register.id]["title"] == "guess"
+
+
+def test_what_the_law_asks_in_general_is_no_register() -> None:
+    """An opening that speaks of search criteria in general names none: nothing to import."""
+    from dcatgen.errors import InputError
+    from dcatgen.importer import import_text
+
+    page = (
+        "En hand stämplar ett dokument\n\nInnehåll\n\n"
+        "I beskrivningen anges exempel på sökvillkor som kan användas för att söka uppgifter.\n"
+    )
+    with pytest.raises(InputError, match="nothing recognisable"):
+        import_text(page, html=False, organisation="Exempelby stad")

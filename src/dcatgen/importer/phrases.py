@@ -183,8 +183,9 @@ def register_id(title: str, language: str) -> str:
         words = words[:-1]
         if language == "fi":
             words = [finnish_nominative(w) or w for w in words]
-        else:
-            words = [w[:-1] if w.endswith("s") and len(w) > 3 else w for w in words]
+        elif words and words[-1].endswith("s") and len(words[-1]) > 3:
+            # the genitive -s of the word before "register" ("Närpes stads ärenderegister")
+            words = [*words[:-1], words[-1][:-1]]
     words = _drop_repeated_heads([w.lower() for w in words])
     return _short(slug(" ".join(words)))
 

@@ -264,10 +264,12 @@ class Reader:
         """Whether prose states what only a register has: the systems it is kept in, how
         it can be searched ("Tietoja voidaan hakea henkilön nimellä …")."""
         text = block.text
-        return bool(
-            Section.SEARCH in lexicon.sentence_sections(text)
-            or systems_in_prose(text, self.draft.language)
+        # what the law asks in general ("exempel på sökvillkor som kan användas …") names
+        # no criterion: only a sentence that names some describes a register
+        searched = Section.SEARCH in lexicon.sentence_sections(text) and bool(
+            lexicon.criteria_in(text)
         )
+        return searched or bool(systems_in_prose(text, self.draft.language))
 
     def open_unit(self, block: Block) -> None:
         """A unit heading: later registers belong to this unit."""
@@ -895,6 +897,30 @@ def _open_guessed_register(reader: Reader, case: HeadingCase) -> None:
     reader.open_register(case.at, case.block.level, source=Source.GUESS)
 
 
+def _defined_below(reader: Reader, case: HeadingCase) -> bool:
+    # "Närpes stads ärenderegister och informationshantering" above "Närpes stads
+    # ärenderegister är en helhet …": the register the sentence defines
+    if case.found.kind is not HeadingKind.UNKNOWN:
+        return False
+    after = reader.following()
+    return bool(after) and after[0].kind is Kind.PARAGRAPH and _defining(after[0]) is not None
+
+
+def _defining(block: Block) -> str | None:
+    match = lexicon.REGISTER_PHRASE.search(block.text)
+    if match is None or match.start() != 0 or not lexicon.DEFINING.match(block.text):
+        return None
+    return lexicon.register_phrase(match)
+
+
+def _open_defined(reader: Reader, case: HeadingCase) -> None:
+    phrase = _defining(reader.following()[0])
+    assert phrase is not None
+    reader.draft.introduction.append(case.at)
+    title = phrase[:1].upper() + phrase[1:]
+    reader.open_register(At(title, (case.block.line,)), case.block.level, source=Source.GUESS)
+
+
 HEADING_RULES: tuple[Rule[HeadingCase], ...] = (
     Rule("the page's title", _kind_is(HeadingKind.PAGE_TITLE), _introduction),
     Rule("a unit described like a register", _unit_as_register, _open_guessed_register),
@@ -910,6 +936,7 @@ HEADING_RULES: tuple[Rule[HeadingCase], ...] = (
     Rule("a lead-in to a list of data", _data_lead_in, _open_data_groups),
     Rule("a one-line value under a section heading", _value_line, _read_as_value),
     Rule("a register by what follows", _unnamed_is(HeadingKind.REGISTER), _open_guessed_register),
+    Rule("a heading over a register defined below it", _defined_below, _open_defined),
     Rule("a unit by what follows", _unnamed_is(HeadingKind.UNIT), _open_unit),
     Rule("the page's heading above a unit", _unnamed_is(HeadingKind.PAGE_TITLE), _introduction),
 )
