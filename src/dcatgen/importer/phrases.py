@@ -256,7 +256,10 @@ def unit_name(heading: str) -> str:
     last = words[-1]
     for genitive, nominative in lexicon.UNIT_WORDS.items():
         if last.lower().endswith(genitive):
-            words[-1] = last[: len(last) - len(genitive)] + nominative
+            stem = last[: len(last) - len(genitive)]
+            if not stem and last[:1].isupper():  # "Förvaltningens" → "Förvaltningen"
+                nominative = nominative[:1].upper() + nominative[1:]
+            words[-1] = stem + nominative
             words[:-1] = [adjective_nominative(w) for w in words[:-1]]
             break
     return " ".join(words)
