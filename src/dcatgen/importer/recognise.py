@@ -67,6 +67,8 @@ _MANAGED_IN_PARENTHESES = re.compile(
     r"|\((?:förvaltas av|sköts av)\s+(?P<sv>[^()]+)\)",
     re.IGNORECASE,
 )
+_NATIONAL_WORD = re.compile(r"^(?:kansallis|valtakunnallis|nationell|riksomfattande)", re.I)
+"""A word that makes the system after it national, in any case ("valtakunnallista")."""
 T = TypeVar("T")
 
 
@@ -513,10 +515,13 @@ class Reader:
                 continue
             names.add(_key(system.name))
             wording = next((s for s in sentences if system.name in s), block.text)
+            before = wording[: wording.find(system.name)].split()[-1:] if wording else []
             systems.append(
                 SystemDraft(
                     At(system.name, (block.line,)),
                     description=system.description,
+                    # "valtakunnallinen VARDA-rekisteri": national, as the page says
+                    national=bool(before and _NATIONAL_WORD.match(before[0])),
                     wording=wording,
                     known=system.known.id if system.known is not None else None,
                 )
