@@ -90,3 +90,39 @@ def test_a_wrong_page_is_reported() -> None:
     lines = table([result])
     assert "titles missing: A" in "\n".join(lines)
     assert totals([result]).right == 0
+
+
+def _literals(triples: list[tuple[str, str, str]]) -> list[str]:
+    """The text of every literal, and the address of every mailto:/tel: IRI, lower case."""
+    found = []
+    for _, _, obj in triples:
+        if obj.startswith('"'):
+            found.append(obj[1 : obj.rindex('"')].lower())
+        elif obj.startswith(("<mailto:", "<tel:")):
+            found.append(obj[1:-1].split(":", 1)[1].lower())
+    return found
+
+
+@pytest.mark.parametrize(
+    "page",
+    sorted(json.loads((FIXTURES / "expectations.json").read_text(encoding="utf-8"))),
+)
+def test_every_fixture_meets_its_expectations(page: str, tmp_path: Path) -> None:
+    """In process, for every fixture: it builds, with its titles and its strings in the catalog."""
+    from dcatgen.importer import import_source
+    from dcatgen.pipeline import check, make_catalog
+
+    expected = json.loads((FIXTURES / "expectations.json").read_text(encoding="utf-8"))[page]
+    result = import_source(str(FIXTURES / page), organisation=expected["organisation"])
+    target = tmp_path / "page.yaml"
+    target.write_text(result.yaml, encoding="utf-8")
+    catalog = make_catalog(target)
+    assert check(catalog).conforms
+    titles = {
+        register.title[result.description.language]
+        for _, register in result.description.registers()
+    }
+    assert set(expected["titles"]) <= titles
+    literals = _literals(catalog.triples)
+    missing = [t for t in expected["literals"] if not any(t.lower() in lit for lit in literals)]
+    assert missing == []

@@ -409,3 +409,104 @@ def test_several_fields_in_one_line(name: str) -> None:
     assert register.purpose is not None
     assert [s.exact_match for s in register.systems] == ["ylva", "tweb"]
     assert concepts(register)[:2] == ["case-number", "property-id"]
+
+
+def test_service_areas_without_register_words() -> None:
+    """Headings that name only a service ('Varhaiskasvatus', 'Tekninen toimi') with their
+    fields below; 'Asianhallinta' with prose that names its system and how it is searched."""
+    result = run("fi_service_areas.txt", organisation=None)
+    description = result.description
+    assert description.organisation.name == {"fi": "Mäntylän kunta"}
+    found = registers(description)
+    assert list(found) == ["Asianhallinta", "Varhaiskasvatus", "Perusopetus", "Tekninen toimi"]
+    assert systems(found["Asianhallinta"]) == [("Dynasty", "dynasty", False)]
+    assert concepts(found["Asianhallinta"]) == ["case-number", "case-title", "person-name", "date"]
+    assert [s.exact_match for s in found["Tekninen toimi"].systems] == ["facta", "trimble-locus"]
+    assert description.organisation.api is not None
+    # the paragraph about another organisation is reported, not placed
+    assert any("hyvinvointialue" in line for line in result.unplaced)
+
+
+def test_swedish_sectors_with_fields_as_list_items() -> None:
+    """'Kommunens ärenderegister' described in prose; sectors whose list items are fields."""
+    result = run("sv_sectors.html", organisation=None)
+    assert result.unplaced == ()
+    description = result.description
+    assert description.organisation.name == {"sv": "Skärby kommun"}
+    found = registers(description)
+    assert list(found) == ["Kommunens ärenderegister", "Bildningsväsendet", "Tekniska sektorn"]
+    assert systems(found["Kommunens ärenderegister"]) == [("Tweb", "tweb", False)]
+    assert [s.exact_match for s in found["Bildningsväsendet"].systems] == [
+        "primus",
+        "wilma",
+        "edlevo",
+    ]
+    assert concepts(found["Tekniska sektorn"]) == ["property-id", "address"]
+
+
+def test_prose_sections_name_their_systems_and_search() -> None:
+    """A heading per area and one paragraph each: systems and search criteria in prose."""
+    description = placed_with("fi_prose_sections.txt", "Esimerkin kunta")
+    found = registers(description)
+    assert list(found) == ["Henkilöstöhallinto", "Taloushallinto", "Ruokapalvelut"]
+    assert [s.exact_match for s in found["Henkilöstöhallinto"].systems] == [
+        "populus",
+        "personec",
+    ]
+    assert concepts(found["Henkilöstöhallinto"]) == ["person-name", "personal-identity-code"]
+    assert [s.name for s in found["Ruokapalvelut"].systems] == ["Aromi"]
+
+
+def test_numbered_areas_with_fields() -> None:
+    """'1. Opiskelijahallinto' followed by its fields is a register, not a list item; the
+    page names the joint authority in capitals."""
+    result = run("fi_numbered_fields.txt", organisation=None)
+    assert result.unplaced == ()
+    description = result.description
+    assert description.organisation.name == {"fi": "Esimerkin koulutuskuntayhtymä"}
+    found = registers(description)
+    assert list(found) == ["Opiskelijahallinto", "Henkilöstöhallinto", "Asianhallinta"]
+    assert [s.exact_match for s in found["Opiskelijahallinto"].systems] == [
+        "primus",
+        "wilma",
+        "ehoks",
+        "koski",
+    ]
+    authority = description.organisation.disclosure_authority
+    assert authority is not None and authority.contact is not None
+    assert authority.contact.email == "kirjaamo@esimerkinkoulutus.fi"
+
+
+def placed_with(name: str, organisation: str) -> Description:
+    """Import one fixture, with the organisation given, that must place every line."""
+    result = run(name, organisation)
+    assert result.unplaced == (), result.unplaced
+    return result.description
+
+
+def test_heading_over_a_register_defined_below_it() -> None:
+    """'X stads ärenderegister och …' above 'X stads ärenderegister är en helhet …'."""
+    from dcatgen.importer import import_text
+
+    page = (
+        "Exempelby stads ärenderegister och informationshantering\n\n"
+        "Exempelby stads ärenderegister är en helhet som innehåller metadata om ärenden.\n"
+    )
+    result = import_text(page, html=False, organisation="Exempelby stad")
+    [register] = [r for _, r in result.description.registers()]
+    assert register.title == {"sv": "Exempelby stads ärenderegister"}
+    assert register.id == "exempelby-stad"
+    assert result.confidence[register.id]["title"] == "guess"
+
+
+def test_what_the_law_asks_in_general_is_no_register() -> None:
+    """An opening that speaks of search criteria in general names none: nothing to import."""
+    from dcatgen.errors import InputError
+    from dcatgen.importer import import_text
+
+    page = (
+        "En hand stämplar ett dokument\n\nInnehåll\n\n"
+        "I beskrivningen anges exempel på sökvillkor som kan användas för att söka uppgifter.\n"
+    )
+    with pytest.raises(InputError, match="nothing recognisable"):
+        import_text(page, html=False, organisation="Exempelby stad")

@@ -91,3 +91,22 @@ def test_a_malformed_known_system_is_a_violation_for_both_engines(tmp_path: Path
         for engine in ("fast", "pyshacl")
     }
     assert found["fast"] == found["pyshacl"] != []
+
+
+def test_systems_in_prose_keep_what_the_page_says_of_them() -> None:
+    """'valtakunnallinen VARDA-rekisteri': national because the page says so; the product
+    linked to the scheme; 'Tweb -asianhallintajärjestelmään': what it is, in its base form."""
+    from dcatgen.importer import import_text
+
+    page = (
+        "Varhaiskasvatuksen tietovaranto\n\n"
+        "Tietovarannon yhteydessä käytetään valtakunnallista VARDA-rekisteriä ja "
+        "asiakirjat tallennetaan Tweb -asianhallintajärjestelmään.\n"
+    )
+    result = import_text(page, html=False, organisation="Esimerkin kunta")
+    [register] = [r for _, r in result.description.registers()]
+    found = {s.name: (s.exact_match, s.national) for s in register.systems}
+    assert found == {"VARDA": ("varda", True), "Tweb": ("tweb", False)}
+    [tweb] = [s for s in register.systems if s.name == "Tweb"]
+    assert tweb.description is not None
+    assert tweb.description["fi"] in ("asianhallintajärjestelmä", "asianhallintajärjestelmään")

@@ -397,6 +397,8 @@ class Heading:
         if self.head.plural:
             return True
         words = self.words
+        if len(words) == 1:  # "Informationslager" alone: a heading over several, or one
+            return words[0] in _SAME_IN_PLURAL
         return (
             len(words) >= 2
             and words[-1].endswith(_SAME_IN_PLURAL)
@@ -442,7 +444,8 @@ def _several_register_words(h: Heading) -> HeadingClass | None:
 
 def _container(h: Heading) -> HeadingClass | None:
     # "Tietovarannot", "Fyysiset tietovarannot ja arkistot"
-    if _register_head(h.words) and h.bare and (len(h.register_words) > 1 or h.plural):
+    plural = h.head is not None and h.head.plural  # plainly plural, not "Kommunens register"
+    if _register_head(h.words) and h.bare and (len(h.register_words) > 1 or plural):
         return HeadingClass(HeadingKind.CONTAINER, physical=bool(PHYSICAL.search(h.text)))
     return None
 
@@ -548,11 +551,18 @@ def sentence_sections(text: str) -> list[Section]:
         for section, pattern in _SECTIONS
         if section in (Section.API, Section.SEARCH, Section.SECRECY) and pattern.search(text)
     ]
-    if re.search(
-        r"tietopyynnöissä voidaan käyttää|kan man (?:som sökvillkor )?använda", text, re.I
-    ):
+    if Section.SEARCH not in found and SEARCH_SENTENCE.search(text):
         found.append(Section.SEARCH)
     return found
+
+
+SEARCH_SENTENCE = re.compile(
+    r"tietopyynnöissä voidaan käyttää|kan man (?:som sökvillkor )?använda"
+    r"|\b(?:voidaan|voi|voit|on mahdollista)\s+(?:\w+\s+)?hakea\b|\bhaetaan\b"
+    r"|\bkan\s+(?:\w+\s+)?sökas\b|\b(?:kan man|går att)\s+söka\b",
+    re.IGNORECASE,
+)
+"""A sentence that says how data can be searched: "Tietoja voidaan hakea henkilön nimellä"."""
 
 
 _AVAILABILITY: tuple[tuple[Availability, re.Pattern[str]], ...] = tuple(

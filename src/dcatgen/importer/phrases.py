@@ -183,8 +183,9 @@ def register_id(title: str, language: str) -> str:
         words = words[:-1]
         if language == "fi":
             words = [finnish_nominative(w) or w for w in words]
-        else:
-            words = [w[:-1] if w.endswith("s") and len(w) > 3 else w for w in words]
+        elif words and words[-1].endswith("s") and len(words[-1]) > 3:
+            # the genitive -s of the word before "register" ("Närpes stads ärenderegister")
+            words = [*words[:-1], words[-1][:-1]]
     words = _drop_repeated_heads([w.lower() for w in words])
     return _short(slug(" ".join(words)))
 
@@ -255,7 +256,10 @@ def unit_name(heading: str) -> str:
     last = words[-1]
     for genitive, nominative in lexicon.UNIT_WORDS.items():
         if last.lower().endswith(genitive):
-            words[-1] = last[: len(last) - len(genitive)] + nominative
+            stem = last[: len(last) - len(genitive)]
+            if not stem and last[:1].isupper():  # "Förvaltningens" → "Förvaltningen"
+                nominative = nominative[:1].upper() + nominative[1:]
+            words[-1] = stem + nominative
             words[:-1] = [adjective_nominative(w) for w in words[:-1]]
             break
     return " ".join(words)

@@ -35,7 +35,7 @@ from dcatgen.importer.draft import (
     UnitDraft,
     joined,
 )
-from dcatgen.importer.lexicon import HeadingClass, HeadingKind, Section
+from dcatgen.importer.lexicon import Heading, HeadingClass, HeadingKind, Section
 from dcatgen.importer.phrases import (
     enumeration,
     nominative_phrase,
@@ -67,6 +67,8 @@ _MANAGED_IN_PARENTHESES = re.compile(
     r"|\((?:förvaltas av|sköts av)\s+(?P<sv>[^()]+)\)",
     re.IGNORECASE,
 )
+_NATIONAL_WORD = re.compile(r"^(?:kansallis|valtakunnallis|nationell|riksomfattande)", re.I)
+"""A word that makes the system after it national, in any case ("valtakunnallista")."""
 T = TypeVar("T")
 
 
@@ -240,6 +242,8 @@ class Reader:
                     return HeadingKind.REGISTER
             elif lexicon.CROSS_REFERENCE.match(block.text):
                 return None
+            elif block.kind is Kind.PARAGRAPH and block.label is None and self.describes(block):
+                return HeadingKind.REGISTER
             elif block.kind is Kind.ROW:
                 return HeadingKind.PAGE_TITLE if _columns(block.cells) else None
             elif block.label and lexicon.section_of(block.label) in lexicon.REGISTER_CONTENT:
@@ -257,6 +261,17 @@ class Reader:
                 )
                 return HeadingKind.UNIT if position == 0 and (named or listed) else None
         return None
+
+    def describes(self, block: Block) -> bool:
+        """Whether prose states what only a register has: the systems it is kept in, how
+        it can be searched ("Tietoja voidaan hakea henkilön nimellä …")."""
+        text = block.text
+        # what the law asks in general ("exempel på sökvillkor som kan användas …") names
+        # no criterion: only a sentence that names some describes a register
+        searched = Section.SEARCH in lexicon.sentence_sections(text) and bool(
+            lexicon.criteria_in(text)
+        )
+        return searched or bool(systems_in_prose(text, self.draft.language))
 
     def open_unit(self, block: Block) -> None:
         """A unit heading: later registers belong to this unit."""
@@ -500,10 +515,13 @@ class Reader:
                 continue
             names.add(_key(system.name))
             wording = next((s for s in sentences if system.name in s), block.text)
+            before = wording[: wording.find(system.name)].split()[-1:] if wording else []
             systems.append(
                 SystemDraft(
                     At(system.name, (block.line,)),
                     description=system.description,
+                    # "valtakunnallinen VARDA-rekisteri": national, as the page says
+                    national=bool(before and _NATIONAL_WORD.match(before[0])),
                     wording=wording,
                     known=system.known.id if system.known is not None else None,
                 )
@@ -707,6 +725,16 @@ def _open_unit(reader: Reader, case: HeadingCase) -> None:
     reader.open_unit(case.block)
 
 
+def _unit_as_register(reader: Reader, case: HeadingCase) -> bool:
+    # "Tekniska sektorn" followed by its systems, data and search criteria, with no
+    # register of its own below it: the unit's information resource, named as the unit
+    return (
+        case.found.kind is HeadingKind.UNIT
+        and not Heading.of(case.block.text).register_words
+        and reader.role_of_unnamed(case.index) is HeadingKind.REGISTER
+    )
+
+
 def _open_register(reader: Reader, case: HeadingCase) -> None:
     reader.open_register(case.at, case.block.level)
 
@@ -874,8 +902,33 @@ def _open_guessed_register(reader: Reader, case: HeadingCase) -> None:
     reader.open_register(case.at, case.block.level, source=Source.GUESS)
 
 
+def _defined_below(reader: Reader, case: HeadingCase) -> bool:
+    # "Närpes stads ärenderegister och informationshantering" above "Närpes stads
+    # ärenderegister är en helhet …": the register the sentence defines
+    if case.found.kind is not HeadingKind.UNKNOWN:
+        return False
+    after = reader.following()
+    return bool(after) and after[0].kind is Kind.PARAGRAPH and _defining(after[0]) is not None
+
+
+def _defining(block: Block) -> str | None:
+    match = lexicon.REGISTER_PHRASE.search(block.text)
+    if match is None or match.start() != 0 or not lexicon.DEFINING.match(block.text):
+        return None
+    return lexicon.register_phrase(match)
+
+
+def _open_defined(reader: Reader, case: HeadingCase) -> None:
+    phrase = _defining(reader.following()[0])
+    assert phrase is not None
+    reader.draft.introduction.append(case.at)
+    title = phrase[:1].upper() + phrase[1:]
+    reader.open_register(At(title, (case.block.line,)), case.block.level, source=Source.GUESS)
+
+
 HEADING_RULES: tuple[Rule[HeadingCase], ...] = (
     Rule("the page's title", _kind_is(HeadingKind.PAGE_TITLE), _introduction),
+    Rule("a unit described like a register", _unit_as_register, _open_guessed_register),
     Rule("a unit", _kind_is(HeadingKind.UNIT), _open_unit),
     Rule("a register", _kind_is(HeadingKind.REGISTER), _open_register),
     Rule("a lead-in to nested registers", _nested_lead_in, _open_nested),
@@ -888,6 +941,7 @@ HEADING_RULES: tuple[Rule[HeadingCase], ...] = (
     Rule("a lead-in to a list of data", _data_lead_in, _open_data_groups),
     Rule("a one-line value under a section heading", _value_line, _read_as_value),
     Rule("a register by what follows", _unnamed_is(HeadingKind.REGISTER), _open_guessed_register),
+    Rule("a heading over a register defined below it", _defined_below, _open_defined),
     Rule("a unit by what follows", _unnamed_is(HeadingKind.UNIT), _open_unit),
     Rule("the page's heading above a unit", _unnamed_is(HeadingKind.PAGE_TITLE), _introduction),
 )
@@ -907,9 +961,16 @@ def _numbered_register(block: Block) -> bool:
 
 
 def _register_heading_item(reader: Reader, block: Block) -> bool:
-    # "2) Hallinnon tietovaranto" followed by its description: a numbered heading, not a list
+    # "2) Hallinnon tietovaranto" followed by its description: a numbered heading, not a
+    # list; "1. Opiskelijahallinto" followed by "Tietojärjestelmät: …" too
     if not _numbered_register(block):
-        return False
+        return (
+            block.numbered
+            and block.label is None
+            and reader.section is None
+            and len(block.text.split()) <= MAX_LIST_ITEM_WORDS // 2
+            and reader.role_of_unnamed(reader.index) is HeadingKind.REGISTER
+        )
     after = reader.following()
     if not after or after[0].kind is Kind.ITEM:
         return False

@@ -92,6 +92,8 @@ def find_organisation(page: Page) -> tuple[At[str], int | None] | None:
             segment = segment.strip(" .,")
             if 1 <= len(segment.split()) <= 6 and organisation_kind(segment) is not None:
                 whole = line if segment == text.strip() else None
+                if segment.isupper():  # "ESIMERKIN KOULUTUSKUNTAYHTYMÄ"
+                    segment = segment.capitalize()
                 return At(segment, (line,) if line else ()), whole
     for block in page.blocks[:PROSE_BLOCKS]:
         if block.kind is Kind.HEADING:

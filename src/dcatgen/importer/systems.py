@@ -17,7 +17,9 @@ from dcatgen.importer.morphology import morphology
 from dcatgen.model import KnownSystem, known_systems
 
 MAX_NAME_WORDS = 3
-_NAME = r"[A-ZÅÄÖ0-9][\w.+&]*(?:\s[A-ZÅÄÖ0-9][\w.+&]*){0,2}"
+_WORD = r"[A-ZÅÄÖ0-9][\w+&]*(?:\.[\w+&]+)*"
+_NAME = rf"{_WORD}(?:\s{_WORD}){{0,2}}"
+"""A product's name: up to three capitalised words; a dot only inside one ("Peda.net")."""
 # "Tweb -asianhallintajärjestelmään", "Dynasty-asianhallintajärjestelmä", "Läsnä-sovellus":
 # a name, a hyphen, and a word that says what kind of thing it is, in any case.
 _FINNISH_NAMED = re.compile(
