@@ -168,12 +168,14 @@ def test_run_end_to_end_writes_the_json(tmp_path: Path) -> None:
     assert all(len(runs) == 3 for runs in figures["query_runs"].values())
     assert set(figures["answers_csv"]) == set(figures["queries"])
     # Timings are figures, never assertions: a fast run rounds one to 0.0.
-    assert all(isinstance(s, int | float) and s >= 0 for s in figures["answers_csv"].values())
+    assert all(isinstance(s, int | float) for s in figures["answers_csv"].values())
     assert "answer as CSV" in completed.stdout
-    assert figures["query_cli_s"] >= 0 and figures["query_cli_peak_rss_mb"] > 0
+    assert isinstance(figures["query_cli_s"], int | float)  # reported, never judged
+    assert figures["query_cli_peak_rss_mb"] > 0
     assert "dcatgen query --data OUT" in completed.stdout
-    assert figures["serve_ready_s"] >= 0 and figures["serve_peak_rss_mb"] > 0
-    assert figures["serve_query_s"] >= 0 and "dcatgen serve OUT ready" in completed.stdout
+    assert isinstance(figures["serve_ready_s"], int | float)
+    assert isinstance(figures["serve_query_s"], int | float)
+    assert figures["serve_peak_rss_mb"] > 0 and "dcatgen serve OUT ready" in completed.stdout
     serve_line = completed.stdout.split("dcatgen serve OUT ready", 1)[1].splitlines()[0]
     assert serve_line.endswith(f"{figures['organisations']} rows")  # one per organisation
     assert figures["counts"]["triples"] == figures["reference_counts"]["triples"]

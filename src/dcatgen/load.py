@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import re
 import types
 import typing
 from collections.abc import Iterable, Iterator, Sequence
@@ -15,7 +14,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from dcatgen.errors import InputError, Position, Problem
-from dcatgen.model import Description, text_problem
+from dcatgen.model import NOT_XML, Description, text_problem
 
 yaml_rs: Any
 try:  # A Rust parser reads plain files ~20x faster than PyYAML; optional.
@@ -209,7 +208,7 @@ def _parse_fast(text: str) -> Description | None:
     author's text: any such scalar, or any problem at all, sends the file down the
     slow path, which is the one that reports problems with positions.
     """
-    if yaml_rs is None or "&" in text or "\t" in text or _UNWRITABLE.search(text):
+    if yaml_rs is None or "&" in text or "\t" in text or NOT_XML.search(text):
         # Aliases need an anchor (&name): the Rust parser would expand them without bound.
         # It also takes tab indentation and characters that the careful reader (and the
         # writers) refuse: the careful path says where.
@@ -276,7 +275,6 @@ def _parse_careful(text: str, path: Path) -> Source:
     return Source(description, path, text, positions)
 
 
-_UNWRITABLE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _unwritable_characters(text: str, path: Path) -> list[Problem]:
@@ -285,7 +283,7 @@ def _unwritable_characters(text: str, path: Path) -> list[Problem]:
     Checked on the raw text before the YAML reader, whose own message names only an offset.
     """
     problems: list[Problem] = []
-    for match in _UNWRITABLE.finditer(text):
+    for match in NOT_XML.finditer(text):
         line = text.count("\n", 0, match.start()) + 1
         column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
         code = ord(match.group())

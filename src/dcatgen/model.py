@@ -29,7 +29,8 @@ SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 MAX_TEXT = 100_000
 """The longest text value, in characters: a register's description is a page, not a book
 (pyoxigraph cannot read back a literal over 16 MB)."""
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""A character outside XML 1.0's Char production: RDF/XML cannot carry it (nor can YAML)."""
 _EMAIL = re.compile(r"^[\w.+'-]+@[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_](?:[\w-]*[^\W_])?)+$")
 _MEDIA_TYPE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9!$&_.+-]*/[A-Za-z0-9][A-Za-z0-9!$&_.+-]*$")
 
@@ -45,7 +46,7 @@ def text_problem(value: str) -> str | None:
     >>> text_problem("a\x00b")
     'the control character U+0000 cannot be written (RDF/XML refuses it): delete it'
     """
-    bad = _NOT_XML.search(value)
+    bad = NOT_XML.search(value)
     if bad:
         code = ord(bad.group())
         kind = "control character" if code < 0x20 or 0x7F <= code < 0xA0 else "character"
