@@ -275,8 +275,6 @@ def _parse_careful(text: str, path: Path) -> Source:
     return Source(description, path, text, positions)
 
 
-
-
 def _unwritable_characters(text: str, path: Path) -> list[Problem]:
     """Characters no output format can carry, each at its line and column (at most ten).
 
