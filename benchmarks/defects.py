@@ -24,8 +24,8 @@ from typing import Any
 
 from rdflib import Literal, URIRef
 
-from dcatgen.mapping import Triple
-from dcatgen.namespaces import DCAT, DCT, DG, RDF, SKOS, VCARD, XSD, YSO
+from dcatgen.build.mapping import Triple
+from dcatgen.rdf.namespaces import DCAT, DCT, DG, RDF, SKOS, VCARD, XSD, YSO
 
 Object = URIRef | Literal
 
@@ -316,7 +316,7 @@ def _as_rdflib(triples: Iterable[Any]) -> list[Triple]:
 
 def _as_strings(triples: Iterable[Triple]) -> list[tuple[str, str, str]]:
     """Back to N-Triples term strings, the currency of dcatgen's pipeline."""
-    from dcatgen.terms import literal, typed
+    from dcatgen.rdf.terms import literal, typed
 
     def term(node: Any) -> str:
         if isinstance(node, Literal):

@@ -211,9 +211,9 @@ def _parse_back(body: bytes, extension: str) -> int:
 
 def run_case(path: Path) -> Outcome:
     """Load → map → validate → write every format → parse each back."""
+    from dcatgen.build.pipeline import check, make_catalog
     from dcatgen.errors import InputError
-    from dcatgen.pipeline import check, make_catalog
-    from dcatgen.serialize import Format, serialize
+    from dcatgen.rdf.serialize import Format, serialize
 
     started = time.perf_counter()
     try:

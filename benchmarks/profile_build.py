@@ -2,7 +2,7 @@
 
     python benchmarks/profile_build.py DATA [-o OUT] [--top 30] [--pstats FILE]
 
-Runs `dcatgen.pipeline.build(DATA, OUT)` under cProfile and prints the stage timings, the
+Runs `dcatgen.build.pipeline.build(DATA, OUT)` under cProfile and prints the stage timings, the
 cumulative time of dcatgen's own functions (how the stages break down), and the functions
 with the most time of their own (where the CPU actually goes, across all libraries).
 cProfile slows pure-Python code down (often 1.5-2×), so read the shares, not the seconds.
@@ -20,7 +20,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from dcatgen.pipeline import build
+from dcatgen.build.pipeline import build
 
 
 def _where(key: tuple[str, int, str]) -> str:

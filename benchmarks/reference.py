@@ -5,9 +5,9 @@
 What anyone would write first with the usual libraries, on the same input and with the same
 shapes as `dcatgen build`:
 
-- load: the real loader (`dcatgen.load.load`);
-- map: one rdflib `Graph`, filled with `Graph.add` from `dcatgen.mapping.description_triples`;
-- validate: one whole-graph pyshacl run with `dcatgen.validate.shapes_graph()` (inference
+- load: the real loader (`dcatgen.model.load.load`);
+- map: one rdflib `Graph`, filled with `Graph.add` from `dcatgen.build.mapping.description_triples`;
+- validate: one whole-graph pyshacl run with `dcatgen.validation.report.shapes_graph()` (inference
   none, warnings allowed, as dcatgen calls it), counting the report's top-level results;
 - serialize: rdflib's own writers for Turtle, JSON-LD (with dcatgen's JSON-LD context),
   RDF/XML and N-Triples, one file each.
@@ -32,11 +32,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from dcatgen.load import load
-from dcatgen.mapping import description_triples
-from dcatgen.namespaces import PREFIXES
-from dcatgen.serialize import _split_literal, context_document
-from dcatgen.validate import shapes_graph
+from dcatgen.build.mapping import description_triples
+from dcatgen.model.load import load
+from dcatgen.rdf.namespaces import PREFIXES
+from dcatgen.rdf.serialize import _split_literal, context_document
+from dcatgen.validation.report import shapes_graph
 
 FORMATS = (
     ("turtle", "turtle", "ttl"),

@@ -269,6 +269,8 @@ class PublishKillFigures:
     newer_kept: int = 0
     killed_landed_over_newer: int = 0
     empty: int = 0
+    newer_failed: int = 0
+    failures: list[str] = field(default_factory=list)
     staging_triples_left: int = 0
     publish_seconds: float = 0.0
 
@@ -299,8 +301,8 @@ def _built(registers: int, folder: Path) -> Path:
     """An out/ folder with catalog.nt: the seed (registers 0) or N synthetic registers."""
     if registers > 0:
         return synthetic(registers, folder)
-    from dcatgen.pipeline import make_catalog
-    from dcatgen.serialize import Format, write_all
+    from dcatgen.build.pipeline import make_catalog
+    from dcatgen.rdf.serialize import Format, write_all
 
     out = folder / "out"
     out.mkdir()
@@ -336,7 +338,10 @@ def publish_kill_run(
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(killed.pid, signal.SIGKILL)
                 killed.wait(60)
-                subprocess.run([*base, str(small)], check=True, capture_output=True, timeout=600)
+                newer = subprocess.run([*base, str(small)], capture_output=True, timeout=600)
+                if newer.returncode != 0:
+                    figures.newer_failed += 1
+                    figures.failures.append(newer.stderr.decode("utf-8", "replace").strip())
                 held = _settled(store, f"GRAPH <{GRAPH}> {{ ?s ?p ?o }}")
                 if held == 1:
                     figures.newer_kept += 1
@@ -344,7 +349,10 @@ def publish_kill_run(
                     figures.killed_landed_over_newer += 1
                 else:
                     figures.empty += 1
-            subprocess.run([*base, str(small)], check=True, capture_output=True, timeout=600)
+            final = subprocess.run([*base, str(small)], capture_output=True, timeout=600)
+            if final.returncode != 0:
+                figures.newer_failed += 1
+                figures.failures.append(final.stderr.decode("utf-8", "replace").strip())
             everything = _settled(store, "GRAPH ?g { ?s ?p ?o }")
             figures.staging_triples_left = everything - _count(
                 store, f"GRAPH <{GRAPH}> {{ ?s ?p ?o }}"

@@ -293,8 +293,8 @@ def run_queries(out: Path, runs: int = 3) -> dict[str, Any]:
     Each run times the query with its rows counted in Python (``queries``), and the answer
     as CSV bytes the way `dcatgen query --format csv` makes it (``answers``).
     """
-    from dcatgen.sparql import QueryRequest, execute
-    from dcatgen.store import catalog_size, open_store, read_source
+    from dcatgen.sparql.engine import QueryRequest, execute
+    from dcatgen.sparql.store import catalog_size, open_store, read_source
 
     started = time.perf_counter()
     store, _ = open_store(read_source(out), for_workers=False)

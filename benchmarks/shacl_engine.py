@@ -1,4 +1,5 @@
-"""Benchmark: dcatgen.shacl (fast engine) against pyshacl, on a synthetic national catalog.
+"""Benchmark: the fast SHACL engine (dcatgen.validation.engine) against pyshacl, on a
+synthetic national catalog.
 
 The catalog copies the seed's registers (data/mynamaki.yaml) under many ids and organisations:
 each organisation has the seed's unit with its five registers repeated `--per-org` / 5 times,
@@ -27,11 +28,11 @@ from pathlib import Path
 from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
-from dcatgen.load import load
-from dcatgen.mapping import description_triples
-from dcatgen.model import Description
-from dcatgen.shacl import CompiledShapes, compile_shapes
-from dcatgen.validate import Finding, shacl_findings, shapes_graph
+from dcatgen.build.mapping import description_triples
+from dcatgen.model.description import Description
+from dcatgen.model.load import load
+from dcatgen.validation.engine import CompiledShapes, compile_shapes
+from dcatgen.validation.report import Finding, shacl_findings, shapes_graph
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_BASE = "https://w3id.org/dcatgen/id/mynamaki/"

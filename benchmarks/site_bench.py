@@ -24,7 +24,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.generate import generate
-from dcatgen.pipeline import build
+from dcatgen.build.pipeline import build
 
 
 def _cpu() -> float:

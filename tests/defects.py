@@ -2,7 +2,7 @@
 
 Each defect takes the triples and a random source and returns new triples; it picks its
 target at random among the nodes it applies to, and leaves the triples unchanged when
-there is none.  Used by the differential tests of `dcatgen.shacl` against pyshacl.
+there is none.  Used by the differential tests of `dcatgen.validation.engine` against pyshacl.
 """
 
 from __future__ import annotations

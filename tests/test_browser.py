@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 from benchmarks.generate import generate
 
-from dcatgen.pipeline import build
+from dcatgen.build.pipeline import build
 from tests.conftest import ROOT, SEED
 from tests.sitecheck import broken_links
 

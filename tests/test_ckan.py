@@ -19,10 +19,10 @@ from ckanapi import NotFound, RemoteCKAN
 from ckanapi.errors import CKANAPIError
 from click.testing import CliRunner
 
-from dcatgen.ckan.fields import CATALOG_EXTRA, IRI_EXTRA
-from dcatgen.ckan.portal import Change, CkanError, publish
 from dcatgen.cli import main
-from dcatgen.load import load_file
+from dcatgen.model.load import load_file
+from dcatgen.publish.ckan.fields import CATALOG_EXTRA, IRI_EXTRA
+from dcatgen.publish.ckan.portal import Change, CkanError, publish
 from tests.conftest import SEED
 from tests.harvester.ckan_env import REPO_CACHE_DIR
 from tests.portal.portal_env import (

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from dcatgen.ckan.fields import (
+from dcatgen.errors import InputError
+from dcatgen.model.load import load_file, parse_text
+from dcatgen.publish.ckan.fields import (
     AVOINDATA,
     ROWS,
     STOCK,
@@ -20,8 +22,6 @@ from dcatgen.ckan.fields import (
     mapping_table,
     patch_of,
 )
-from dcatgen.errors import InputError
-from dcatgen.load import load_file, parse_text
 from tests.conftest import SEED
 
 ROOT = Path(__file__).resolve().parents[1]

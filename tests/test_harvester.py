@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from dcatgen.load import load_file
-from dcatgen.pipeline import build
-from dcatgen.summary import s28_summary
+from dcatgen.build.pipeline import build
+from dcatgen.build.summary import s28_summary
+from dcatgen.model.load import load_file
 from tests.conftest import DATA, SEED
 from tests.harvester.ckan_env import REPO_CACHE_DIR, ensure_ckan_venv, harvest_with_ckanext_dcat
 

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from dcatgen.cli import main
-from dcatgen.load import load_file
+from dcatgen.model.load import load_file
 from tests.conftest import ROOT
 
 SEED = ROOT.parent / "shared" / "seeds" / "mynamaki-kasvatus-ja-sivistys.txt"

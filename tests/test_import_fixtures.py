@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from dcatgen.importer import ImportResult, import_source, import_text
-from dcatgen.model import (
+from dcatgen.model.description import (
     Availability,
     Description,
     LinkKind,
@@ -439,7 +439,7 @@ def test_swedish_inline_fields_and_privacy_notice() -> None:
 
 def test_every_fixture_loads_and_keeps_line_comments(tmp_path: Path) -> None:
     """Each written file loads with the normal loader; derived values cite their line."""
-    from dcatgen.load import load_file
+    from dcatgen.model.load import load_file
 
     for path in sorted(p for p in FIXTURES.iterdir() if p.suffix in (".txt", ".html")):
         organisation = None if path.name in ORGANISATION_NAMED else "Esimerkin kunta"

@@ -20,7 +20,7 @@ from dcatgen.importer.lexicon import (
 )
 from dcatgen.importer.morphology import Morphology
 from dcatgen.importer.phrases import enumeration, parse_system, register_id, split_list, unit_name
-from dcatgen.model import Availability, OrganisationKind
+from dcatgen.model.description import Availability, OrganisationKind
 from tests.test_import_morphology import require_voikko
 
 

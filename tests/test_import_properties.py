@@ -12,11 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dcatgen.build.pipeline import check, make_catalog
 from dcatgen.errors import InputError
 from dcatgen.importer import ImportResult, import_text
-from dcatgen.load import parse_text
-from dcatgen.pipeline import check, make_catalog
-from dcatgen.validate import Severity
+from dcatgen.model.load import parse_text
+from dcatgen.validation.report import Severity
 from tests.conftest import ROOT
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"

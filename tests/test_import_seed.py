@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from dcatgen.build.mapping import description_triples, to_graph
 from dcatgen.importer import import_source
-from dcatgen.load import load_file
-from dcatgen.mapping import description_triples, to_graph
-from dcatgen.model import Description, Register
+from dcatgen.model.description import Description, Register
+from dcatgen.model.load import load_file
 from tests.conftest import DATA, ROOT
 from tests.rdfdiff import explain_difference
 

@@ -12,7 +12,13 @@ from typing import Any
 import pytest
 
 from dcatgen.importer import ImportResult, import_source
-from dcatgen.model import Availability, Description, OrganisationKind, Register, RegisterKind
+from dcatgen.model.description import (
+    Availability,
+    Description,
+    OrganisationKind,
+    Register,
+    RegisterKind,
+)
 from tests.test_import_morphology import require_voikko
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from dcatgen.build.pipeline import COMBINED, PER_DESCRIPTION, build
 from dcatgen.cli import main
-from dcatgen.pipeline import COMBINED, PER_DESCRIPTION, build
-from dcatgen.serialize import Format
-from dcatgen.store import read_source
+from dcatgen.rdf.serialize import Format
+from dcatgen.sparql.store import read_source
 from tests.conftest import FIXTURES, INCOMPLETE, MINIMAL, SEED, descriptions
 
 FOLDERS = ("a-mynamaki", "b-minimal", "sub/c-incomplete")

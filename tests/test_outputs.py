@@ -15,9 +15,9 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from dcatgen import pipeline
+from dcatgen.build import pipeline
 from dcatgen.cli import main
-from dcatgen.serialize import Format
+from dcatgen.rdf.serialize import Format
 from tests.conftest import DATA, FIXTURES
 
 SEED = DATA / "mynamaki.yaml"

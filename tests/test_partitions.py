@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from dcatgen import pipeline
-from dcatgen.load import load
-from dcatgen.mapping import description_triples, to_graph
-from dcatgen.pipeline import Job, Partition, build, process
-from dcatgen.serialize import Format, canonical, exchange
-from dcatgen.validate import shacl_findings
+from dcatgen.build import pipeline
+from dcatgen.build.mapping import description_triples, to_graph
+from dcatgen.build.pipeline import Job, Partition, build, process
+from dcatgen.model.load import load
+from dcatgen.rdf.serialize import Format, canonical, exchange
+from dcatgen.validation.report import shacl_findings
 from tests.conftest import DATA, INCOMPLETE, MINIMAL, SEED, descriptions
 
 

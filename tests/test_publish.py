@@ -15,10 +15,10 @@ import pytest
 import requests
 from click.testing import CliRunner
 
+from dcatgen.build.pipeline import make_catalog
 from dcatgen.cli import main
-from dcatgen.pipeline import make_catalog
-from dcatgen.publish import graph_store_url, skolemise, update_endpoint
-from dcatgen.store import parse_rdf_file
+from dcatgen.publish.graph_store import graph_store_url, skolemise, update_endpoint
+from dcatgen.sparql.store import parse_rdf_file
 from tests.conftest import DATA
 from tests.servers import Running, oxigraph_serve
 
@@ -76,7 +76,7 @@ def test_publish_twice_leaves_the_same_triples(oxigraph: Running) -> None:
 
 def test_publish_an_out_folder_and_the_vocabulary(oxigraph: Running, tmp_path: Path) -> None:
     """A build's out/ folder and ontology/dcatgen.ttl publish as they are."""
-    from dcatgen.pipeline import build
+    from dcatgen.build.pipeline import build
 
     out = tmp_path / "out"
     build(DATA, out)
@@ -94,8 +94,8 @@ def test_one_graph_per_catalog(oxigraph: Running, tmp_path: Path) -> None:
     its IRI; again, nothing is duplicated; a summary line past nine catalogs."""
     from benchmarks.generate import generate
 
-    from dcatgen.pipeline import PER_DESCRIPTION, build
-    from dcatgen.store import indexed_catalogs
+    from dcatgen.build.pipeline import PER_DESCRIPTION, build
+    from dcatgen.sparql.store import indexed_catalogs
 
     data = tmp_path / "data"
     generate(22, data, organisations=11)
@@ -189,7 +189,7 @@ def test_a_send_cut_off_by_a_timeout_counts_as_too_slow() -> None:
     """How requests reports a store that stopped reading a large body mid-send."""
     from urllib3.exceptions import ProtocolError
 
-    from dcatgen.publish import _timed_out
+    from dcatgen.publish.graph_store import _timed_out
 
     cut = requests.ConnectionError(ProtocolError("Connection aborted.", TimeoutError("timed out")))
     refused = requests.ConnectionError(ProtocolError("x", ConnectionRefusedError(111, "refused")))

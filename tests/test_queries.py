@@ -211,7 +211,7 @@ def test_deeply_nested_query_exits_2_with_a_message(tmp_path: Path) -> None:
 
 def test_query_from_out_folder(tmp_path: Path) -> None:
     """--data may be a build's out/ folder."""
-    from dcatgen.pipeline import build
+    from dcatgen.build.pipeline import build
 
     build(DATA, tmp_path)
     rows = _rows("searchable-by-personal-identity-code.rq", "--data", str(tmp_path))

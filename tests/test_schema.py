@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from dcatgen.cli import description_schema, main
 from dcatgen.errors import InputError
-from dcatgen.load import SafeLoader, _plain, load_file
+from dcatgen.model.load import SafeLoader, _plain, load_file
 from tests.conftest import DATA, FIXTURES, ROOT
 
 PUBLISHED = ROOT / "schema" / "description.schema.json"

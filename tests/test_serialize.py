@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import Graph
 
-from dcatgen.serialize import Format, serialize
-from dcatgen.terms import DCT, DG, XSD, iri, literal, typed
+from dcatgen.rdf.serialize import Format, serialize
+from dcatgen.rdf.terms import DCT, DG, XSD, iri, literal, typed
 from tests.rdfdiff import explain_difference
 
 PARSERS = {

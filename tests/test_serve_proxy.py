@@ -17,7 +17,7 @@ import pytest
 import requests
 from rdflib import Graph, URIRef
 
-from dcatgen.serve import TrustedPeers, public_origin
+from dcatgen.server.app import TrustedPeers, public_origin
 from tests.conftest import DATA
 from tests.servers import (
     NGINX_SITE,

@@ -1,4 +1,4 @@
-"""Differential tests: dcatgen.shacl finds exactly what pyshacl finds.
+"""Differential tests: dcatgen.validation.engine finds exactly what pyshacl finds.
 
 Compared as multisets of (severity, focus node, path, component, value, shape): on the seed
 and fixture catalogs, with every deliberate defect of tests/defects.py alone, and with random
@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from dcatgen.load import load
-from dcatgen.mapping import description_triples
-from dcatgen.shacl import (
+from dcatgen.build.mapping import description_triples
+from dcatgen.model.load import load
+from dcatgen.validation.engine import (
     CompiledShapes,
     UnsupportedShapeError,
     compile_shapes,
@@ -31,7 +31,7 @@ from dcatgen.shacl import (
     new_finding,
     validate_fast,
 )
-from dcatgen.validate import Finding, Severity, shacl_findings, shapes_graph
+from dcatgen.validation.report import Finding, Severity, shacl_findings, shapes_graph
 from tests.conftest import DATA, FIXTURES
 from tests.defects import DEFECTS, Triple
 

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dcatgen.conneg import negotiate
-from dcatgen.sparql import (
+from dcatgen.server.conneg import negotiate
+from dcatgen.sparql.engine import (
     MAX_NESTING,
     QueryError,
     QueryRequest,

@@ -8,10 +8,10 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
+from dcatgen.build.pipeline import PER_DESCRIPTION, build
 from dcatgen.cli import files_read, main
-from dcatgen.pipeline import PER_DESCRIPTION, build
-from dcatgen.serve import SHOWN_CATALOGS, Settings, Site, describe_site
-from dcatgen.store import (
+from dcatgen.server.app import SHOWN_CATALOGS, Settings, Site, describe_site
+from dcatgen.sparql.store import (
     VOCABULARY_GRAPH,
     catalog_iris,
     catalog_size,
@@ -70,7 +70,7 @@ def test_snapshots_of_servers_no_longer_running_are_removed(tmp_path: Path) -> N
     import subprocess
     import sys
 
-    from dcatgen.store import SNAPSHOT_PREFIX, remove_orphaned_snapshots
+    from dcatgen.sparql.store import SNAPSHOT_PREFIX, remove_orphaned_snapshots
 
     ended = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"],
@@ -154,7 +154,7 @@ def test_a_snapshot_that_cannot_be_written_leaves_no_folder(
     out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """When the dump fails (a full disk, say), its folder goes at once, and the error is raised."""
-    import dcatgen.store
+    import dcatgen.sparql.store
 
     folder = tmp_path / "dcatgen-store-1-x"
 
@@ -162,7 +162,7 @@ def test_a_snapshot_that_cannot_be_written_leaves_no_folder(
         (folder / "snapshot.nq").mkdir(parents=True)  # the dump cannot open it as a file
         return str(folder)
 
-    monkeypatch.setattr(dcatgen.store.tempfile, "mkdtemp", unwritable_folder)
+    monkeypatch.setattr(dcatgen.sparql.store.tempfile, "mkdtemp", unwritable_folder)
     with pytest.raises(OSError):
         open_store(read_source(out))
     assert not folder.exists()

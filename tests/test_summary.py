@@ -7,9 +7,9 @@ import doctest
 import pytest
 
 import dcatgen.site.paths
-from dcatgen.load import load_file
-from dcatgen.mapping import description_triples
-from dcatgen.model import (
+from dcatgen.build.mapping import description_triples
+from dcatgen.build.summary import register_description, s28_summary
+from dcatgen.model.description import (
     ApiStatement,
     Availability,
     Description,
@@ -18,9 +18,9 @@ from dcatgen.model import (
     System,
     Unit,
 )
+from dcatgen.model.load import load_file
+from dcatgen.rdf.terms import DCT, DG, literal
 from dcatgen.site.paths import page_languages, page_path, register_page_url
-from dcatgen.summary import register_description, s28_summary
-from dcatgen.terms import DCT, DG, literal
 from tests.conftest import MINIMAL, SEED
 
 

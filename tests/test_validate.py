@@ -10,8 +10,8 @@ from pyshacl import validate as pyshacl_validate
 from rdflib import Graph
 from rdflib.namespace import SH
 
-from dcatgen.pipeline import check, make_catalog
-from dcatgen.validate import Severity
+from dcatgen.build.pipeline import check, make_catalog
+from dcatgen.validation.report import Severity
 from tests.conftest import DATA, FIXTURES, ROOT
 
 OFFICIAL = ROOT / "shapes" / "dcat-ap-3"
@@ -101,7 +101,7 @@ def test_independent_pyshacl_run_with_official_shapes_conforms(
     tmp_path: Path, fixture: Path
 ) -> None:
     """Plain pyshacl, the official files and nothing of ours: the built catalog conforms."""
-    from dcatgen.pipeline import build
+    from dcatgen.build.pipeline import build
 
     build(fixture, tmp_path)
     data = Graph().parse(tmp_path / "catalog.ttl")

@@ -1,5 +1,5 @@
 """Regenerate the README's CLI reference from each command's --help, and the CKAN field table
-of docs/ckan.md from dcatgen.ckan.fields.ROWS.
+of docs/ckan.md from dcatgen.publish.ckan.fields.ROWS.
 
 Usage: python tools/update_readme.py  (the test suite fails when either is stale)
 """
@@ -11,8 +11,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from dcatgen.ckan.fields import mapping_table
 from dcatgen.cli import main
+from dcatgen.publish.ckan.fields import mapping_table
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 START, END = "<!-- cli-reference:start -->", "<!-- cli-reference:end -->"

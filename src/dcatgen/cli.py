@@ -16,15 +16,15 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from dcatgen import __version__
-from dcatgen.ckan.command import check_options, ckan_options, publish_to_ckan, read_token
+from dcatgen.build.pipeline import COMBINED, LAYOUTS, check, make_catalog, validate_all
+from dcatgen.build.pipeline import build as run_build
 from dcatgen.errors import DcatgenError, InputError
-from dcatgen.load import description_files
-from dcatgen.model import Description
-from dcatgen.pipeline import COMBINED, LAYOUTS, check, make_catalog, validate_all
-from dcatgen.pipeline import build as run_build
-from dcatgen.serialize import Format, write_atomic
-from dcatgen.store import CatalogSource, read_source
-from dcatgen.validate import (
+from dcatgen.model.description import Description
+from dcatgen.model.load import description_files
+from dcatgen.publish.ckan.command import check_options, ckan_options, publish_to_ckan, read_token
+from dcatgen.rdf.serialize import Format, write_atomic
+from dcatgen.sparql.store import CatalogSource, read_source
+from dcatgen.validation.report import (
     DEFAULT_ENGINE,
     ENGINES,
     KINDS,
@@ -40,7 +40,7 @@ from dcatgen.validate import (
 )
 
 if TYPE_CHECKING:
-    from dcatgen.publish import Published  # imports requests: only where it is needed
+    from dcatgen.publish.graph_store import Published  # imports requests: only where it is needed
     from dcatgen.site.serving import Pages  # imports Jinja2: only for serve
 
 EXIT_VIOLATIONS = 1
@@ -587,7 +587,7 @@ def serve(
 
     Example: dcatgen serve data --port 8080 --page-size 50
     """
-    from dcatgen.serve import (
+    from dcatgen.server.app import (
         AddressInUse,
         Settings,
         Site,
@@ -599,7 +599,12 @@ def serve(
         public_origin,
         run,
     )
-    from dcatgen.store import catalog_iris, catalog_size, open_store, vocabulary_last_modified
+    from dcatgen.sparql.store import (
+        catalog_iris,
+        catalog_size,
+        open_store,
+        vocabulary_last_modified,
+    )
 
     try:
         if public_url is not None:
@@ -735,9 +740,9 @@ def query(query_arg: str, data: Path | None, endpoint: str | None, output: str) 
 
     Example: dcatgen query @examples/queries/searchable-by-personal-identity-code.rq
     """
-    from dcatgen.query import EndpointError, check_syntax, render, run_local, run_remote
-    from dcatgen.sparql import QueryError
-    from dcatgen.store import open_store
+    from dcatgen.sparql.console import EndpointError, check_syntax, render, run_local, run_remote
+    from dcatgen.sparql.engine import QueryError
+    from dcatgen.sparql.store import open_store
 
     if data is not None and endpoint is not None:
         raise click.UsageError("give --data or --endpoint, not both")
@@ -852,8 +857,8 @@ def publish(
     """
     import os
 
-    from dcatgen.publish import PublishError, update_endpoint
-    from dcatgen.publish import publish as push
+    from dcatgen.publish.graph_store import PublishError, update_endpoint
+    from dcatgen.publish.graph_store import publish as push
 
     check_options(store_url, graph, per_catalog, **ckan)
     if ckan["ckan_url"] is not None:
@@ -920,9 +925,9 @@ def publish_per_catalog(
     """Replace one graph per catalog of a per-description out/ folder (see publish)."""
     import time
 
-    from dcatgen.publish import PublishError
-    from dcatgen.publish import publish as push
-    from dcatgen.store import indexed_catalogs, parse_rdf_file
+    from dcatgen.publish.graph_store import PublishError
+    from dcatgen.publish.graph_store import publish as push
+    from dcatgen.sparql.store import indexed_catalogs, parse_rdf_file
 
     try:
         catalogs = indexed_catalogs(folder) if folder.is_dir() else None

@@ -10,7 +10,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Generic, TypeVar
 
-from dcatgen.model import Availability, LinkKind, OrganisationKind, RegisterKind, SearchCriterion
+from dcatgen.model.description import (
+    Availability,
+    LinkKind,
+    OrganisationKind,
+    RegisterKind,
+    SearchCriterion,
+)
 
 T = TypeVar("T")
 

@@ -1,7 +1,7 @@
 """Emit: a draft → the YAML description format, with a `# line N` comment on every value.
 
 The output is deterministic (the same page gives the same bytes) and loads with
-`dcatgen.load` with no edits.  Values that cannot be valid (a relative link) go to
+`dcatgen.model.load` with no edits.  Values that cannot be valid (a relative link) go to
 `unplaced:` instead.
 """
 
@@ -16,6 +16,7 @@ import yaml
 from pydantic import HttpUrl, TypeAdapter, ValidationError
 
 from dcatgen import __version__
+from dcatgen.build.mapping import slug
 from dcatgen.importer.draft import (
     ApiDraft,
     At,
@@ -31,8 +32,7 @@ from dcatgen.importer.draft import (
 )
 from dcatgen.importer.phrases import register_id, unique, unit_id
 from dcatgen.importer.suggest import Suggestion, suggest
-from dcatgen.mapping import slug
-from dcatgen.model import known_systems
+from dcatgen.model.description import known_systems
 
 MAX_LISTED_FURNITURE = 40
 IRI_SAFE = ":/?#[]@!$&'()*+,;=%~-._"

@@ -12,7 +12,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from dcatgen.importer.morphology import morphology
-from dcatgen.model import Availability, LinkKind, OrganisationKind, RegisterKind, SearchCriterion
+from dcatgen.model.description import (
+    Availability,
+    LinkKind,
+    OrganisationKind,
+    RegisterKind,
+    SearchCriterion,
+)
 
 
 class Section(StrEnum):

@@ -45,7 +45,7 @@ from dcatgen.importer.phrases import (
 )
 from dcatgen.importer.systems import ProseSystem, known_system, systems_in_prose
 from dcatgen.importer.text import anchors_in, without_urls
-from dcatgen.model import Availability, RegisterKind
+from dcatgen.model.description import Availability, RegisterKind
 
 RESOURCE = RegisterKind.INFORMATION_RESOURCE
 PHYSICAL_KEYWORD = {"fi": "fyysinen tietovaranto", "sv": "fysiskt informationslager"}

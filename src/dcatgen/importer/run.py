@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from dcatgen.build.mapping import slug
 from dcatgen.errors import InputError
 from dcatgen.importer.blocks import Kind, Page, clean
 from dcatgen.importer.draft import At, Draft, fill_placeholders
@@ -17,9 +18,8 @@ from dcatgen.importer.lexicon import detect_language, organisation_kind
 from dcatgen.importer.morphology import morphology
 from dcatgen.importer.recognise import recognise
 from dcatgen.importer.text import read_text
-from dcatgen.load import parse_text
-from dcatgen.mapping import slug
-from dcatgen.model import Description, Register
+from dcatgen.model.description import Description, Register
+from dcatgen.model.load import parse_text
 
 BASE_IRI = "https://w3id.org/dcatgen/id/{slug}/"
 UNNAMED = {"fi": "Nimeämätön organisaatio", "sv": "Namnlös organisation"}

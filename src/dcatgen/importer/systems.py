@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from dcatgen.importer.morphology import morphology
-from dcatgen.model import KnownSystem, known_systems
+from dcatgen.model.description import KnownSystem, known_systems
 
 MAX_NAME_WORDS = 3
 _WORD = r"[A-ZÅÄÖ0-9][\w+&]*(?:\.[\w+&]+)*"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dcatgen.model import Availability, Description, Register, Unit
+from dcatgen.model.description import Availability, Description, Register, Unit
 
 
 def _(message: str) -> str:

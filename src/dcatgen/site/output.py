@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from dcatgen import __version__
-from dcatgen.serialize import exchange, write_atomic
+from dcatgen.rdf.serialize import exchange, write_atomic
 
 SITE = "site"
 """The site's folder under OUT."""

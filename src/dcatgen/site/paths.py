@@ -12,7 +12,7 @@ URL wherever the base IRI dereferences (w3id.org redirecting to the server).
 
 from __future__ import annotations
 
-from dcatgen.model import Description
+from dcatgen.model.description import Description
 
 PAGE_KINDS = ("catalog", "register", "unit", "system", "information-request", "gaps")
 """catalog: the organisation's §28 page (its index); information-request: how to make one;

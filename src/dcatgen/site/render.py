@@ -20,15 +20,15 @@ from typing import Any
 import jinja2
 
 from dcatgen import __version__
-from dcatgen.mapping import description_triples
-from dcatgen.model import Description
-from dcatgen.serialize import CONTEXT_IRI, Format, canonical, jsonld_nodes, serialize
+from dcatgen.build.mapping import description_triples
+from dcatgen.build.summary import AVAILABILITY_SENTENCES, register_description
+from dcatgen.model.description import Description
+from dcatgen.rdf.serialize import CONTEXT_IRI, Format, canonical, jsonld_nodes, serialize
+from dcatgen.rdf.terms import Triple
 from dcatgen.site.gaps import GAP_MESSAGES
 from dcatgen.site.i18n import LANGUAGES, gettext_in, translations
 from dcatgen.site.paths import page_path
 from dcatgen.site.view import Page, SiteIndex, Text, lang_attribute
-from dcatgen.summary import AVAILABILITY_SENTENCES, register_description
-from dcatgen.terms import Triple
 
 TEMPLATES = {
     "catalog": "catalog.html",

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from dcatgen.model import Description
+from dcatgen.model.description import Description
 from dcatgen.site.output import SITE, read_index
 from dcatgen.site.paths import page_languages, page_path, parse_page_path
 from dcatgen.site.render import Renderer

@@ -16,8 +16,9 @@ from functools import cached_property
 from babel.lists import format_list
 from markupsafe import Markup, escape
 
-from dcatgen.mapping import ACCESS_RIGHTS, Iris, codelist_labels, slug, subject_labels
-from dcatgen.model import (
+from dcatgen.build.mapping import ACCESS_RIGHTS, Iris, codelist_labels, slug, subject_labels
+from dcatgen.build.summary import availability_label, criterion_label, in_language, in_sentence
+from dcatgen.model.description import (
     AccessRights,
     ApiStatement,
     Authority,
@@ -28,11 +29,10 @@ from dcatgen.model import (
     System,
     Unit,
 )
+from dcatgen.rdf.terms import DATA_THEME
 from dcatgen.site.gaps import Gap, description_gaps
 from dcatgen.site.i18n import gettext_in
 from dcatgen.site.paths import page_languages, page_path
-from dcatgen.summary import availability_label, criterion_label, in_language, in_sentence
-from dcatgen.terms import DATA_THEME
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from dcatgen.namespaces import DCAT, HYDRA, RDF, XSD
-from dcatgen.store import VOCABULARY, VOCABULARY_GRAPH
+from dcatgen.rdf.namespaces import DCAT, HYDRA, RDF, XSD
+from dcatgen.sparql.store import VOCABULARY, VOCABULARY_GRAPH
 
 Node = ox.NamedNode | ox.BlankNode
 _TYPE = ox.NamedNode(str(RDF.type))

@@ -20,12 +20,19 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from dcatgen.build.mapping import EffectiveRegister, Iris, subject_labels
 from dcatgen.errors import InputError, Problem
-from dcatgen.load import FieldPath, Source, dotted
-from dcatgen.mapping import EffectiveRegister, Iris, subject_labels
-from dcatgen.model import LANGUAGES, CollectionType, Contact, Description, Register, Unit
+from dcatgen.model.description import (
+    LANGUAGES,
+    CollectionType,
+    Contact,
+    Description,
+    Register,
+    Unit,
+)
+from dcatgen.model.load import FieldPath, Source, dotted
+from dcatgen.rdf.terms import iri_value
 from dcatgen.site.paths import page_languages, register_page_url
-from dcatgen.terms import iri_value
 
 AVOINDATA = "avoindata"
 STOCK = "ckan"
@@ -222,7 +229,7 @@ def _title_translated(entry: Entry, _: Target) -> dict[str, str]:
 
 def notes_texts(entry: Entry) -> dict[str, str]:
     """The register's description (else purpose) and its plain-language §28 summary
-    (`dcatgen.summary`), per language: the RDF's dct:description, word for word."""
+    (`dcatgen.build.summary`), per language: the RDF's dct:description, word for word."""
     description = entry.effective.description
     if not description:
         raise Unpublishable(

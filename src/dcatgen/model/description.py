@@ -22,7 +22,7 @@ from pydantic import (
     model_validator,
 )
 
-from dcatgen.terms import iri_problem
+from dcatgen.rdf.terms import iri_problem
 
 LANGUAGES = ("fi", "sv", "en")
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")

@@ -11,7 +11,7 @@ from functools import cache
 
 import pyoxigraph as ox
 
-from dcatgen.namespaces import PREFIXES
+from dcatgen.rdf.namespaces import PREFIXES
 
 Term = str
 Triple = tuple[Term, Term, Term]

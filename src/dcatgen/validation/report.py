@@ -19,10 +19,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
+from dcatgen.build.mapping import FIELD_OF_PREDICATE, Iris, to_graph
 from dcatgen.errors import Position
-from dcatgen.load import FieldPath, Source, dotted
-from dcatgen.mapping import FIELD_OF_PREDICATE, Iris, to_graph
-from dcatgen.terms import Triple
+from dcatgen.model.load import FieldPath, Source, dotted
+from dcatgen.rdf.terms import Triple
 
 SHAPE_FILES = (
     "dcat-ap-3/shapes.ttl",
@@ -315,7 +315,7 @@ def _expand(short: str) -> str | None:
 
 
 def _fast_engine(triples: list[Triple]) -> list[Finding]:
-    from dcatgen.shacl import validate_fast  # imports this module: load it late
+    from dcatgen.validation.engine import validate_fast  # imports this module: load it late
 
     return validate_fast(triples)
 
@@ -324,8 +324,9 @@ ENGINES: dict[str, Callable[[list[Triple]], list[Finding]]] = {
     "fast": _fast_engine,
     "pyshacl": lambda triples: shacl_findings(to_graph(triples))[0],
 }
-"""Validation engines by name.  pyshacl is the reference; the fast engine (dcatgen.shacl)
-gives identical findings, as the differential tests in tests/test_shacl_engine.py check."""
+"""Validation engines by name.  pyshacl is the reference; the fast engine
+(dcatgen.validation.engine) gives identical findings, as the differential tests in
+tests/test_shacl_engine.py check."""
 DEFAULT_ENGINE = "fast"
 
 
@@ -343,7 +344,7 @@ def attach_positions(findings: Sequence[Finding]) -> list[Finding]:
     for finding in findings:
         if finding.position is None and finding.file and finding.field_path is not None:
             if finding.file not in sources:
-                from dcatgen.load import load_file
+                from dcatgen.model.load import load_file
 
                 sources[finding.file] = load_file(Path(finding.file))
             position = sources[finding.file].position(finding.field_path)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from dcatgen.conneg import negotiate
+from dcatgen.server.conneg import negotiate
 
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer
@@ -345,14 +345,14 @@ def has_blank_nodes(triples: Iterable[ox.Triple]) -> bool:
 
 def string_triples(triples: Iterable[ox.Triple]) -> list[tuple[str, str, str]]:
     """pyoxigraph triples as dcatgen's N-Triples term strings, in canonical order."""
-    from dcatgen.serialize import canonical
+    from dcatgen.rdf.serialize import canonical
 
     return canonical((str(t.subject), str(t.predicate), str(t.object)) for t in triples)
 
 
 def graph_bytes(triples: Iterable[ox.Triple], chosen: ResultFormat) -> bytes:
     """A graph in one format, written by dcatgen's serialisers (canonical order, prefixes)."""
-    from dcatgen.serialize import Format, serialize
+    from dcatgen.rdf.serialize import Format, serialize
 
     return serialize(string_triples(triples), Format.from_name(chosen.media_type))
 

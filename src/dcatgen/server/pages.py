@@ -13,8 +13,8 @@ from html import escape
 
 import pyoxigraph as ox
 
-from dcatgen.describe import Paging
-from dcatgen.namespaces import DCAT, DCT, FOAF, HYDRA, PREFIXES, RDF, RDFS, SKOS, VCARD
+from dcatgen.rdf.namespaces import DCAT, DCT, FOAF, HYDRA, PREFIXES, RDF, RDFS, SKOS, VCARD
+from dcatgen.server.describe import Paging
 
 LANGUAGES = ("fi", "en", "sv")
 LABELS = (DCT.title, SKOS.prefLabel, RDFS.label, FOAF.name, VCARD.fn)

@@ -21,7 +21,7 @@ from importlib import resources
 import pyoxigraph as ox
 from babel.lists import format_list
 
-from dcatgen.model import (
+from dcatgen.model.description import (
     ApiStatement,
     Availability,
     DataGroup,

@@ -25,7 +25,7 @@ import pyoxigraph as ox
 from dcatgen.errors import InputError, Position, Problem
 
 if TYPE_CHECKING:
-    from dcatgen.pipeline import Catalog
+    from dcatgen.build.pipeline import Catalog
 
 VOCABULARY = "https://w3id.org/dcatgen/ns"
 """The vocabulary's document IRI; its terms are ``VOCABULARY#Term``."""
@@ -61,7 +61,7 @@ class CatalogSource:
     def triples(self) -> list[ox.Triple]:
         """The catalog's triples (RDF files are parsed on first use)."""
         if self.catalog is not None:
-            from dcatgen.serialize import to_oxigraph
+            from dcatgen.rdf.serialize import to_oxigraph
 
             return to_oxigraph(self.catalog.triples)
         return [t for path in self.files for t in parse_rdf_file(path)]
@@ -173,8 +173,8 @@ def read_source(target: Path) -> CatalogSource:
     if target.is_file() and target.suffix.lower() in RDF_SUFFIXES:
         return CatalogSource([target])
     # Imported here: query workers import this module and need none of the pipeline.
-    from dcatgen.load import description_files
-    from dcatgen.pipeline import make_catalog
+    from dcatgen.build.pipeline import make_catalog
+    from dcatgen.model.load import description_files
 
     files = description_files(target)
     return CatalogSource(files, make_catalog(target))

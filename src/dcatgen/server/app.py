@@ -16,7 +16,7 @@ with triples of its own returns its concise bounded description with its hash no
 by Accept header or by extension (``.ttl``, ``.jsonld``, ``.rdf``, ``.nt``, ``.html``).  Every
 representation has ``ETag`` and ``Last-Modified`` and answers conditional requests with 304.
 ``/sparql`` speaks the SPARQL 1.1 Protocol, read-only, with a time limit per query (enforced
-by killable worker processes, see ``dcatgen.workers``), a result-size cap, and ``SERVICE``
+by killable worker processes, see ``dcatgen.server.workers``), a result-size cap, and ``SERVICE``
 refused unless allowed.
 
 Behind a reverse proxy.  Links the server makes itself (Hydra paging) use the address the
@@ -61,17 +61,17 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from dcatgen import describe, webpages
-from dcatgen.conneg import negotiate
-from dcatgen.serialize import CONTEXT_IRI, Format, serialize
+from dcatgen.rdf.serialize import CONTEXT_IRI, Format, serialize
+from dcatgen.server import describe, pages
+from dcatgen.server.conneg import negotiate
 
 if TYPE_CHECKING:
     from dcatgen.site.serving import Pages
-from dcatgen.sparql import QueryAnswer, QueryError, QueryRequest, check_query, string_triples
-from dcatgen.store import VOCABULARY, StoreSpec, catalog_iris, context_text
-from dcatgen.workers import DEFAULT_QUERY_MEMORY_MB, QueryPool
+from dcatgen.server.workers import DEFAULT_QUERY_MEMORY_MB, QueryPool
+from dcatgen.sparql.engine import QueryAnswer, QueryError, QueryRequest, check_query, string_triples
+from dcatgen.sparql.store import VOCABULARY, StoreSpec, catalog_iris, context_text
 
-log = logging.getLogger("dcatgen.serve")
+log = logging.getLogger("dcatgen.server.app")
 access_log = logging.getLogger("dcatgen.access")
 
 HTML = "text/html"
@@ -351,7 +351,7 @@ def _render(
             except ValueError as problem:
                 raise QueryError(404, str(problem)) from None
             if fmt is None:
-                html = webpages.catalog_page(
+                html = pages.catalog_page(
                     triples, iri, paging, local, lambda n: f"{path}?page={n}", _alternates(path)
                 )
                 return html.encode("utf-8"), content_type(None)
@@ -365,7 +365,7 @@ def _render(
         else:
             triples = describe.describe(site.store, iri)
         if fmt is None:
-            view = webpages.vocabulary_page if kind == "vocabulary" else webpages.resource_page
+            view = pages.vocabulary_page if kind == "vocabulary" else pages.resource_page
             # People see linked resources by name: add their labels (to the page only).
             shown = triples + describe.labels(site.store, triples)
             return view(shown, iri, local, _alternates(path)).encode("utf-8"), content_type(None)
@@ -424,10 +424,10 @@ def _site_page(site: Site, iri: str) -> tuple[bytes, str, str] | None:
 
 
 def _page_at(site: Site, url: str) -> tuple[bytes, str, str] | None:
-    pages = site.pages
-    if pages is None:
+    site_pages = site.pages
+    if site_pages is None:
         return None
-    body = pages.page(url)
+    body = site_pages.page(url)
     if body is None:
         return None
     return site.cached(("page", url), lambda: (body, content_type(None)))
@@ -458,11 +458,9 @@ async def index(request: Request) -> Response:
     site: Site = request.app.state.site
     catalogs = []
     for iri in site.catalogs:
-        title = webpages.Graph.of(describe.triples_of(site.store, ox.NamedNode(iri))).text(
-            f"<{iri}>"
-        )
+        title = pages.Graph.of(describe.triples_of(site.store, ox.NamedNode(iri))).text(f"<{iri}>")
         catalogs.append((title or iri, site.local_path(iri) or iri))
-    body = webpages.index_page(catalogs, site.base).encode("utf-8")
+    body = pages.index_page(catalogs, site.base).encode("utf-8")
     return representation(request, body, content_type(None), site.last_modified)
 
 
@@ -554,7 +552,7 @@ async def sparql(request: Request) -> Response:
         if query is None:
             if request.method == "POST":
                 raise QueryError(400, "no query: send it as 'query' or as the request body")
-            body = webpages.sparql_page().encode("utf-8")
+            body = pages.sparql_page().encode("utf-8")
             return representation(request, body, content_type(None), site.last_modified)
         check_query(query, site.settings.allow_service)
     except QueryError as problem:

@@ -36,8 +36,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from dcatgen import __version__
+from dcatgen.build.mapping import Iris, description_triples
 from dcatgen.errors import InputError, OutputError, Position, Problem
-from dcatgen.load import (
+from dcatgen.model.load import (
     FieldPath,
     Source,
     claimed_twice,
@@ -47,8 +48,7 @@ from dcatgen.load import (
     load_file,
     organisation_clashes,
 )
-from dcatgen.mapping import Iris, description_triples
-from dcatgen.serialize import (
+from dcatgen.rdf.serialize import (
     Format,
     canonical,
     fragments,
@@ -57,9 +57,9 @@ from dcatgen.serialize import (
     umask,
     write_atomic,
 )
+from dcatgen.rdf.terms import Triple
 from dcatgen.site.output import SITE, SiteWriter, install_site, site_intact, write_site
-from dcatgen.terms import Triple
-from dcatgen.validate import (
+from dcatgen.validation.report import (
     DEFAULT_ENGINE,
     Finding,
     Locator,
@@ -266,17 +266,11 @@ def code_digest() -> str:
     """A digest of everything besides the input that shapes the output: code and shapes."""
     digest = hashlib.sha256(__version__.encode())
     package = resources.files("dcatgen")
-    names = sorted(
-        str(entry.name) for entry in package.iterdir() if str(entry.name).endswith(".py")
-    )
-    for name in names:
+    for name in ("__init__.py", "errors.py"):
         digest.update(package.joinpath(name).read_bytes())
-    for folder in ("resources/shapes", "resources/shapes/dcat-ap-3", "resources/ontology"):
-        directory = package.joinpath(folder)
-        for entry in sorted(directory.iterdir(), key=lambda e: str(e.name)):
-            if entry.is_file():
-                digest.update(entry.read_bytes())
-    digest.update(package.joinpath("resources/codelists.ttl").read_bytes())
+    # The packages whose code shapes a build's bytes, and the shapes, vocabulary and code lists.
+    for folder in ("model", "rdf", "build", "validation", "resources"):
+        _digest_tree(digest, package.joinpath(folder))
     _digest_tree(digest, package.joinpath("site"))  # summary messages and the site's pages
     return digest.hexdigest()
 

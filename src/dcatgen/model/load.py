@@ -14,7 +14,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from dcatgen.errors import InputError, Position, Problem
-from dcatgen.model import NOT_XML, Description, text_problem
+from dcatgen.model.description import NOT_XML, Description, text_problem
 
 yaml_rs: Any
 try:  # A Rust parser reads plain files ~20x faster than PyYAML; optional.

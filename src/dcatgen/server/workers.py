@@ -29,10 +29,10 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
-from dcatgen.sparql import QueryAnswer, QueryRequest
-from dcatgen.store import StoreSpec
+from dcatgen.sparql.engine import QueryAnswer, QueryRequest
+from dcatgen.sparql.store import StoreSpec
 
-log = logging.getLogger("dcatgen.serve")
+log = logging.getLogger("dcatgen.server.app")
 
 READY = "ready"
 START_TIMEOUT_S = 120.0
@@ -76,8 +76,8 @@ def limit_memory(megabytes: int) -> None:
 
 def worker_main(connection: Connection, spec: StoreSpec, memory_mb: int = 0) -> None:
     """A worker's loop: open the data, say ready, then answer one request at a time."""
-    import dcatgen.serialize  # noqa: F401  (CONSTRUCT answers need it: load it before timing)
-    from dcatgen.sparql import run
+    import dcatgen.rdf.serialize  # noqa: F401  (CONSTRUCT answers need it: load it before timing)
+    from dcatgen.sparql.engine import run
 
     store = spec.open()
     limit_memory(memory_mb)

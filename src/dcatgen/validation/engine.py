@@ -7,7 +7,7 @@ evaluates them over an index of N-Triples term strings, with no rdflib in the ho
 It supports exactly the SHACL Core features our shape files use (see `SUPPORTED`) and raises
 `UnsupportedShapeError` at compile time for anything else, so that a new shape file cannot be
 checked half-way without anyone noticing.  Its findings are those of
-`dcatgen.validate.shacl_findings()` (pyshacl 0.40, inference none, allow_warnings) -- same
+`dcatgen.validation.report.shacl_findings()` (pyshacl 0.40, inference none, allow_warnings) -- same
 severity, focus node, path, component, value and shape, result for result; only the generated
 messages differ in wording (a shape's own sh:message is used as pyshacl uses it).
 
@@ -52,7 +52,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
-from dcatgen.validate import Finding, Severity, _short, shapes_graph
+from dcatgen.validation.report import Finding, Severity, _short, shapes_graph
 
 __all__ = [
     "SUPPORTED",
@@ -1140,12 +1140,13 @@ class _Compiler:
         for _, predicate, _ in g:
             if str(predicate).startswith(str(SH)) and predicate not in SUPPORTED | IGNORED:
                 raise UnsupportedShapeError(
-                    f"{_short(predicate)} is not supported by dcatgen.shacl"
+                    f"{_short(predicate)} is not supported by dcatgen.validation.engine"
                 )
         for node, cls in g.subject_objects(RDF.type):
             if str(cls).startswith(str(SH)) and cls not in _SHAPE_TYPES:
                 raise UnsupportedShapeError(
-                    f"{self._label(node)} is a {_short(cls)}: not supported by dcatgen.shacl"
+                    f"{self._label(node)} is a {_short(cls)}: "
+                    "not supported by dcatgen.validation.engine"
                 )
         classes = {RDFS.Class, *g.subjects(RDFS.subClassOf, RDFS.Class)}
         for node, cls in g.subject_objects(RDF.type):
@@ -1346,8 +1347,8 @@ def _compiled_for(shapes: Graph) -> CompiledShapes:
 def validate_fast(triples: Iterable[Triple], shapes: Graph | None = None) -> list[Finding]:
     """Top-level SHACL results for triples of N-Triples term strings (unsorted).
 
-    The same findings as `dcatgen.validate.shacl_findings` on the same data and shapes
-    (default: `dcatgen.validate.shapes_graph()`), without register, field or position.
+    The same findings as `dcatgen.validation.report.shacl_findings` on the same data and shapes
+    (default: `dcatgen.validation.report.shapes_graph()`), without register, field or position.
     """
     if shapes is None:
         return default_compiled().validate(triples)
@@ -1375,7 +1376,7 @@ def default_compiled() -> CompiledShapes:
     digest = hashlib.sha256(rdflib.__version__.encode())
     digest.update(Path(__file__).read_bytes())
     folder = resources.files("dcatgen").joinpath("resources/shapes")
-    from dcatgen.validate import SHAPE_FILES
+    from dcatgen.validation.report import SHAPE_FILES
 
     for name in SHAPE_FILES:
         digest.update(folder.joinpath(name).read_bytes())

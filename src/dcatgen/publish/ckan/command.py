@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import click
 
-from dcatgen.ckan.fields import AVOINDATA, SCHEMAS, STOCK
+from dcatgen.publish.ckan.fields import AVOINDATA, SCHEMAS, STOCK
 
 F = TypeVar("F", bound=Callable[..., Any])
 TOKEN_ENV = "CKAN_API_TOKEN"
@@ -129,7 +129,7 @@ def publish_to_ckan(
             f"DATA holds {len(sources)}: give one YAML file"
         )
     try:
-        from dcatgen.ckan.portal import CkanError, publish
+        from dcatgen.publish.ckan.portal import CkanError, publish
     except ImportError as error:
         if error.name == "ckanapi":
             raise click.ClickException(INSTALL_HINT) from None

@@ -14,8 +14,8 @@ from typing import Any
 import pyoxigraph as ox
 import requests
 
-from dcatgen.namespaces import PREFIXES
-from dcatgen.sparql import (
+from dcatgen.rdf.namespaces import PREFIXES
+from dcatgen.sparql.engine import (
     QueryAnswer,
     QueryError,
     QueryRequest,

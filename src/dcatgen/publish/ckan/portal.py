@@ -27,7 +27,8 @@ from ckanapi import NotAuthorized, NotFound, RemoteCKAN, ValidationError
 from ckanapi.errors import CKANAPIError, ServerIncompatibleError
 
 from dcatgen import __version__
-from dcatgen.ckan.fields import (
+from dcatgen.model.load import Source
+from dcatgen.publish.ckan.fields import (
     CATALOG_EXTRA,
     IRI_EXTRA,
     Entry,
@@ -39,7 +40,6 @@ from dcatgen.ckan.fields import (
     our_extras,
     patch_of,
 )
-from dcatgen.load import Source
 
 
 class CkanError(Exception):

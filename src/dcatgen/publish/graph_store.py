@@ -33,8 +33,8 @@ import pyoxigraph as ox
 import requests
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
-from dcatgen.namespaces import PREFIXES
-from dcatgen.sparql import has_blank_nodes
+from dcatgen.rdf.namespaces import PREFIXES
+from dcatgen.sparql.engine import has_blank_nodes
 
 SKOLEM_PATH = "/.well-known/genid/dcatgen/"
 STAGING_PREFIX = "urn:dcatgen:staging:"

@@ -18,7 +18,8 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import Graph
 
-from dcatgen.model import (
+from dcatgen.build.summary import register_description
+from dcatgen.model.description import (
     AccessRights,
     ApiStatement,
     Authority,
@@ -36,8 +37,7 @@ from dcatgen.model import (
     Unit,
     known_systems,
 )
-from dcatgen.summary import register_description
-from dcatgen.terms import (
+from dcatgen.rdf.terms import (
     ACCESS_RIGHT,
     CV,
     DATA_THEME,

@@ -1,0 +1,3 @@
+"""The build: model → RDF (mapping), the §28 summary, and the run over many descriptions
+(pipeline).
+"""

@@ -1,0 +1,1 @@
+"""The description model: what a §28 description says (records) and reading it from YAML (load)."""

@@ -1,0 +1,1 @@
+"""Publishing: pushing a catalog to SPARQL graph stores and to CKAN portals."""

@@ -1,0 +1,1 @@
+"""Validation: SHACL findings as a typed report, and the fast SHACL engine that produces them."""
