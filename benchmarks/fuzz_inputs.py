@@ -211,7 +211,7 @@ def _parse_back(body: bytes, extension: str) -> int:
 
 def run_case(path: Path) -> Outcome:
     """Load → map → validate → write every format → parse each back."""
-    from dcatgen.build.pipeline import check, make_catalog
+    from dcatgen.build.catalog import check, make_catalog
     from dcatgen.errors import InputError
     from dcatgen.rdf.serialize import Format, serialize
 

@@ -301,7 +301,7 @@ def _built(registers: int, folder: Path) -> Path:
     """An out/ folder with catalog.nt: the seed (registers 0) or N synthetic registers."""
     if registers > 0:
         return synthetic(registers, folder)
-    from dcatgen.build.pipeline import make_catalog
+    from dcatgen.build.catalog import make_catalog
     from dcatgen.rdf.serialize import Format, write_all
 
     out = folder / "out"

@@ -8,8 +8,9 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF
 
+from dcatgen.build.catalog import make_catalog
 from dcatgen.build.mapping import to_graph
-from dcatgen.build.pipeline import build, make_catalog
+from dcatgen.build.pipeline import build
 from dcatgen.rdf.serialize import Format
 from tests.conftest import DATA, GOLDEN, ROOT
 from tests.rdfdiff import explain_difference

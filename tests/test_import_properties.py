@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dcatgen.build.pipeline import check, make_catalog
+from dcatgen.build.catalog import check, make_catalog
 from dcatgen.errors import InputError
 from dcatgen.importer import ImportResult, import_text
 from dcatgen.model.load import parse_text

@@ -14,7 +14,7 @@ import requests
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, RDF
 
-from dcatgen.build.pipeline import make_catalog
+from dcatgen.build.catalog import make_catalog
 from dcatgen.validation.report import validate_triples
 from tests.conftest import DATA
 from tests.servers import Running, dcatgen_serve, stop

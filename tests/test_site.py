@@ -14,7 +14,8 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from dcatgen.build.pipeline import COMBINED, PER_DESCRIPTION, build, make_catalog
+from dcatgen.build.catalog import make_catalog
+from dcatgen.build.pipeline import COMBINED, PER_DESCRIPTION, build
 from dcatgen.model.description import Description
 from dcatgen.model.load import load_file
 from dcatgen.rdf.serialize import context_document

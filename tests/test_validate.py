@@ -10,7 +10,7 @@ from pyshacl import validate as pyshacl_validate
 from rdflib import Graph
 from rdflib.namespace import SH
 
-from dcatgen.build.pipeline import check, make_catalog
+from dcatgen.build.catalog import check, make_catalog
 from dcatgen.validation.report import Severity
 from tests.conftest import DATA, FIXTURES, ROOT
 

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from dcatgen import __version__
-from dcatgen.build.pipeline import COMBINED, LAYOUTS, check, make_catalog, validate_all
+from dcatgen.build.catalog import check, make_catalog
+from dcatgen.build.pipeline import COMBINED, LAYOUTS, validate_all
 from dcatgen.build.pipeline import build as run_build
 from dcatgen.errors import DcatgenError, InputError
 from dcatgen.model.description import Description

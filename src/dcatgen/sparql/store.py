@@ -25,7 +25,7 @@ import pyoxigraph as ox
 from dcatgen.errors import InputError, Position, Problem
 
 if TYPE_CHECKING:
-    from dcatgen.build.pipeline import Catalog
+    from dcatgen.build.catalog import Catalog
 
 VOCABULARY = "https://w3id.org/dcatgen/ns"
 """The vocabulary's document IRI; its terms are ``VOCABULARY#Term``."""
@@ -173,7 +173,7 @@ def read_source(target: Path) -> CatalogSource:
     if target.is_file() and target.suffix.lower() in RDF_SUFFIXES:
         return CatalogSource([target])
     # Imported here: query workers import this module and need none of the pipeline.
-    from dcatgen.build.pipeline import make_catalog
+    from dcatgen.build.catalog import make_catalog
     from dcatgen.model.load import description_files
 
     files = description_files(target)

@@ -14,6 +14,7 @@ from enum import IntEnum
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SH
@@ -88,6 +89,39 @@ class Finding:
             self.path or "",
             self.component,
             self.value or "",
+        )
+
+    def to_record(self) -> dict[str, Any]:
+        """This finding as a JSON-ready record that from_record reads back (the manifest's)."""
+        return {
+            "severity": self.severity.label,
+            "register": self.register,
+            "focus_node": self.focus_node,
+            "path": self.path,
+            "component": self.component,
+            "message": self.message,
+            "shape": self.shape,
+            "value": self.value,
+            "field": self.field,
+            "file": self.file,
+            "field_path": list(self.field_path) if self.field_path else None,
+        }
+
+    @classmethod
+    def from_record(cls, data: dict[str, Any]) -> Finding:
+        """The finding to_record wrote (its position is looked up again only when shown)."""
+        return cls(
+            severity=Severity[data["severity"].upper()],
+            register=data["register"],
+            focus_node=data["focus_node"],
+            path=data["path"],
+            component=data["component"],
+            message=data["message"],
+            shape=data["shape"],
+            value=data["value"],
+            field=data["field"],
+            file=data["file"],
+            field_path=tuple(data["field_path"]) if data["field_path"] else None,
         )
 
     def to_json(self) -> dict[str, object]:
