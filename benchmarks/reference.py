@@ -36,7 +36,7 @@ from dcatgen.build.mapping import description_triples
 from dcatgen.model.load import load
 from dcatgen.rdf.namespaces import PREFIXES
 from dcatgen.rdf.serialize import _split_literal, context_document
-from dcatgen.validation.report import shapes_graph
+from dcatgen.validation.shapes import shapes_graph
 
 FORMATS = (
     ("turtle", "turtle", "ttl"),

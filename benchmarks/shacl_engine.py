@@ -32,7 +32,9 @@ from dcatgen.build.mapping import description_triples
 from dcatgen.model.description import Description
 from dcatgen.model.load import load
 from dcatgen.validation.engine import CompiledShapes, compile_shapes
-from dcatgen.validation.report import Finding, shacl_findings, shapes_graph
+from dcatgen.validation.findings import Finding
+from dcatgen.validation.reference import shacl_findings
+from dcatgen.validation.shapes import shapes_graph
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_BASE = "https://w3id.org/dcatgen/id/mynamaki/"

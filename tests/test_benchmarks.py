@@ -21,7 +21,8 @@ from dcatgen.build.catalog import make_catalog
 from dcatgen.build.mapping import to_graph
 from dcatgen.build.pipeline import build, validate_all
 from dcatgen.model.load import load
-from dcatgen.validation.report import Severity, shacl_findings
+from dcatgen.validation.findings import Severity
+from dcatgen.validation.reference import shacl_findings
 from tests.conftest import ROOT
 
 

@@ -16,7 +16,7 @@ from dcatgen.build.catalog import check, make_catalog
 from dcatgen.errors import InputError
 from dcatgen.importer import ImportResult, import_text
 from dcatgen.model.load import parse_text
-from dcatgen.validation.report import Severity
+from dcatgen.validation.findings import Severity
 from tests.conftest import ROOT
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"

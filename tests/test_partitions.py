@@ -17,7 +17,7 @@ from dcatgen.build.partition import Job, Partition, process
 from dcatgen.build.pipeline import build
 from dcatgen.model.load import load
 from dcatgen.rdf.serialize import Format, canonical, exchange
-from dcatgen.validation.report import shacl_findings
+from dcatgen.validation.reference import shacl_findings
 from tests.conftest import DATA, INCOMPLETE, MINIMAL, SEED, descriptions
 
 

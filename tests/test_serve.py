@@ -15,7 +15,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, RDF
 
 from dcatgen.build.catalog import make_catalog
-from dcatgen.validation.report import validate_triples
+from dcatgen.validation.run import validate_triples
 from tests.conftest import DATA
 from tests.servers import Running, dcatgen_serve, stop
 

@@ -31,7 +31,9 @@ from dcatgen.validation.engine import (
     new_finding,
     validate_fast,
 )
-from dcatgen.validation.report import Finding, Severity, shacl_findings, shapes_graph
+from dcatgen.validation.findings import Finding, Severity
+from dcatgen.validation.reference import shacl_findings
+from dcatgen.validation.shapes import shapes_graph
 from tests.conftest import DATA, FIXTURES
 from tests.defects import DEFECTS, Triple
 

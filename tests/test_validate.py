@@ -11,7 +11,7 @@ from rdflib import Graph
 from rdflib.namespace import SH
 
 from dcatgen.build.catalog import check, make_catalog
-from dcatgen.validation.report import Severity
+from dcatgen.validation.findings import Severity
 from tests.conftest import DATA, FIXTURES, ROOT
 
 OFFICIAL = ROOT / "shapes" / "dcat-ap-3"

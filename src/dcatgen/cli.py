@@ -25,20 +25,10 @@ from dcatgen.model.load import description_files
 from dcatgen.publish.ckan.command import check_options, ckan_options, publish_to_ckan, read_token
 from dcatgen.rdf.serialize import Format, write_atomic
 from dcatgen.sparql.store import CatalogSource, read_source
-from dcatgen.validation.report import (
-    DEFAULT_ENGINE,
-    ENGINES,
-    KINDS,
-    Finding,
-    Report,
-    Severity,
-    attach_positions,
-    format_grouped,
-    format_text,
-    kind_of,
-    plural,
-    validate_triples,
-)
+from dcatgen.validation.findings import KINDS, Finding, Report, Severity, kind_of
+from dcatgen.validation.locate import attach_positions
+from dcatgen.validation.report import format_grouped, format_text, plural
+from dcatgen.validation.run import DEFAULT_ENGINE, ENGINES, validate_triples
 
 if TYPE_CHECKING:
     from dcatgen.publish.graph_store import Published  # imports requests: only where it is needed

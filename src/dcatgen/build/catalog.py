@@ -15,15 +15,9 @@ from dcatgen.rdf.serialize import (
     grouped,
 )
 from dcatgen.rdf.terms import Triple
-from dcatgen.validation.report import (
-    DEFAULT_ENGINE,
-    Finding,
-    Locator,
-    Report,
-    locate,
-    run_engine,
-    unplaced_findings,
-)
+from dcatgen.validation.findings import Finding, Report
+from dcatgen.validation.locate import Locator, locate, unplaced_findings
+from dcatgen.validation.run import DEFAULT_ENGINE, run_engine
 
 # --- in-memory catalogs (small inputs, serve, query) -----------------------------------------
 

@@ -35,14 +35,9 @@ from dcatgen.rdf.serialize import (
 )
 from dcatgen.rdf.terms import Triple
 from dcatgen.site.output import SiteWriter, write_site
-from dcatgen.validation.report import (
-    Finding,
-    Locator,
-    Severity,
-    locate,
-    run_engine,
-    unplaced_findings,
-)
+from dcatgen.validation.findings import Finding, Severity
+from dcatgen.validation.locate import Locator, locate, unplaced_findings
+from dcatgen.validation.run import run_engine
 
 PARALLEL_THRESHOLD = 2000
 """Below this many registers, one process is faster than starting a pool."""

@@ -41,7 +41,8 @@ from dcatgen.errors import InputError, OutputError, Problem
 from dcatgen.model.load import description_files
 from dcatgen.rdf.serialize import Format
 from dcatgen.site.output import SITE, SiteWriter, install_site, site_intact
-from dcatgen.validation.report import DEFAULT_ENGINE, Finding, Report, run_engine
+from dcatgen.validation.findings import Finding, Report
+from dcatgen.validation.run import DEFAULT_ENGINE, run_engine
 
 __all__ = ["COMBINED", "LAYOUTS", "PER_DESCRIPTION", "BuildOptions", "build", "validate_all"]
 

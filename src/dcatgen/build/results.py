@@ -7,10 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from dcatgen.validation.report import (
-    Finding,
-    Severity,
-)
+from dcatgen.validation.findings import Finding, Severity
 
 PLACEHOLDER_IRI_SPACE = "https://w3id.org/dcatgen/"
 """The IRI space the examples use.  It is not registered with w3id.org, so its IRIs do not

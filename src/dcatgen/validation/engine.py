@@ -52,7 +52,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
-from dcatgen.validation.report import Finding, Severity, _short, shapes_graph
+from dcatgen.validation.findings import Finding, Severity, _short
+from dcatgen.validation.shapes import shapes_graph
 
 __all__ = [
     "SUPPORTED",
@@ -1376,7 +1377,7 @@ def default_compiled() -> CompiledShapes:
     digest = hashlib.sha256(rdflib.__version__.encode())
     digest.update(Path(__file__).read_bytes())
     folder = resources.files("dcatgen").joinpath("resources/shapes")
-    from dcatgen.validation.report import SHAPE_FILES
+    from dcatgen.validation.shapes import SHAPE_FILES
 
     for name in SHAPE_FILES:
         digest.update(folder.joinpath(name).read_bytes())
