@@ -31,7 +31,8 @@ from rdflib.term import Node
 from dcatgen.build.mapping import description_triples
 from dcatgen.model.description import Description
 from dcatgen.model.load import load
-from dcatgen.validation.engine import CompiledShapes, compile_shapes
+from dcatgen.validation.fast.compiler import compile_shapes
+from dcatgen.validation.fast.plan import CompiledShapes
 from dcatgen.validation.findings import Finding
 from dcatgen.validation.reference import shacl_findings
 from dcatgen.validation.shapes import shapes_graph

@@ -13,7 +13,7 @@ from dcatgen.validation.reference import shacl_findings
 
 
 def _fast_engine(triples: list[Triple]) -> list[Finding]:
-    from dcatgen.validation.engine import validate_fast  # imports this module: load it late
+    from dcatgen.validation.fast.compiler import validate_fast
 
     return validate_fast(triples)
 
