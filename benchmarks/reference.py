@@ -7,7 +7,7 @@ shapes as `dcatgen build`:
 
 - load: the real loader (`dcatgen.model.load.load`);
 - map: one rdflib `Graph`, filled with `Graph.add` from `dcatgen.build.mapping.description_triples`;
-- validate: one whole-graph pyshacl run with `dcatgen.validation.report.shapes_graph()` (inference
+- validate: one whole-graph pyshacl run with `dcatgen.validation.shapes.shapes_graph()` (inference
   none, warnings allowed, as dcatgen calls it), counting the report's top-level results;
 - serialize: rdflib's own writers for Turtle, JSON-LD (with dcatgen's JSON-LD context),
   RDF/XML and N-Triples, one file each.

@@ -29,7 +29,7 @@ pyshacl semantics mirrored here (read from pyshacl/shape.py and constraints/core
 - sh:minCount, sh:maxCount and sh:hasValue give one result per focus node, without a value.
 - Node-level constraints (sh:class, sh:pattern, sh:or ... directly on a node shape) have the
   focus node as value and no result path; complex paths (inverse, alternative) have no short
-  result path (pyshacl writes a blank node; `validate.py` shows None).
+  result path (pyshacl writes a blank node; `validation.findings` shows None).
 - Value nodes are sets; a node is a SHACL instance of C when one of its rdf:types is C or a
   subclass of C through rdfs:subClassOf triples *in the data*.
 - Typed literals are what rdflib makes of them: the value, well-formedness (ill-typed lexical

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Final
 
@@ -12,23 +11,11 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from dcatgen.validation.fast.components import (
+    COMPONENTS,
     AlternativePath,
-    ClassComponent,
-    Component,
-    DatatypeComponent,
-    HasValue,
-    In,
     InversePath,
-    MaxCount,
-    MinCount,
-    MinInclusive,
-    NodeComponent,
-    NodeKind,
-    Not,
     Or,
-    Pattern,
     PredicatePath,
-    PropertyComponent,
     Shape,
     ShapeComponent,
     ValuePath,
@@ -86,7 +73,7 @@ class UnsupportedShapeError(ValueError):
 
 class Compiler:
     def __init__(self, graph: Graph) -> None:
-        self.g = graph
+        self.g = self.graph = graph
         self.shapes: dict[Node, Shape] = {}
         self.inverse: set[str] = set()
         self._check_vocabulary()
@@ -99,7 +86,12 @@ class Compiler:
             self._compile(node, is_property=True)
         self._check_cycles()
 
+    def shape(self, node: Node) -> Shape:
+        """The compiled shape of a shape node."""
+        return self.shapes[node]
+
     def error(self, node: Node, problem: str) -> UnsupportedShapeError:
+        """The error to raise for a shape this engine cannot evaluate."""
         return UnsupportedShapeError(f"shape {self._label(node)}: {problem}")
 
     def _label(self, node: Node) -> str:
@@ -150,14 +142,14 @@ class Compiler:
                 raise self.error(node, "a property shape needs exactly one sh:path")
         return node_shapes, property_shapes
 
-    def _one(self, node: Node, predicate: URIRef) -> Node | None:
+    def one(self, node: Node, predicate: URIRef) -> Node | None:
         values = list(self.g.objects(node, predicate))
         if len(values) > 1:
             raise self.error(node, f"more than one {_short(predicate)}")
         return values[0] if values else None
 
-    def _count(self, node: Node, predicate: URIRef) -> int | None:
-        value = self._one(node, predicate)
+    def count(self, node: Node, predicate: URIRef) -> int | None:
+        value = self.one(node, predicate)
         if value is None:
             return None
         if not (isinstance(value, Literal) and value.datatype == XSD.integer):
@@ -192,75 +184,19 @@ class Compiler:
         shape.is_property = is_property
         if isinstance(node, URIRef):
             shape.shape_text = _short(node)
-        severity = self._one(node, SH.severity)
+        severity = self.one(node, SH.severity)
         shape.severity = Severity.from_iri(severity)
         shape.allowed = severity in ALLOWED_SEVERITIES
         messages = sorted(str(m) for m in g.objects(node, SH.message))
         shape.message = messages[0] if messages else None
         if is_property:
-            path = self._one(node, SH.path)
+            path = self.one(node, SH.path)
             assert path is not None
             shape.path = self._path(node, path)
             shape.path_text = _short(path) if isinstance(path, URIRef) else None
 
-        components: list[Component] = []
-        min_count = self._count(node, SH.minCount)
-        if min_count:  # pyshacl: a minimum of 0 always passes
-            components.append(MinCount(shape, min_count))
-        max_count = self._count(node, SH.maxCount)
-        if max_count is not None:
-            if not is_property:
-                raise self.error(node, "sh:maxCount on a node shape")
-            components.append(MaxCount(shape, max_count))
-        kind = self._one(node, SH.nodeKind)
-        if kind is not None:
-            if kind not in NodeKind.FIRST:
-                raise self.error(node, f"unknown sh:nodeKind {kind}")
-            components.append(NodeKind(shape, URIRef(str(kind))))
-        classes = tuple(term_of(c) for c in g.objects(node, SH["class"]))
-        if classes:
-            components.append(ClassComponent(shape, classes))
-        datatype = self._one(node, SH.datatype)
-        if datatype is not None:
-            components.append(DatatypeComponent(shape, (str(datatype),)))
-        members = self._one(node, SH["in"])
-        if members is not None:
-            components.append(In(shape, frozenset(term_of(m) for m in Collection(g, members))))
-        has_values = tuple(term_of(v) for v in g.objects(node, SH.hasValue))
-        if has_values:
-            components.append(HasValue(shape, has_values))
-        patterns = list(g.objects(node, SH.pattern))
-        if patterns:
-            flags = self._one(node, SH.flags)
-            re_flags = 0
-            if flags is not None:
-                text = str(flags).lower()
-                if set(text) - {"i", "m"}:
-                    raise self.error(node, f"unsupported sh:flags {flags!r}")
-                re_flags = (re.I if "i" in text else 0) | (re.M if "m" in text else 0)
-            if not all(isinstance(p, Literal) for p in patterns):
-                raise self.error(node, "sh:pattern must be a literal")
-            components.append(Pattern(shape, tuple(re.compile(str(p), re_flags) for p in patterns)))
-        minimums = list(g.objects(node, SH.minInclusive))
-        if minimums:
-            if not all(isinstance(m, Literal) for m in minimums):
-                raise self.error(node, "sh:minInclusive must be a literal")
-            components.append(MinInclusive(shape, tuple(minimums)))
-        for predicate, kind_class in ((SH.node, NodeComponent), (SH["not"], Not)):
-            targets = tuple(self.shapes[n] for n in g.objects(node, predicate))
-            if kind_class is NodeComponent and any(t.is_property for t in targets if t is not None):
-                raise self.error(node, "sh:node must point to a node shape")
-            if targets:
-                components.append(kind_class(shape, targets))
-        or_lists = tuple(
-            tuple(self.shapes[m] for m in Collection(g, lst)) for lst in g.objects(node, SH["or"])
-        )
-        if or_lists:
-            components.append(Or(shape, or_lists))
-        properties = tuple(self.shapes[p] for p in g.objects(node, SH.property))
-        if properties:
-            components.append(PropertyComponent(shape, properties))
-        shape.components = tuple(components)
+        found = (kind.from_shape(self, node, shape) for kind in COMPONENTS)
+        shape.components = tuple(component for component in found if component is not None)
 
     def _check_cycles(self) -> None:
         """Recursive shapes would loop here (pyshacl warns and cuts them): refuse them."""
@@ -315,8 +251,8 @@ def _compiled_for(shapes: Graph) -> CompiledShapes:
 def validate_fast(triples: Iterable[Triple], shapes: Graph | None = None) -> list[Finding]:
     """Top-level SHACL results for triples of N-Triples term strings (unsorted).
 
-    The same findings as `dcatgen.validation.report.shacl_findings` on the same data and shapes
-    (default: `dcatgen.validation.report.shapes_graph()`), without register, field or position.
+    The same findings as `dcatgen.validation.reference.shacl_findings` on the same data and shapes
+    (default: `dcatgen.validation.shapes.shapes_graph()`), without register, field or position.
     """
     if shapes is None:
         return default_compiled().validate(triples)

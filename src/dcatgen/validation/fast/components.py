@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
-from rdflib import Literal, URIRef
+from rdflib import Graph, Literal, URIRef
+from rdflib.collection import Collection
 from rdflib.namespace import SH
+from rdflib.term import Node
 
 from dcatgen.validation.fast.data import EMPTY, Data, Out
 from dcatgen.validation.fast.terms import (
@@ -18,6 +20,7 @@ from dcatgen.validation.fast.terms import (
     new_finding,
     node_text,
     short_iri,
+    term_of,
     value_text,
 )
 from dcatgen.validation.findings import Finding, Severity, _short
@@ -27,6 +30,28 @@ HAS = False
 
 CONF = True
 """Modes of nested evaluation: does the shape give any result, or does the node conform."""
+
+
+class ShapeReader(Protocol):
+    """What a component needs to read its parameters from the shapes graph (the compiler)."""
+
+    graph: Graph
+
+    def one(self, node: Node, predicate: URIRef) -> Node | None:
+        """The one value of a parameter, None if absent; refuses several."""
+        ...
+
+    def count(self, node: Node, predicate: URIRef) -> int | None:
+        """A non-negative xsd:integer parameter, None if absent."""
+        ...
+
+    def error(self, node: Node, problem: str) -> Exception:
+        """The error to raise for a shape this engine cannot evaluate."""
+        ...
+
+    def shape(self, node: Node) -> Shape:
+        """The compiled shape of a shape node (sh:node, sh:property, sh:or, sh:not)."""
+        ...
 
 
 class Shape:
@@ -169,6 +194,12 @@ class MinCount(Component):
     name = "sh:MinCountConstraintComponent"
     needs_values = False
 
+    @classmethod
+    def from_shape(cls, reader: ShapeReader, node: Node, shape: Shape) -> MinCount | None:
+        """This component of a shape node, read from its parameters; None if it has none."""
+        count = reader.count(node, SH.minCount)
+        return cls(shape, count) if count else None  # pyshacl: a minimum of 0 always passes
+
     def __init__(self, shape: Shape, count: int) -> None:
         super().__init__(shape)
         self.count = count
@@ -185,6 +216,16 @@ class MinCount(Component):
 class MaxCount(Component):
     __slots__ = ("count",)
     name = "sh:MaxCountConstraintComponent"
+
+    @classmethod
+    def from_shape(cls, reader: ShapeReader, node: Node, shape: Shape) -> MaxCount | None:
+        """This component of a shape node, read from its parameters; None if it has none."""
+        count = reader.count(node, SH.maxCount)
+        if count is None:
+            return None
+        if not shape.is_property:
+            raise reader.error(node, "sh:maxCount on a node shape")
+        return cls(shape, count)
 
     def __init__(self, shape: Shape, count: int) -> None:
         super().__init__(shape)
@@ -239,6 +280,16 @@ class NodeKind(Component):
         SH.IRIOrLiteral: '<"',
     }
 
+    @classmethod
+    def from_shape(cls, reader: ShapeReader, node: Node, shape: Shape) -> NodeKind | None:
+        """This component of a shape node, read from its parameters; None if it has none."""
+        kind = reader.one(node, SH.nodeKind)
+        if kind is None:
+            return None
+        if kind not in cls.FIRST:
+            raise reader.error(node, f"unknown sh:nodeKind {kind}")
+        return cls(shape, URIRef(str(kind)))
+
     def __init__(self, shape: Shape, kind: URIRef) -> None:
         super().__init__(shape)
         self.kind = _short(kind)
@@ -260,6 +311,12 @@ class NodeKind(Component):
 class ClassComponent(PerValue):
     __slots__ = ()
     name = "sh:ClassConstraintComponent"
+
+    @classmethod
+    def from_shape(cls, reader: ShapeReader, node: Node, shape: Shape) -> ClassComponent | None:
+        """This component of a shape node, read from its parameters; None if it has none."""
+        classes = tuple(term_of(c) for c in reader.graph.objects(node, SH["class"]))
+        return cls(shape, classes) if classes else None
 
     def ok(self, rule: str, value: str, data: Data) -> bool:
         return data.is_instance(value, rule)
@@ -289,6 +346,12 @@ class ClassComponent(PerValue):
 class DatatypeComponent(PerValue):
     __slots__ = ("lang_ok", "plain_ok")
     name = "sh:DatatypeConstraintComponent"
+
+    @classmethod
+    def from_shape(cls, reader: ShapeReader, node: Node, shape: Shape) -> DatatypeComponent | None:
+        """This component of a shape node, read from its parameters; None if it has none."""
+        datatype = reader.one(node, SH.datatype)
+        return cls(shape, (str(datatype),)) if datatype is not None else None
 
     def __init__(self, shape: Shape, rules: tuple[str]) -> None:
         super().__init__(shape, rules)
@@ -325,6 +388,14 @@ class In(Component):
     __slots__ = ("members",)
     name = "sh:InConstraintComponent"
 
+    @classmethod
+    def from_shape(cls, reader: ShapeReader, node: Node, shape: Shape) -> In | None:
+        """This component of a shape node, read from its parameters; None if it has none."""
+        members = reader.one(node, SH["in"])
+        if members is None:
+            return None
+        return cls(shape, frozenset(term_of(m) for m in Collection(reader.graph, members)))
+
     def __init__(self, shape: Shape, members: frozenset[str]) -> None:
         super().__init__(shape)
         self.members = members
@@ -347,6 +418,12 @@ class HasValue(Component):
     name = "sh:HasValueConstraintComponent"
     needs_values = False
 
+    @classmethod
+    def from_shape(cls, reader: ShapeReader, node: Node, shape: Shape) -> HasValue | None:
+        """This component of a shape node, read from its parameters; None if it has none."""
+        values = tuple(term_of(v) for v in reader.graph.objects(node, SH.hasValue))
+        return cls(shape, values) if values else None
+
     def __init__(self, shape: Shape, rules: tuple[str, ...]) -> None:
         super().__init__(shape)
         self.rules = rules
@@ -367,6 +444,23 @@ class Pattern(PerValue):
     __slots__ = ()
     name = "sh:PatternConstraintComponent"
 
+    @classmethod
+    def from_shape(cls, reader: ShapeReader, node: Node, shape: Shape) -> Pattern | None:
+        """This component of a shape node, read from its parameters; None if it has none."""
+        patterns = list(reader.graph.objects(node, SH.pattern))
+        if not patterns:
+            return None
+        flags = reader.one(node, SH.flags)
+        re_flags = 0
+        if flags is not None:
+            text = str(flags).lower()
+            if set(text) - {"i", "m"}:
+                raise reader.error(node, f"unsupported sh:flags {flags!r}")
+            re_flags = (re.I if "i" in text else 0) | (re.M if "m" in text else 0)
+        if not all(isinstance(p, Literal) for p in patterns):
+            raise reader.error(node, "sh:pattern must be a literal")
+        return cls(shape, tuple(re.compile(str(p), re_flags) for p in patterns))
+
     def ok(self, rule: re.Pattern[str], value: str, data: Data) -> bool:
         if value[0] == "_":
             return False
@@ -381,6 +475,16 @@ class Pattern(PerValue):
 class MinInclusive(PerValue):
     __slots__ = ()
     name = "sh:MinInclusiveConstraintComponent"
+
+    @classmethod
+    def from_shape(cls, reader: ShapeReader, node: Node, shape: Shape) -> MinInclusive | None:
+        """This component of a shape node, read from its parameters; None if it has none."""
+        minimums = list(reader.graph.objects(node, SH.minInclusive))
+        if not minimums:
+            return None
+        if not all(isinstance(m, Literal) for m in minimums):
+            raise reader.error(node, "sh:minInclusive must be a literal")
+        return cls(shape, tuple(minimums))
 
     def ok(self, rule: Literal, value: str, data: Data) -> bool:
         return min_inclusive_ok(data.originals.get(value, value), rule)
@@ -402,6 +506,12 @@ class ShapeComponent(Component):
 class PropertyComponent(ShapeComponent):
     """sh:property: the property shape's own results, for each value node as focus node."""
 
+    @classmethod
+    def from_shape(cls, reader: ShapeReader, node: Node, shape: Shape) -> PropertyComponent | None:
+        """This component of a shape node, read from its parameters; None if it has none."""
+        properties = tuple(reader.shape(p) for p in reader.graph.objects(node, SH.property))
+        return cls(shape, properties) if properties else None
+
     __slots__ = ()
     name = "sh:PropertyConstraintComponent"
 
@@ -422,6 +532,14 @@ class PropertyComponent(ShapeComponent):
 
 class NodeComponent(ShapeComponent):
     """sh:node: one result per node shape and value node giving any result at all."""
+
+    @classmethod
+    def from_shape(cls, reader: ShapeReader, node: Node, shape: Shape) -> NodeComponent | None:
+        """This component of a shape node, read from its parameters; None if it has none."""
+        targets = tuple(reader.shape(n) for n in reader.graph.objects(node, SH.node))
+        if any(target.is_property for target in targets):
+            raise reader.error(node, "sh:node must point to a node shape")
+        return cls(shape, targets) if targets else None
 
     __slots__ = ()
     name = "sh:NodeConstraintComponent"
@@ -450,6 +568,16 @@ class NodeComponent(ShapeComponent):
 class Or(ShapeComponent):
     """sh:or: one result per list and value node conforming to no member."""
 
+    @classmethod
+    def from_shape(cls, reader: ShapeReader, node: Node, shape: Shape) -> Or | None:
+        """This component of a shape node, read from its parameters; None if it has none."""
+        graph = reader.graph
+        lists = tuple(
+            tuple(reader.shape(m) for m in Collection(graph, members))
+            for members in graph.objects(node, SH["or"])
+        )
+        return cls(shape, lists) if lists else None
+
     __slots__ = ()
     name = "sh:OrConstraintComponent"
 
@@ -472,6 +600,12 @@ class Or(ShapeComponent):
 class Not(ShapeComponent):
     """sh:not: one result per negated shape and value node conforming to it."""
 
+    @classmethod
+    def from_shape(cls, reader: ShapeReader, node: Node, shape: Shape) -> Not | None:
+        """This component of a shape node, read from its parameters; None if it has none."""
+        targets = tuple(reader.shape(n) for n in reader.graph.objects(node, SH["not"]))
+        return cls(shape, targets) if targets else None
+
     __slots__ = ()
     name = "sh:NotConstraintComponent"
 
@@ -486,3 +620,21 @@ class Not(ShapeComponent):
                     message = f"Node {value_text(value)} must not conform to shape {negated.label}"
                     out.append(self.shape.finding(self.name, focus, value, message))
         return failed
+
+
+COMPONENTS: tuple[Any, ...] = (
+    MinCount,
+    MaxCount,
+    NodeKind,
+    ClassComponent,
+    DatatypeComponent,
+    In,
+    HasValue,
+    Pattern,
+    MinInclusive,
+    NodeComponent,
+    Not,
+    Or,
+    PropertyComponent,
+)
+"""Every component the engine evaluates, in the order a shape runs them."""

@@ -156,7 +156,7 @@ def node_text(term: str) -> str:
 
 
 def value_text(term: str) -> str:
-    """A value as `validate._short` shows it (IRIs in prefix form, literals as text)."""
+    """A value as `validation.findings` shows it (IRIs in prefix form, literals as text)."""
     return short_iri(term[1:-1]) if term[0] == "<" else node_text(term)
 
 
