@@ -302,7 +302,8 @@ def _built(registers: int, folder: Path) -> Path:
     if registers > 0:
         return synthetic(registers, folder)
     from dcatgen.build.catalog import make_catalog
-    from dcatgen.rdf.serialize import Format, write_all
+    from dcatgen.rdf.formats import Format
+    from dcatgen.rdf.serialize import write_all
 
     out = folder / "out"
     out.mkdir()

@@ -54,7 +54,8 @@ def synthetic(registers: int, folder: Path) -> Path:
     path.write_text(text, encoding="utf-8")
     # Serve a built out/ folder: serving YAML would validate it first, which is not measured here.
     from dcatgen.build.catalog import make_catalog
-    from dcatgen.rdf.serialize import Format, write_all
+    from dcatgen.rdf.formats import Format
+    from dcatgen.rdf.serialize import write_all
 
     out = folder / "out"
     write_all(make_catalog(path).triples, out, formats=[Format.N_TRIPLES])

@@ -11,7 +11,7 @@ from rdflib.namespace import DCAT, DCTERMS, RDF
 from dcatgen.build.catalog import make_catalog
 from dcatgen.build.mapping import to_graph
 from dcatgen.build.pipeline import build
-from dcatgen.rdf.serialize import Format
+from dcatgen.rdf.formats import Format
 from tests.conftest import DATA, GOLDEN, ROOT
 from tests.rdfdiff import explain_difference
 

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from dcatgen.build.pipeline import COMBINED, PER_DESCRIPTION, build
 from dcatgen.cli import main
-from dcatgen.rdf.serialize import Format
+from dcatgen.rdf.formats import Format
 from dcatgen.sparql.store import read_source
 from tests.conftest import FIXTURES, INCOMPLETE, MINIMAL, SEED, descriptions
 

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from dcatgen.build import pipeline, writer
 from dcatgen.cli import main
-from dcatgen.rdf.serialize import Format
+from dcatgen.rdf.formats import Format
 from tests.conftest import DATA, FIXTURES
 
 SEED = DATA / "mynamaki.yaml"

@@ -16,7 +16,8 @@ from dcatgen.build.mapping import description_triples, to_graph
 from dcatgen.build.partition import Job, Partition, process
 from dcatgen.build.pipeline import build
 from dcatgen.model.load import load
-from dcatgen.rdf.serialize import Format, canonical, exchange
+from dcatgen.rdf.formats import Format
+from dcatgen.rdf.serialize import canonical, exchange
 from dcatgen.validation.reference import shacl_findings
 from tests.conftest import DATA, INCOMPLETE, MINIMAL, SEED, descriptions
 

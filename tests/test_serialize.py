@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import Graph
 
-from dcatgen.rdf.serialize import Format, serialize
+from dcatgen.rdf.formats import Format
+from dcatgen.rdf.serialize import serialize
 from dcatgen.rdf.terms import DCT, DG, XSD, iri, literal, typed
 from tests.rdfdiff import explain_difference
 

@@ -23,7 +23,8 @@ from dcatgen.errors import DcatgenError, InputError
 from dcatgen.model.description import Description
 from dcatgen.model.load import description_files
 from dcatgen.publish.ckan.command import check_options, ckan_options, publish_to_ckan, read_token
-from dcatgen.rdf.serialize import Format, write_atomic
+from dcatgen.rdf.formats import Format
+from dcatgen.rdf.serialize import write_atomic
 from dcatgen.sparql.store import CatalogSource, read_source
 from dcatgen.validation.findings import KINDS, Finding, Report, Severity, kind_of
 from dcatgen.validation.locate import attach_positions

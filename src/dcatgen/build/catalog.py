@@ -11,9 +11,7 @@ from dcatgen.model.load import (
     Source,
     load,
 )
-from dcatgen.rdf.serialize import (
-    grouped,
-)
+from dcatgen.rdf.serialize import grouped
 from dcatgen.rdf.terms import Triple
 from dcatgen.validation.findings import Finding, Report
 from dcatgen.validation.locate import Locator, locate, unplaced_findings

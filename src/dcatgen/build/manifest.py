@@ -18,10 +18,8 @@ from dcatgen.build.writer import stamp
 
 if TYPE_CHECKING:
     from dcatgen.build.partition import Partition
-from dcatgen.rdf.serialize import (
-    Format,
-    write_atomic,
-)
+from dcatgen.rdf.formats import Format
+from dcatgen.rdf.serialize import write_atomic
 from dcatgen.rdf.terms import Triple
 
 MANIFEST_VERSION = 7

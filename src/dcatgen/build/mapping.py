@@ -37,6 +37,7 @@ from dcatgen.model.description import (
     Unit,
     known_systems,
 )
+from dcatgen.rdf.formats import Format
 from dcatgen.rdf.terms import (
     ACCESS_RIGHT,
     CV,
@@ -273,7 +274,7 @@ def _codelists() -> tuple[dict[Term, tuple[Triple, ...]], dict[Term, dict[str, s
     table: dict[Term, list[Triple]] = {}
     labels: dict[Term, dict[str, str]] = {}
     scheme_of: dict[Term, Term] = {}
-    for quad in ox.parse(source.read_bytes(), format=ox.RdfFormat.TURTLE):
+    for quad in ox.parse(source.read_bytes(), format=Format.TURTLE.oxigraph):
         subject, predicate, obj = str(quad.subject), str(quad.predicate), str(quad.object)
         table.setdefault(subject, []).append((subject, predicate, obj))
         if predicate == SKOS.inScheme:

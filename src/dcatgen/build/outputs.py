@@ -21,7 +21,8 @@ from dcatgen.build.layouts import INDEX, PER_DESCRIPTION, relative
 from dcatgen.build.manifest import Entry, Previous, from_ntriples
 from dcatgen.build.partition import Partition
 from dcatgen.build.writer import CatalogWriter
-from dcatgen.rdf.serialize import Format, canonical, fragments, write_atomic
+from dcatgen.rdf.formats import Format
+from dcatgen.rdf.serialize import canonical, fragments, write_atomic
 
 
 @dataclass

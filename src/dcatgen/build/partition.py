@@ -27,12 +27,8 @@ from dcatgen.errors import InputError, Problem
 from dcatgen.model.load import (
     load_file,
 )
-from dcatgen.rdf.serialize import (
-    Format,
-    canonical,
-    fragments,
-    grouped,
-)
+from dcatgen.rdf.formats import Format
+from dcatgen.rdf.serialize import canonical, fragments, grouped
 from dcatgen.rdf.terms import Triple
 from dcatgen.site.output import SiteWriter, write_site
 from dcatgen.validation.findings import Finding, Severity

@@ -39,7 +39,7 @@ from dcatgen.build.results import BuildResult, Summary
 from dcatgen.build.writer import remove_outputs, remove_stale_generations
 from dcatgen.errors import InputError, OutputError, Problem
 from dcatgen.model.load import description_files
-from dcatgen.rdf.serialize import Format
+from dcatgen.rdf.formats import Format
 from dcatgen.site.output import SITE, SiteWriter, install_site, site_intact
 from dcatgen.validation.findings import Finding, Report
 from dcatgen.validation.run import DEFAULT_ENGINE, run_engine

@@ -12,11 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
 
-from dcatgen.rdf.serialize import (
-    Format,
-    frame,
-    umask,
-)
+from dcatgen.rdf.formats import Format
+from dcatgen.rdf.serialize import frame, umask
 
 LARGE_FILE = 64 * 1024 * 1024
 """A generation folder this large is deleted in the background."""

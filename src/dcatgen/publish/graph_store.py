@@ -33,6 +33,7 @@ import pyoxigraph as ox
 import requests
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
+from dcatgen.rdf.formats import Format
 from dcatgen.rdf.namespaces import PREFIXES
 from dcatgen.sparql.engine import has_blank_nodes
 
@@ -107,7 +108,7 @@ def skolemise(triples: list[ox.Triple], graph: str) -> tuple[list[ox.Triple], in
     from rdflib import BNode, Graph
     from rdflib.compare import to_canonical_graph
 
-    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    data = ox.serialize(triples, format=Format.N_TRIPLES.oxigraph)
     assert data is not None
     parsed = Graph().parse(data=bytes(data).decode("utf-8"), format="nt")
     blank = {term for triple in parsed for term in triple if isinstance(term, BNode)}
@@ -115,7 +116,7 @@ def skolemise(triples: list[ox.Triple], graph: str) -> tuple[list[ox.Triple], in
     authority = f"{parts.scheme}://{parts.netloc}" if parts.netloc else "https://w3id.org/dcatgen"
     skolem = to_canonical_graph(parsed).skolemize(authority=authority, basepath=SKOLEM_PATH)
     text = skolem.serialize(format="nt")
-    out = [quad.triple for quad in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
+    out = [quad.triple for quad in ox.parse(text.encode("utf-8"), format=Format.N_TRIPLES.oxigraph)]
     return out, len(blank)
 
 
@@ -208,7 +209,7 @@ def publish(
     if update is not None and urlsplit(update).scheme not in ("http", "https"):
         raise PublishError(f"--update must be an http(s) URL, not {update!r}")
     body_triples, skolemised = skolemise(triples, graph)
-    body = ox.serialize(body_triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    body = ox.serialize(body_triples, format=Format.TURTLE.oxigraph, prefixes=PREFIXES)
     assert body is not None
     staging = f"{staging_prefix(graph)}{uuid.uuid4()}" if update is not None else None
     url = graph_store_url(store, staging or graph)

@@ -61,7 +61,8 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from dcatgen.rdf.serialize import CONTEXT_IRI, Format, serialize
+from dcatgen.rdf.formats import Format
+from dcatgen.rdf.serialize import CONTEXT_IRI, serialize
 from dcatgen.server import describe, pages
 from dcatgen.server.conneg import negotiate
 
@@ -75,17 +76,12 @@ log = logging.getLogger("dcatgen.server.app")
 access_log = logging.getLogger("dcatgen.access")
 
 HTML = "text/html"
-RDF_FORMATS = (Format.TURTLE, Format.JSON_LD, Format.RDF_XML, Format.N_TRIPLES)
+RDF_FORMATS = tuple(Format)
 OFFERS: dict[str, Format | None] = {
-    "text/turtle": Format.TURTLE,
-    "application/ld+json": Format.JSON_LD,
-    "application/rdf+xml": Format.RDF_XML,
-    "application/n-triples": Format.N_TRIPLES,
+    **{f.media_type: f for f in RDF_FORMATS},
     HTML: None,
     "application/xhtml+xml": None,
-    "application/json": Format.JSON_LD,
-    "application/x-turtle": Format.TURTLE,
-    "application/xml": Format.RDF_XML,
+    **{alias: f for f in RDF_FORMATS for alias in f.aliases},
 }
 """Media types /catalog and described resources are offered in; None is the HTML view."""
 EXTENSIONS: dict[str, Format | None] = {f.extension: f for f in RDF_FORMATS} | {"html": None}

@@ -13,7 +13,18 @@ from html import escape
 
 import pyoxigraph as ox
 
-from dcatgen.rdf.namespaces import DCAT, DCT, FOAF, HYDRA, PREFIXES, RDF, RDFS, SKOS, VCARD
+from dcatgen.rdf.namespaces import (
+    DCAT,
+    DCT,
+    FOAF,
+    HYDRA,
+    PREFIXES,
+    RDF,
+    RDFS,
+    SKOS,
+    VCARD,
+    shorten,
+)
 from dcatgen.server.describe import Paging
 
 LANGUAGES = ("fi", "en", "sv")
@@ -87,11 +98,7 @@ class Graph:
 
 def compact(iri: str) -> str:
     """prefix:local when a known prefix fits."""
-    best = ""
-    for prefix, namespace in DISPLAY_PREFIXES.items():
-        if iri.startswith(namespace) and len(namespace) > len(DISPLAY_PREFIXES.get(best, "")):
-            best = prefix
-    return f"{best}:{iri[len(DISPLAY_PREFIXES[best]) :]}" if best else iri
+    return shorten(iri, DISPLAY_PREFIXES) or iri
 
 
 def _term(graph: Graph, term: ox.NamedNode | ox.BlankNode | ox.Literal, local: LocalLink) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 import pyoxigraph as ox
 import requests
 
-from dcatgen.rdf.namespaces import PREFIXES
+from dcatgen.rdf.namespaces import shorten
 from dcatgen.sparql.engine import (
     QueryAnswer,
     QueryError,
@@ -114,11 +114,7 @@ def run_remote(endpoint: str, query: str, output: str, timeout: float = 300.0) -
 
 def compact(iri: str) -> str:
     """prefix:local when one of dcatgen's prefixes fits, else <iri>."""
-    best = ""
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(namespace) > len(PREFIXES.get(best, "")):
-            best = prefix
-    return f"{best}:{iri[len(PREFIXES[best]) :]}" if best else f"<{iri}>"
+    return shorten(iri) or f"<{iri}>"
 
 
 def cell(binding: dict[str, Any] | None) -> str:

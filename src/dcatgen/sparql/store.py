@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from dcatgen.errors import InputError, Position, Problem
+from dcatgen.rdf.formats import READ_ORDER, Format
 
 if TYPE_CHECKING:
     from dcatgen.build.catalog import Catalog
@@ -33,14 +34,7 @@ VOCABULARY_GRAPH = ox.NamedNode(VOCABULARY)
 VOCABULARY_RESOURCE = "resources/ontology/dcatgen.ttl"
 CONTEXT_RESOURCE = "resources/ontology/dcatgen.context.jsonld"
 
-RDF_SUFFIXES = {
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-}
-"""Files dcatgen reads as RDF, by suffix (the suffixes `dcatgen build` writes)."""
-BUILT_FILES = ("catalog.nt", "catalog.ttl", "catalog.rdf", "catalog.jsonld")
+BUILT_FILES = tuple(f.file_name("catalog") for f in READ_ORDER)
 """The files looked for in an out/ folder, in order of preference."""
 
 
@@ -72,7 +66,7 @@ class CatalogSource:
         return max((path.stat().st_mtime for path in self.files), default=0.0)
 
 
-BUILT_LABELS = ("n-triples", "turtle", "rdf-xml", "json-ld")
+BUILT_LABELS = tuple(f.label for f in READ_ORDER)
 """The same preference among the files of index.json (the per-description layout)."""
 
 
@@ -110,11 +104,11 @@ def _is_built_folder(folder: Path) -> bool:
 
 
 def _rdf_format(path: Path) -> ox.RdfFormat:
-    rdf_format = RDF_SUFFIXES.get(path.suffix.lower())
+    rdf_format = Format.from_suffix(path)
     if rdf_format is None:
-        suffixes = ", ".join(RDF_SUFFIXES)
+        suffixes = ", ".join(f.suffix for f in READ_ORDER)
         raise InputError([Problem(None, "", f"{path}: not an RDF file ({suffixes})")])
-    return rdf_format
+    return rdf_format.oxigraph
 
 
 _PARSER_POSITION = re.compile(r"at line (\d+) (?:between columns|column) (\d+)")
@@ -170,7 +164,7 @@ def read_source(target: Path) -> CatalogSource:
         return CatalogSource(
             [next(target / name for name in BUILT_FILES if (target / name).is_file())]
         )
-    if target.is_file() and target.suffix.lower() in RDF_SUFFIXES:
+    if target.is_file() and Format.from_suffix(target) is not None:
         return CatalogSource([target])
     # Imported here: query workers import this module and need none of the pipeline.
     from dcatgen.build.catalog import make_catalog

@@ -16,6 +16,7 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from dcatgen.errors import Position
+from dcatgen.rdf.namespaces import PREFIXES, expand, shorten
 
 
 class Severity(IntEnum):
@@ -195,36 +196,27 @@ def is_expected(finding: Finding) -> bool:
     return "See details" in finding.message and (finding.path or "") in VALUE_HINTS
 
 
-SHORT_PREFIXES = (
-    ("sh:", str(SH)),
-    ("dcat:", "http://www.w3.org/ns/dcat#"),
-    ("dct:", "http://purl.org/dc/terms/"),
-    ("dg:", "https://w3id.org/dcatgen/ns#"),
-    ("foaf:", "http://xmlns.com/foaf/0.1/"),
-    ("vcard:", "http://www.w3.org/2006/vcard/ns#"),
-    ("skos:", "http://www.w3.org/2004/02/skos/core#"),
-    ("dcatap:", "http://data.europa.eu/r5r/"),
-)
-"""How findings name IRIs: these prefixes, else the full IRI."""
+FINDING_PREFIXES = {
+    "sh": str(SH),
+    **{name: PREFIXES[name] for name in ("dcat", "dct", "dg", "foaf", "vcard", "skos", "dcatap")},
+}
+"""How findings name IRIs: these of the prefix table (and sh:), else the full IRI."""
 
 
-def _short(node: Node | None) -> str | None:
+def short_name(node: Node | None) -> str | None:
+    """How a finding names a node: a prefixed name, a literal's text, else the full IRI."""
     if node is None:
         return None
     if isinstance(node, Literal):
         return str(node)
     text = str(node)
-    for prefix, namespace in SHORT_PREFIXES:
-        if text.startswith(namespace):
-            return prefix + text[len(namespace) :]
-    return text
+    return shorten(text, FINDING_PREFIXES) or text
 
 
-def _expand(short: str) -> str | None:
-    for prefix, namespace in SHORT_PREFIXES:
-        if short.startswith(prefix):
-            return namespace + short[len(prefix) :]
-    return short if short.startswith("http") else None
+def expand_name(short: str) -> str | None:
+    """The IRI of a name short_name gave, or None."""
+    expanded = expand(short, FINDING_PREFIXES)
+    return expanded if expanded is not None else short if short.startswith("http") else None
 
 
 S28_SHAPES = "https://w3id.org/dcatgen/shapes/s28#"

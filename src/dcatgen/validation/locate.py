@@ -8,7 +8,7 @@ from pathlib import Path
 
 from dcatgen.build.mapping import FIELD_OF_PREDICATE, Iris
 from dcatgen.model.load import FieldPath, Source, dotted
-from dcatgen.validation.findings import Finding, Severity, _expand
+from dcatgen.validation.findings import Finding, Severity, expand_name
 
 
 class Locator:
@@ -54,7 +54,7 @@ def locate(finding: Finding, locators: Sequence[Locator], positions: bool = True
         if register_id is not None and "#" in finding.focus_node:
             full_path = (*field_path, *_fragment_field(finding.focus_node.split("#", 1)[1]))
         elif register_id is not None and finding.path:
-            predicate = _expand(finding.path)
+            predicate = expand_name(finding.path)
             yaml_field = FIELD_OF_PREDICATE.get(f"<{predicate}>") if predicate else None
             full_path = (*field_path, yaml_field) if yaml_field else field_path
         return Finding(

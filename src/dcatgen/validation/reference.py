@@ -5,7 +5,7 @@ from __future__ import annotations
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
-from dcatgen.validation.findings import Finding, Severity, _short
+from dcatgen.validation.findings import Finding, Severity, short_name
 from dcatgen.validation.shapes import shapes_graph
 
 
@@ -29,14 +29,14 @@ def shacl_findings(data: Graph, shapes: Graph | None = None) -> tuple[list[Findi
                     severity=Severity.from_iri(report_graph.value(result, SH.resultSeverity)),
                     register=None,
                     focus_node=str(report_graph.value(result, SH.focusNode)),
-                    path=_short(path) if isinstance(path, URIRef) else None,
-                    component=_short(report_graph.value(result, SH.sourceConstraintComponent))
+                    path=short_name(path) if isinstance(path, URIRef) else None,
+                    component=short_name(report_graph.value(result, SH.sourceConstraintComponent))
                     or "",
                     message=str(report_graph.value(result, SH.resultMessage) or ""),
-                    shape=_short(report_graph.value(result, SH.sourceShape))
+                    shape=short_name(report_graph.value(result, SH.sourceShape))
                     if isinstance(report_graph.value(result, SH.sourceShape), URIRef)
                     else None,
-                    value=_short(report_graph.value(result, SH.value)),
+                    value=short_name(report_graph.value(result, SH.value)),
                 )
             )
     return findings, report_graph

@@ -22,7 +22,7 @@ from dcatgen.validation.fast.components import (
 )
 from dcatgen.validation.fast.plan import CompiledShapes
 from dcatgen.validation.fast.terms import Triple, term_of
-from dcatgen.validation.findings import Finding, Severity, _short
+from dcatgen.validation.findings import Finding, Severity, short_name
 from dcatgen.validation.shapes import shapes_graph
 
 SUPPORTED: Final = frozenset(
@@ -95,19 +95,19 @@ class Compiler:
         return UnsupportedShapeError(f"shape {self._label(node)}: {problem}")
 
     def _label(self, node: Node) -> str:
-        return _short(node) or str(node) if isinstance(node, URIRef) else f"_:{node}"
+        return short_name(node) or str(node) if isinstance(node, URIRef) else f"_:{node}"
 
     def _check_vocabulary(self) -> None:
         g = self.g
         for _, predicate, _ in g:
             if str(predicate).startswith(str(SH)) and predicate not in SUPPORTED | IGNORED:
                 raise UnsupportedShapeError(
-                    f"{_short(predicate)} is not supported by dcatgen.validation.engine"
+                    f"{short_name(predicate)} is not supported by dcatgen.validation.engine"
                 )
         for node, cls in g.subject_objects(RDF.type):
             if str(cls).startswith(str(SH)) and cls not in _SHAPE_TYPES:
                 raise UnsupportedShapeError(
-                    f"{self._label(node)} is a {_short(cls)}: "
+                    f"{self._label(node)} is a {short_name(cls)}: "
                     "not supported by dcatgen.validation.engine"
                 )
         classes = {RDFS.Class, *g.subjects(RDFS.subClassOf, RDFS.Class)}
@@ -145,7 +145,7 @@ class Compiler:
     def one(self, node: Node, predicate: URIRef) -> Node | None:
         values = list(self.g.objects(node, predicate))
         if len(values) > 1:
-            raise self.error(node, f"more than one {_short(predicate)}")
+            raise self.error(node, f"more than one {short_name(predicate)}")
         return values[0] if values else None
 
     def count(self, node: Node, predicate: URIRef) -> int | None:
@@ -153,10 +153,10 @@ class Compiler:
         if value is None:
             return None
         if not (isinstance(value, Literal) and value.datatype == XSD.integer):
-            raise self.error(node, f"{_short(predicate)} must be an xsd:integer")
+            raise self.error(node, f"{short_name(predicate)} must be an xsd:integer")
         count = int(value)
         if count < 0:
-            raise self.error(node, f"{_short(predicate)} must be >= 0")
+            raise self.error(node, f"{short_name(predicate)} must be >= 0")
         return count
 
     def _path(self, node: Node, path: Node, depth: int = 0) -> ValuePath:
@@ -183,7 +183,7 @@ class Compiler:
         shape = self.shapes[node]
         shape.is_property = is_property
         if isinstance(node, URIRef):
-            shape.shape_text = _short(node)
+            shape.shape_text = short_name(node)
         severity = self.one(node, SH.severity)
         shape.severity = Severity.from_iri(severity)
         shape.allowed = severity in ALLOWED_SEVERITIES
@@ -193,7 +193,7 @@ class Compiler:
             path = self.one(node, SH.path)
             assert path is not None
             shape.path = self._path(node, path)
-            shape.path_text = _short(path) if isinstance(path, URIRef) else None
+            shape.path_text = short_name(path) if isinstance(path, URIRef) else None
 
         found = (kind.from_shape(self, node, shape) for kind in COMPONENTS)
         shape.components = tuple(component for component in found if component is not None)

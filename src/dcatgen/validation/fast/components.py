@@ -23,7 +23,7 @@ from dcatgen.validation.fast.terms import (
     term_of,
     value_text,
 )
-from dcatgen.validation.findings import Finding, Severity, _short
+from dcatgen.validation.findings import Finding, Severity, short_name
 
 HAS = False
 
@@ -292,7 +292,7 @@ class NodeKind(Component):
 
     def __init__(self, shape: Shape, kind: URIRef) -> None:
         super().__init__(shape)
-        self.kind = _short(kind)
+        self.kind = short_name(kind)
         self.allowed_first = self.FIRST[kind]
 
     def run(self, focus: str, values: Sequence[str], data: Data, out: Out, mode: bool) -> bool:

@@ -15,7 +15,9 @@ from typing import Any, Final
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from dcatgen.validation.findings import Finding, _short
+from dcatgen.rdf import terms
+from dcatgen.rdf.terms import nt_escape
+from dcatgen.validation.findings import Finding, short_name
 
 Triple = tuple[str, str, str]
 
@@ -41,50 +43,8 @@ RDFS_LITERAL = "http://www.w3.org/2000/01/rdf-schema#Literal"
 RDFS_DATATYPE = "http://www.w3.org/2000/01/rdf-schema#Datatype"
 
 
-_UNESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.S)
-
-
-_ECHAR = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
-
-
-def _unescape_match(match: re.Match[str]) -> str:
-    short, long, char = match.groups()
-    if short or long:
-        return chr(int(short or long, 16))
-    try:
-        return _ECHAR[char]
-    except KeyError:
-        raise ValueError(f"bad N-Triples escape \\{char}") from None
-
-
-def _unescape(text: str) -> str:
-    return _UNESCAPE.sub(_unescape_match, text) if "\\" in text else text
-
-
-def nt_escape(text: str) -> str:
-    """A lexical form escaped for an N-Triples literal."""
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-
-
-@lru_cache(maxsize=1 << 16)
-def literal_parts(term: str) -> tuple[str, str | None, str | None]:
-    """(lexical form, language, datatype IRI) of an N-Triples literal term."""
-    if term.startswith('"""'):  # rdflib's n3() writes multi-line literals so
-        end = term.rfind('"""')
-        lexical, rest = term[3:end], term[end + 3 :]
-    else:
-        end = term.rfind('"')
-        lexical, rest = term[1:end], term[end + 1 :]
-    if end <= 0:
-        raise ValueError(f"not an N-Triples literal: {term!r}")
-    lexical = _unescape(lexical)
-    if not rest:
-        return lexical, None, None
-    if rest[0] == "@" and len(rest) > 1:
-        return lexical, rest[1:], None
-    if rest.startswith("^^<") and rest[-1] == ">":
-        return lexical, None, rest[3:-1]
-    raise ValueError(f"not an N-Triples literal: {term!r}")
+literal_parts = lru_cache(maxsize=1 << 16)(terms.literal_parts)
+"""(lexical form, language, datatype IRI) of an N-Triples literal term, memoised."""
 
 
 @lru_cache(maxsize=1 << 14)
@@ -142,7 +102,7 @@ def literal_text(term: str) -> str:
 
 @lru_cache(maxsize=1 << 16)
 def short_iri(iri: str) -> str:
-    return _short(URIRef(iri)) or iri
+    return short_name(URIRef(iri)) or iri
 
 
 def node_text(term: str) -> str:
