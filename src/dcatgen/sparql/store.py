@@ -22,11 +22,12 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from dcatgen.errors import InputError, Position, Problem
+from dcatgen.errors import InputError, Position, Problem, ViolationsFound
 from dcatgen.rdf.formats import READ_ORDER, Format
 
 if TYPE_CHECKING:
     from dcatgen.build.catalog import Catalog
+    from dcatgen.validation.findings import Report
 
 VOCABULARY = "https://w3id.org/dcatgen/ns"
 """The vocabulary's document IRI; its terms are ``VOCABULARY#Term``."""
@@ -328,3 +329,26 @@ def catalog_iris(store: ox.Store) -> list[str]:
         for quad in store.quads_for_pattern(None, rdf_type, catalog_class, ox.DefaultGraph())
         if isinstance(quad.subject, ox.NamedNode)
     )
+
+
+def read_checked(
+    data: Path, force: bool = False, validate_yaml: bool = True
+) -> tuple[CatalogSource, Report | None]:
+    """DATA as a catalog source, and the report of validating it when it is YAML.
+
+    The gate before serving or publishing: YAML with violations is refused (ViolationsFound,
+    with the findings) unless ``force``; RDF files are taken as they are.
+    """
+    from dcatgen.build.catalog import check
+    from dcatgen.validation.report import format_text
+
+    source = read_source(data)
+    if source.catalog is None or not validate_yaml:
+        return source, None
+    report = check(source.catalog)
+    if not report.conforms and not force:
+        raise ViolationsFound(
+            f"refused: {report.summary()}: fix the violations above, or use --force",
+            shown=format_text(report),
+        )
+    return source, report
