@@ -973,7 +973,7 @@ HEADER = (
 )
 
 
-class _PlainDumper(Dumper):  # type: ignore[misc,valid-type]
+class _PlainDumper(Dumper):  # type: ignore[misc,valid-type,unused-ignore]
     """Writes shared values out in full (people write no YAML anchors)."""
 
     def ignore_aliases(self, data: Any) -> bool:

@@ -35,7 +35,8 @@ from rdflib.term import Node
 from dcatgen.build.mapping import description_triples
 from dcatgen.model.load import load
 from dcatgen.rdf.namespaces import PREFIXES
-from dcatgen.rdf.serialize import _split_literal, context_document
+from dcatgen.rdf.serialize import context_document
+from dcatgen.rdf.terms import literal_parts
 from dcatgen.validation.shapes import shapes_graph
 
 FORMATS = (
@@ -53,7 +54,7 @@ def rdflib_term(term: str) -> Node:
     mapping would have built directly."""
     if term.startswith("<"):
         return URIRef(term[1:-1])
-    lexical, language, datatype = _split_literal(term)
+    lexical, language, datatype = literal_parts(term)
     return Literal(lexical, lang=language, datatype=URIRef(datatype) if datatype else None)
 
 

@@ -183,7 +183,8 @@ def _pages(server: Running) -> list[str]:
     from rdflib import Graph, URIRef
 
     following = URIRef("http://www.w3.org/ns/hydra/core#next")
-    paths, url = [], server.url + "/catalog.ttl"
+    paths: list[str] = []
+    url = server.url + "/catalog.ttl"
     while url and len(paths) < 50:
         paths.append(url.removeprefix(server.url))
         graph = Graph().parse(data=requests.get(url, timeout=60).content, format="turtle")

@@ -117,7 +117,7 @@ def test_every_command_is_in_the_readme() -> None:
     """Each command's --help is reproduced in the README's CLI reference."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "Usage: main " not in readme  # the program's name, as a user types it
-    for name, command in main.commands.items():  # type: ignore[attr-defined]
+    for name, command in main.commands.items():
         assert f"### dcatgen {name}" in readme, f"README lacks a section for {name}"
         help_text = (
             CliRunner()

@@ -69,7 +69,7 @@ TEMPLATES = [
 ]
 
 words = st.text(
-    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=0, max_size=12
+    alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=0, max_size=12
 )
 plain_words = st.text(alphabet="abcdefghijklmnopqrstuvwxyzåäöÄÖ -:#'\"&*!|>%@`", max_size=10)
 

@@ -22,7 +22,7 @@ PARSERS = {
 # XML 1.0 cannot carry most C0 control characters; YAML cannot either, so none reach us.
 TEXT = st.text(
     st.characters(
-        blacklist_categories=("Cs",),
+        blacklist_categories=["Cs"],
         blacklist_characters="\x00\ufffe\uffff"
         + "".join(chr(c) for c in range(1, 32) if c not in (9, 10, 13)),
     ),

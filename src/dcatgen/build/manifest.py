@@ -84,10 +84,12 @@ class Previous:
 
 
 def to_ntriples(triples: Sequence[Triple]) -> str:
+    """Triples as N-Triples text, one line each."""
     return "".join(f"{s} {p} {o} .\n" for s, p, o in triples)
 
 
 def from_ntriples(text: str) -> list[Triple]:
+    """The triples of N-Triples text to_ntriples wrote (no parser: the lines are ours)."""
     triples: list[Triple] = []
     for line in text.splitlines():
         subject, predicate, rest = line.split(" ", 2)  # IRIs and blank nodes hold no spaces

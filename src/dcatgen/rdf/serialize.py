@@ -185,11 +185,6 @@ def jsonld_nodes(triples: Iterable[Triple] | Iterable[ox.Triple]) -> list[dict[s
     return list(nodes.values())
 
 
-def jsonld_document(triples: Iterable[Triple] | Iterable[ox.Triple]) -> dict[str, Any]:
-    """A compacted JSON-LD 1.1 document (context inline, so it parses offline)."""
-    return {"@context": context_document()["@context"], "@graph": jsonld_nodes(triples)}
-
-
 # --- fragments ----------------------------------------------------------------------------
 # Every format is written as header + fragments + footer, so that the fragments of many
 # partitions (one per description file) can be produced in parallel, cached, and spliced

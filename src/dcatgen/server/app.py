@@ -86,7 +86,6 @@ OFFERS: dict[str, Format | None] = {
 """Media types /catalog and described resources are offered in; None is the HTML view."""
 EXTENSIONS: dict[str, Format | None] = {f.extension: f for f in RDF_FORMATS} | {"html": None}
 VOCABULARY_PATH = "/ns"
-RESERVED = ("/", "/sparql", "/health")
 CACHE_ENTRIES = 512
 DEFAULT_FORWARDED_ALLOW_IPS = "127.0.0.1,::1"
 """Peers whose X-Forwarded-* headers are believed (uvicorn's default)."""
@@ -347,7 +346,7 @@ def _render(
             except ValueError as problem:
                 raise QueryError(404, str(problem)) from None
             if fmt is None:
-                html = pages.catalog_page(
+                html = pages.catalog_html(
                     triples, iri, paging, local, lambda n: f"{path}?page={n}", _alternates(path)
                 )
                 return html.encode("utf-8"), content_type(None)

@@ -112,7 +112,7 @@ def run_remote(endpoint: str, query: str, output: str, timeout: float = 300.0) -
     return Result(response.content, chosen)
 
 
-def compact(iri: str) -> str:
+def shown_iri(iri: str) -> str:
     """prefix:local when one of dcatgen's prefixes fits, else <iri>."""
     return shorten(iri) or f"<{iri}>"
 
@@ -123,7 +123,7 @@ def cell(binding: dict[str, Any] | None) -> str:
         return ""
     kind, value = binding.get("type"), binding.get("value")
     if kind == "uri":
-        return compact(str(value))
+        return shown_iri(str(value))
     if kind == "bnode":
         return f"_:{value}"
     if kind == "triple" and isinstance(value, dict):

@@ -187,14 +187,6 @@ def context_text() -> str:
     return resources.files("dcatgen").joinpath(CONTEXT_RESOURCE).read_text(encoding="utf-8")
 
 
-def vocabulary_triples() -> list[ox.Triple]:
-    """The vocabulary's triples."""
-    return [
-        quad.triple
-        for quad in ox.parse(vocabulary_text(), format=ox.RdfFormat.TURTLE, base_iri=VOCABULARY)
-    ]
-
-
 def vocabulary_last_modified() -> float:
     """When the vocabulary file was last changed (0 when it is not a plain file)."""
     path = Path(str(resources.files("dcatgen").joinpath(VOCABULARY_RESOURCE)))

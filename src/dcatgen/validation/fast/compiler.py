@@ -72,6 +72,8 @@ class UnsupportedShapeError(ValueError):
 
 
 class Compiler:
+    """Reads a shapes graph into compiled shapes (the components read their own parameters)."""
+
     def __init__(self, graph: Graph) -> None:
         self.g = self.graph = graph
         self.shapes: dict[Node, Shape] = {}

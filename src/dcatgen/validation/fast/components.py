@@ -135,6 +135,8 @@ class Shape:
 
 
 class ValuePath:
+    """A SHACL path from a focus node to its value nodes."""
+
     __slots__ = ()
 
     def values(self, focus: str, data: Data) -> Sequence[str]:
@@ -142,6 +144,8 @@ class ValuePath:
 
 
 class PredicatePath(ValuePath):
+    """A path of one predicate."""
+
     __slots__ = ("predicate",)
 
     def __init__(self, predicate: str) -> None:
@@ -152,6 +156,8 @@ class PredicatePath(ValuePath):
 
 
 class InversePath(ValuePath):
+    """sh:inversePath: the subjects that point at the focus node."""
+
     __slots__ = ("predicate",)
 
     def __init__(self, predicate: str) -> None:
@@ -162,6 +168,8 @@ class InversePath(ValuePath):
 
 
 class AlternativePath(ValuePath):
+    """sh:alternativePath: the value nodes of any of several paths."""
+
     __slots__ = ("paths",)
 
     def __init__(self, paths: tuple[ValuePath, ...]) -> None:
@@ -190,6 +198,8 @@ class Component:
 
 
 class MinCount(Component):
+    """sh:minCount: at least so many value nodes."""
+
     __slots__ = ("count",)
     name = "sh:MinCountConstraintComponent"
     needs_values = False
@@ -214,6 +224,8 @@ class MinCount(Component):
 
 
 class MaxCount(Component):
+    """sh:maxCount: at most so many value nodes."""
+
     __slots__ = ("count",)
     name = "sh:MaxCountConstraintComponent"
 
@@ -269,6 +281,8 @@ class PerValue(Component):
 
 
 class NodeKind(Component):
+    """sh:nodeKind: IRI, blank node, literal or a combination."""
+
     __slots__ = ("allowed_first", "kind")
     name = "sh:NodeKindConstraintComponent"
     FIRST: Final = {
@@ -309,6 +323,8 @@ class NodeKind(Component):
 
 
 class ClassComponent(PerValue):
+    """sh:class: each value node is a SHACL instance of the class."""
+
     __slots__ = ()
     name = "sh:ClassConstraintComponent"
 
@@ -344,6 +360,8 @@ class ClassComponent(PerValue):
 
 
 class DatatypeComponent(PerValue):
+    """sh:datatype: each value node is a well-formed literal of the datatype."""
+
     __slots__ = ("lang_ok", "plain_ok")
     name = "sh:DatatypeConstraintComponent"
 
@@ -385,6 +403,8 @@ class DatatypeComponent(PerValue):
 
 
 class In(Component):
+    """sh:in: each value node is one of the listed terms."""
+
     __slots__ = ("members",)
     name = "sh:InConstraintComponent"
 
@@ -414,6 +434,8 @@ class In(Component):
 
 
 class HasValue(Component):
+    """sh:hasValue: the value nodes include the term."""
+
     __slots__ = ("rules",)
     name = "sh:HasValueConstraintComponent"
     needs_values = False
@@ -441,6 +463,8 @@ class HasValue(Component):
 
 
 class Pattern(PerValue):
+    """sh:pattern (with sh:flags): each value node's text matches."""
+
     __slots__ = ()
     name = "sh:PatternConstraintComponent"
 
@@ -473,6 +497,8 @@ class Pattern(PerValue):
 
 
 class MinInclusive(PerValue):
+    """sh:minInclusive: each value node is at least the bound."""
+
     __slots__ = ()
     name = "sh:MinInclusiveConstraintComponent"
 

@@ -102,6 +102,7 @@ def literal_text(term: str) -> str:
 
 @lru_cache(maxsize=1 << 16)
 def short_iri(iri: str) -> str:
+    """An IRI as findings name it (memoised: the same few IRIs come back millions of times)."""
     return short_name(URIRef(iri)) or iri
 
 
