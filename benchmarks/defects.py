@@ -24,7 +24,7 @@ from typing import Any
 
 from rdflib import Literal, URIRef
 
-from dcatgen.build.mapping import Triple
+from dcatgen.mapping.tables import Triple
 from dcatgen.rdf.namespaces import DCAT, DCT, DG, RDF, SKOS, VCARD, XSD, YSO
 
 Object = URIRef | Literal

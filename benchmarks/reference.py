@@ -6,7 +6,8 @@ What anyone would write first with the usual libraries, on the same input and wi
 shapes as `dcatgen build`:
 
 - load: the real loader (`dcatgen.model.load.load`);
-- map: one rdflib `Graph`, filled with `Graph.add` from `dcatgen.build.mapping.description_triples`;
+- map: one rdflib `Graph`, filled with `Graph.add` from
+  `dcatgen.mapping.tables.description_triples`;
 - validate: one whole-graph pyshacl run with `dcatgen.validation.shapes.shapes_graph()` (inference
   none, warnings allowed, as dcatgen calls it), counting the report's top-level results;
 - serialize: rdflib's own writers for Turtle, JSON-LD (with dcatgen's JSON-LD context),
@@ -32,7 +33,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from dcatgen.build.mapping import description_triples
+from dcatgen.mapping.tables import description_triples
 from dcatgen.model.load import load
 from dcatgen.rdf.namespaces import PREFIXES
 from dcatgen.rdf.serialize import context_document

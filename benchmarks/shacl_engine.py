@@ -28,7 +28,7 @@ from pathlib import Path
 from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
-from dcatgen.build.mapping import description_triples
+from dcatgen.mapping.tables import description_triples
 from dcatgen.model.description import Description
 from dcatgen.model.load import load
 from dcatgen.validation.fast.compiler import compile_shapes

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from dcatgen.build.catalog import check, make_catalog
-from dcatgen.build.mapping import KNOWN_SYSTEM, SYSTEM_KIND, description_triples
+from dcatgen.mapping.tables import KNOWN_SYSTEM, SYSTEM_KIND, description_triples
 from dcatgen.model.description import known_systems
 from dcatgen.model.load import load_file
 from dcatgen.rdf.terms import SKOS

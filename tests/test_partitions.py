@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from dcatgen.build import writer
-from dcatgen.build.mapping import description_triples, to_graph
 from dcatgen.build.partition import Job, Partition, process
 from dcatgen.build.pipeline import build
+from dcatgen.mapping.tables import description_triples, to_graph
 from dcatgen.model.load import load
 from dcatgen.rdf.formats import Format
 from dcatgen.rdf.serialize import canonical, exchange

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from dcatgen.build.mapping import description_triples
+from dcatgen.mapping.tables import description_triples
 from dcatgen.model.load import load
 from dcatgen.validation.fast.compiler import UnsupportedShapeError, compile_shapes, validate_fast
 from dcatgen.validation.fast.plan import CompiledShapes

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dcatgen.server.conneg import negotiate
+from dcatgen.rdf.conneg import negotiate
 from dcatgen.sparql.engine import (
     MAX_NESTING,
     QueryError,

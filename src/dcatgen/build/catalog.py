@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dcatgen.build.mapping import description_triples
+from dcatgen.mapping.tables import description_triples
 from dcatgen.model.load import (
     Source,
     load,

@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from dcatgen import __version__
-from dcatgen.build.mapping import Iris, description_triples
 from dcatgen.build.results import Summary
 from dcatgen.build.writer import CatalogWriter
 from dcatgen.errors import InputError, Problem
+from dcatgen.mapping.tables import Iris, description_triples
 from dcatgen.model.load import (
     load_file,
 )
@@ -187,7 +187,7 @@ def code_digest() -> str:
     for name in ("__init__.py", "errors.py"):
         digest.update(package.joinpath(name).read_bytes())
     # The packages whose code shapes a build's bytes, and the shapes, vocabulary and code lists.
-    for folder in ("model", "rdf", "build", "validation", "resources"):
+    for folder in ("model", "rdf", "mapping", "build", "validation", "resources"):
         _digest_tree(digest, package.joinpath(folder))
     _digest_tree(digest, package.joinpath("site"))  # summary messages and the site's pages
     return digest.hexdigest()

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from dcatgen.build.mapping import slug
 from dcatgen.errors import InputError
 from dcatgen.importer.blocks import Kind, Page, clean
 from dcatgen.importer.draft import At, Draft, fill_placeholders
@@ -18,6 +17,7 @@ from dcatgen.importer.lexicon import detect_language, organisation_kind
 from dcatgen.importer.morphology import morphology
 from dcatgen.importer.recognise import recognise
 from dcatgen.importer.text import read_text
+from dcatgen.mapping.tables import slug
 from dcatgen.model.description import Description, Register
 from dcatgen.model.load import parse_text
 

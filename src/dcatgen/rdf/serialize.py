@@ -22,11 +22,10 @@ from typing import Any
 import orjson
 import pyoxigraph as ox
 
-from dcatgen.build.mapping import sort_key
 from dcatgen.errors import OutputError
 from dcatgen.rdf.formats import Format
 from dcatgen.rdf.namespaces import PREFIXES
-from dcatgen.rdf.terms import Term, Triple, literal_parts, ntriples
+from dcatgen.rdf.terms import Term, Triple, literal_parts, ntriples, sort_key
 
 RDF_TYPE_IRI = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDF_TYPE_TERM = f"<{RDF_TYPE_IRI}>"

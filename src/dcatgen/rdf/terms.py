@@ -174,3 +174,9 @@ def literal_parts(term: str) -> tuple[str, str | None, str | None]:
     if rest.startswith("^^<") and rest[-1] == ">":
         return lexical, None, rest[3:-1]
     raise ValueError(f"not an N-Triples literal: {term!r}")
+
+
+def sort_key(triple: Triple) -> tuple[str, bool, str, str]:
+    """Canonical order: by subject, rdf:type first, then predicate and object."""
+    subject, predicate, obj = triple
+    return (subject, predicate != RDF_TYPE, predicate, obj)

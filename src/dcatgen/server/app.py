@@ -61,10 +61,10 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from dcatgen.rdf.conneg import negotiate
 from dcatgen.rdf.formats import Format
 from dcatgen.rdf.serialize import CONTEXT_IRI, serialize
 from dcatgen.server import describe, pages
-from dcatgen.server.conneg import negotiate
 
 if TYPE_CHECKING:
     from dcatgen.site.serving import Pages

@@ -20,8 +20,8 @@ from typing import Any
 import jinja2
 
 from dcatgen import __version__
-from dcatgen.build.mapping import description_triples
-from dcatgen.build.summary import AVAILABILITY_SENTENCES, register_description
+from dcatgen.mapping.summary import AVAILABILITY_SENTENCES, register_description
+from dcatgen.mapping.tables import description_triples
 from dcatgen.model.description import Description
 from dcatgen.rdf.formats import Format
 from dcatgen.rdf.serialize import CONTEXT_IRI, canonical, jsonld_nodes, serialize

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
+from dcatgen.rdf.conneg import negotiate
 from dcatgen.rdf.formats import Format
-from dcatgen.server.conneg import negotiate
 
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer

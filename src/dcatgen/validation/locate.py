@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from dcatgen.build.mapping import FIELD_OF_PREDICATE, Iris
+from dcatgen.mapping.tables import FIELD_OF_PREDICATE, Iris
 from dcatgen.model.load import FieldPath, Source, dotted
 from dcatgen.validation.findings import Finding, Severity, expand_name
 

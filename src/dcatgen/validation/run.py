@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-from dcatgen.build.mapping import to_graph
+from dcatgen.mapping.tables import to_graph
 from dcatgen.model.load import Source
 from dcatgen.rdf.terms import Triple
 from dcatgen.validation.findings import S28_SHAPES, VOCABULARY_SHAPES, Finding, Report

@@ -18,7 +18,7 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import Graph
 
-from dcatgen.build.summary import register_description
+from dcatgen.mapping.summary import register_description
 from dcatgen.model.description import (
     AccessRights,
     ApiStatement,
@@ -784,12 +784,6 @@ def to_graph(triples: Iterable[Triple]) -> Graph:
     return graph
 
 
-def sort_key(triple: Triple) -> tuple[str, bool, str, str]:
-    """Canonical order: by subject, rdf:type first, then predicate and object."""
-    subject, predicate, obj = triple
-    return (subject, predicate != RDF_TYPE, predicate, obj)
-
-
 __all__ = [
     "FIELD_OF_PREDICATE",
     "REGISTER_ROWS",
@@ -801,6 +795,5 @@ __all__ = [
     "organisation_triples",
     "register_triples",
     "slug",
-    "sort_key",
     "to_graph",
 ]
