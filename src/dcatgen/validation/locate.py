@@ -57,15 +57,9 @@ def locate(finding: Finding, locators: Sequence[Locator], positions: bool = True
             predicate = expand_name(finding.path)
             yaml_field = FIELD_OF_PREDICATE.get(f"<{predicate}>") if predicate else None
             full_path = (*field_path, yaml_field) if yaml_field else field_path
-        return Finding(
-            severity=finding.severity,
+        return dataclasses.replace(
+            finding,
             register=register_id,
-            focus_node=finding.focus_node,
-            path=finding.path,
-            component=finding.component,
-            message=finding.message,
-            shape=finding.shape,
-            value=finding.value,
             field=dotted(full_path),
             position=source.position(full_path) if positions else None,
             file=str(source.path),
