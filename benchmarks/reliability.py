@@ -200,7 +200,7 @@ def part_scaling(folder: Path) -> dict[str, Any]:
 def part_serve(folder: Path) -> dict[str, Any]:
     """The load run against `dcatgen serve`, when benchmarks/reliability_serve.py has it."""
     try:
-        from benchmarks import reliability_serve  # type: ignore[attr-defined]
+        from benchmarks import reliability_serve
     except ImportError:
         return {"skipped": "benchmarks/reliability_serve.py is not here"}
     result: dict[str, Any] = reliability_serve.run(folder)

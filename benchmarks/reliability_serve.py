@@ -370,6 +370,19 @@ def report(name: str, figures: Any) -> None:
         print(f"  {key}: {shown}")
 
 
+def run(
+    folder: Path | None = None, kills: int = 5, publish_registers: int = 2000
+) -> dict[str, Any]:
+    """Every run at its default size, as one JSON-ready dict (for benchmarks/reliability.py)."""
+    del folder  # each run makes and removes its own temporary folder
+    return {
+        "load": asdict(load_run()),
+        "half_open": asdict(half_open_run()),
+        "publish_killed_direct_put": asdict(publish_kill_run(kills, publish_registers, False)),
+        "publish_killed_staged": asdict(publish_kill_run(kills, publish_registers, True)),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--registers", type=int, default=0, help="0: the seed")
