@@ -986,6 +986,12 @@ EXIT_UNPLACED = 3
     help="The page's language. Default: detected from its words.",
 )
 @click.option("--force", is_flag=True, help="Overwrite the output file when it exists.")
+@click.option(
+    "--allow-private-redirects",
+    is_flag=True,
+    help="Follow a URL's redirects to loopback, private or link-local addresses you did not "
+    "name (refused by default: a page must not steer the import into your own network).",
+)
 def import_command(
     source: str,
     out_file: Path,
@@ -993,6 +999,7 @@ def import_command(
     base_iri: str | None,
     language: str | None,
     force: bool,
+    allow_private_redirects: bool,
 ) -> None:
     """Import a published §28 page: SOURCE is a .txt or .html file, an http(s) URL, or -.
 
@@ -1014,7 +1021,11 @@ def import_command(
         sys.exit(EXIT_BAD_INPUT)
     try:
         result = import_source(
-            source, organisation=organisation, base_iri=base_iri, language=language
+            source,
+            organisation=organisation,
+            base_iri=base_iri,
+            language=language,
+            allow_private_redirects=allow_private_redirects,
         )
     except InputError as error:
         fail_on_bad_input(error)
