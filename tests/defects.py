@@ -482,7 +482,7 @@ DEFECTS: dict[str, Defect] = {
     "second-license": duplicate_with(DCT + "license", iri(EX + "licence-2")),
     "duplicate-same-value": duplicate_with(DG + "position", typed("1", XSD + "integer")),
     # other classes and paths
-    "system-part-untyped": add_to(DG + "InformationSystem", (DCT + "hasPart", iri(EX + "p"))),
+    "system-part-untyped": add_to(DG + "SystemUse", (DG + "systemPart", iri(EX + "p"))),
     "cross-reference-untyped": add_to(
         ORG + "OrganizationalUnit", (DG + "crossReference", iri(EX + "xref"))
     ),

@@ -272,9 +272,7 @@ def read_source(
         text = decode(data)
         return Document(text, looks_like_html(text), "standard input")
     if _URL.match(source) and not Path(source).exists():
-        return fetch(
-            source, timeout, max_bytes, allow_private_redirects=allow_private_redirects
-        )
+        return fetch(source, timeout, max_bytes, allow_private_redirects=allow_private_redirects)
     path = Path(source)
     try:
         with path.open("rb") as stream:

@@ -1,4 +1,4 @@
-"""Serialise: triples → Turtle, N-Triples, RDF/XML and compacted JSON-LD 1.1, written atomically.
+"""Serialise: triples → Turtle, N-Triples, RDF/XML and compacted JSON-LD, written atomically.
 
 Output is canonical: triples are sorted, so the same input gives the same bytes.
 """
@@ -250,7 +250,8 @@ def jsonld_nodes(triples: Iterable[Triple] | Iterable[ox.Triple]) -> list[dict[s
 
 
 def jsonld_document(triples: Iterable[Triple] | Iterable[ox.Triple]) -> dict[str, Any]:
-    """A compacted JSON-LD 1.1 document (context inline, so it parses offline)."""
+    """A compacted JSON-LD document (context inline, so it parses offline; it uses no JSON-LD 1.1
+    feature, so it declares no @version and JSON-LD 1.0 readers such as Jena read it too)."""
     return {"@context": context_document()["@context"], "@graph": jsonld_nodes(triples)}
 
 
