@@ -322,7 +322,8 @@ def wrong_scheme(triples: list[Triple], rng: random.Random) -> list[Triple]:
     if not candidates:
         return triples
     target = rng.choice(candidates)
-    other = iri(EU + rng.choice(["country", "place", "data-theme", "language"]))
+    schemes = [iri(EU + name) for name in ("country", "place", "data-theme", "language")]
+    other = rng.choice([scheme for scheme in schemes if scheme != target[2]])
     return [(s, p, other) if (s, p, o) == target else (s, p, o) for s, p, o in triples]
 
 
