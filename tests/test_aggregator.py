@@ -331,3 +331,21 @@ def test_the_municipality_location_has_no_label_of_ours(catalog: Graph) -> None:
     place = URIRef("http://uri.suomi.fi/codelist/jhs/kunta_1_20240101/code/503")
     assert (place, RDF.type, DCTERMS.Location) in catalog
     assert not [p for p in catalog.predicates(place, None) if p in LABELS]
+
+
+def test_a_finding_on_a_system_use_points_at_the_yaml_entry() -> None:
+    """A malformed `#system-2` of liikuntapalvelut is reported at that register's second
+    system in the YAML (file and line)."""
+    from dcatgen.build.pipeline import Catalog, check, make_catalog
+
+    built = make_catalog(DATA)
+    use = f"<{REGISTER['liikuntapalvelut']}#system-2>"
+    position = f"<{DG.position}>"
+    broken = [t for t in built.triples if not (t[0] == use and t[1] == position)]
+    report = check(Catalog(built.sources, broken))
+    [finding] = [f for f in report.findings if f.focus_node == use[1:-1]]
+    assert finding.register == "liikuntapalvelut"
+    assert finding.field is not None and finding.field.endswith(".systems[1]")
+    assert finding.position is not None and finding.file is not None
+    lines = Path(finding.file).read_text(encoding="utf-8").splitlines()
+    assert "Titania" in lines[finding.position.line - 1]
