@@ -624,6 +624,7 @@ for _rows, _field in (
 ):
     for _row in _rows:
         FIELD_OF_PREDICATE.setdefault(_row.predicate, _field)
+FIELD_OF_PREDICATE[DG.qualifiedSystemUse] = "systems"  # emitted beside dg:informationSystem
 
 
 # --- inheritance ------------------------------------------------------------------------
