@@ -48,7 +48,8 @@ test: lint typecheck pytest
 
 # Debian packages some tests need: PostgreSQL for the CKAN portal (tests/portal/), nginx for
 # the documented reverse proxy (tests/test_serve_proxy.py), Chromium (no browser download) and
-# Java for the browser tests (tests/test_browser.py, the Nu HTML checker). Installed only when
+# Java for the browser tests (tests/test_browser.py, the Nu HTML checker), the OWL API for the
+# OWL 2 DL check of the vocabulary (tests/test_ontology_owl.py). Installed only when
 # missing and when running as root (CI); otherwise those tests skip and say what is missing.
 # The lock timeout waits for anyone else's apt run instead of failing.
 system-packages:
@@ -57,6 +58,7 @@ system-packages:
 	[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || missing="$$missing nginx"; \
 	command -v chromium >/dev/null || missing="$$missing chromium chromium-driver fonts-dejavu-core"; \
 	command -v java >/dev/null || missing="$$missing openjdk-17-jre-headless"; \
+	[ -f /usr/share/java/owlapi-distribution.jar ] || missing="$$missing libowlapi-java"; \
 	if [ -z "$$missing" ]; then \
 		echo "system packages: all present"; \
 	elif [ "$$(id -u)" = 0 ]; then \

@@ -322,7 +322,8 @@ def wrong_scheme(triples: list[Triple], rng: random.Random) -> list[Triple]:
     if not candidates:
         return triples
     target = rng.choice(candidates)
-    other = iri(EU + rng.choice(["country", "place", "data-theme", "language"]))
+    schemes = [iri(EU + name) for name in ("country", "place", "data-theme", "language")]
+    other = rng.choice([scheme for scheme in schemes if scheme != target[2]])
     return [(s, p, other) if (s, p, o) == target else (s, p, o) for s, p, o in triples]
 
 
@@ -482,7 +483,7 @@ DEFECTS: dict[str, Defect] = {
     "second-license": duplicate_with(DCT + "license", iri(EX + "licence-2")),
     "duplicate-same-value": duplicate_with(DG + "position", typed("1", XSD + "integer")),
     # other classes and paths
-    "system-part-untyped": add_to(DG + "InformationSystem", (DCT + "hasPart", iri(EX + "p"))),
+    "system-part-untyped": add_to(DG + "SystemUse", (DG + "systemPart", iri(EX + "p"))),
     "cross-reference-untyped": add_to(
         ORG + "OrganizationalUnit", (DG + "crossReference", iri(EX + "xref"))
     ),

@@ -114,10 +114,14 @@ def test_every_data_group_and_system_of_the_seed_is_in_the_catalog(built: Path) 
 
 
 def test_multiprimus_contains_wilma_and_kurre(built: Path) -> None:
-    """ "MultiPrimus (sis. Wilma ja Kurre)" becomes a system with two parts."""
+    """ "MultiPrimus (sis. Wilma ja Kurre)" becomes perusopetus's use of MultiPrimus with two
+    parts (on the use: another register names Wilma on its own)."""
     graph = _graph(built / "catalog.ttl", "turtle")
     base = "https://w3id.org/dcatgen/id/mynamaki/system/"
-    parts = set(graph.objects(URIRef(base + "multiprimus"), DCTERMS.hasPart))
+    register = URIRef("https://w3id.org/dcatgen/id/mynamaki/register/perusopetus-ja-lukio")
+    [use] = graph.objects(register, URIRef(DG + "qualifiedSystemUse"))
+    assert graph.value(use, URIRef(DG + "system")) == URIRef(base + "multiprimus")
+    parts = set(graph.objects(use, URIRef(DG + "systemPart")))
     assert parts == {URIRef(base + "wilma"), URIRef(base + "kurre")}
 
 

@@ -28,6 +28,7 @@ CLASSES = frozenset(
         "CaseRegister",
         "DataGroup",
         "InformationSystem",
+        "SystemUse",
         "SearchCriterion",
         "Availability",
         "CrossReference",
@@ -39,6 +40,9 @@ OBJECT_PROPERTIES = frozenset(
     {
         "dataGroup",
         "informationSystem",
+        "qualifiedSystemUse",
+        "system",
+        "systemPart",
         "searchCriterion",
         "openInterfaceAvailability",
         "responsibleUnit",
@@ -109,12 +113,15 @@ SCHEMES = [
 EXPECTED_DOMAIN_RANGE: dict[str, tuple[URIRef | None, URIRef]] = {
     "dataGroup": (DCAT.Dataset, DG.DataGroup),
     "informationSystem": (DCAT.Dataset, DG.InformationSystem),
+    "qualifiedSystemUse": (DCAT.Dataset, DG.SystemUse),
+    "system": (DG.SystemUse, DG.InformationSystem),
+    "systemPart": (DG.SystemUse, DG.InformationSystem),
     "searchCriterion": (DCAT.Dataset, DG.SearchCriterion),
     "openInterfaceAvailability": (None, DG.Availability),
     "responsibleUnit": (DCAT.Dataset, ORG.OrganizationalUnit),
     "disclosureAuthority": (None, FOAF.Agent),
     "crossReference": (None, DG.CrossReference),
-    "referenceTarget": (DG.CrossReference, RDFS.Resource),
+    "referenceTarget": (DG.CrossReference, OWL.Thing),
     "privacyNotice": (DCAT.Dataset, FOAF.Document),
     "containsPersonalData": (None, XSD.boolean),
     "taskClass": (None, XSD.string),
@@ -122,8 +129,8 @@ EXPECTED_DOMAIN_RANGE: dict[str, tuple[URIRef | None, URIRef]] = {
     "nationalSystem": (DG.InformationSystem, XSD.boolean),
     "systemKind": (DG.KnownSystem, DG.SystemKind),
     "vendor": (DG.KnownSystem, XSD.string),
-    "targetUnitName": (DG.CrossReference, RDF.langString),
-    "targetRegisterName": (DG.CrossReference, RDF.langString),
+    "targetUnitName": (DG.CrossReference, RDF.PlainLiteral),
+    "targetRegisterName": (DG.CrossReference, RDF.PlainLiteral),
 }
 
 # Personal search criteria and the W3C DPV categories they map to. These IRIs were checked
@@ -263,9 +270,48 @@ def test_every_property_has_a_range(graph: Graph) -> None:
 
 
 def test_datatype_properties_default_to_lang_strings(graph: Graph) -> None:
-    """Datatype properties not listed otherwise range over rdf:langString."""
+    """Datatype properties not listed otherwise range over language-tagged text: in OWL 2 DL
+    that is rdf:PlainLiteral (rdf:langString is not in the OWL 2 datatype map)."""
     for name in sorted(DATATYPE_PROPERTIES - set(EXPECTED_DOMAIN_RANGE)):
-        assert graph.value(DG[name], RDFS.range) == RDF.langString, name
+        assert graph.value(DG[name], RDFS.range) == RDF.PlainLiteral, name
+
+
+def test_every_concept_scheme_has_a_title(graph: Graph) -> None:
+    """DCAT-AP's Category Scheme shape asks each skos:ConceptScheme for a dct:title: the
+    vocabulary loaded beside a catalog (as `serve` does) must conform too."""
+    for name in sorted(CONCEPT_SCHEMES):
+        assert languages(graph, DG[name], DCTERMS.title) == Counter(LANGUAGES), name
+
+
+def test_owl_2_dl_structural_rules(graph: Graph) -> None:
+    """What the OWL API reported (tests/test_ontology_owl.py runs it when installed): every
+    predicate used is declared or built in, no rdfs:Resource, no rdf:langString."""
+    builtin = {
+        RDF.type,
+        RDFS.label,
+        RDFS.comment,
+        RDFS.seeAlso,
+        RDFS.isDefinedBy,
+        RDFS.subClassOf,
+        RDFS.domain,
+        RDFS.range,
+        OWL.versionInfo,
+    }
+    declared = {
+        s
+        for kind in (OWL.AnnotationProperty, OWL.ObjectProperty, OWL.DatatypeProperty)
+        for s in graph.subjects(RDF.type, kind)
+    }
+    assert {p for p in graph.predicates() if p not in builtin} - declared == set()
+    used = {node for triple in graph for node in triple}
+    assert RDFS.Resource not in used
+    assert RDF.langString not in used
+    classes = set(graph.subjects(RDF.type, OWL.Class))
+    for predicate in (RDFS.domain, RDFS.range, RDFS.subClassOf):
+        for value in graph.objects(None, predicate):
+            if str(value).startswith(str(XSD)) or value in (RDF.PlainLiteral, OWL.Thing):
+                continue
+            assert value in classes, f"{value} ({predicate}) is not declared an owl:Class"
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED_DOMAIN_RANGE))
@@ -282,7 +328,7 @@ def test_class_hierarchy(graph: Graph) -> None:
     assert (DG.CaseRegister, RDFS.subClassOf, DCAT.Dataset) in graph
     assert (DG.SearchCriterion, RDFS.subClassOf, SKOS.Concept) in graph
     assert (DG.Availability, RDFS.subClassOf, SKOS.Concept) in graph
-    for name in ("DataGroup", "InformationSystem", "CrossReference"):
+    for name in ("DataGroup", "InformationSystem", "SystemUse", "CrossReference"):
         assert set(graph.objects(DG[name], RDFS.subClassOf)) == set(), name
 
 

@@ -864,6 +864,12 @@ def publish_per_catalog(
     help="The page's language. Default: detected from its words.",
 )
 @click.option("--force", is_flag=True, help="Overwrite the output file when it exists.")
+@click.option(
+    "--allow-private-redirects",
+    is_flag=True,
+    help="Follow a URL's redirects to loopback, private or link-local addresses you did not "
+    "name (refused by default: a page must not steer the import into your own network).",
+)
 def import_command(
     source: str,
     out_file: Path,
@@ -871,6 +877,7 @@ def import_command(
     base_iri: str | None,
     language: str | None,
     force: bool,
+    allow_private_redirects: bool,
 ) -> None:
     """Import a published §28 page: SOURCE is a .txt or .html file, an http(s) URL, or -.
 
@@ -889,7 +896,13 @@ def import_command(
             f"{out_file} exists: give another -o, or --force to overwrite it",
             result="nothing imported; the file is left as it was",
         )
-    result = import_source(source, organisation=organisation, base_iri=base_iri, language=language)
+    result = import_source(
+        source,
+        organisation=organisation,
+        base_iri=base_iri,
+        language=language,
+        allow_private_redirects=allow_private_redirects,
+    )
     write_atomic(out_file, result.yaml.encode("utf-8"))
     for line in result.summary():
         click.echo(line)

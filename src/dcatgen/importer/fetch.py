@@ -263,6 +263,7 @@ def read_page(
     stdin: BinaryIO | None = None,
     timeout: float = TIMEOUT,
     max_bytes: int = MAX_BYTES,
+    allow_private_redirects: bool = False,
 ) -> Document:
     """A page from a .txt or .html file, '-' (standard input) or an http(s) URL."""
     if source == "-":
@@ -271,7 +272,7 @@ def read_page(
         text = decode(data)
         return Document(text, looks_like_html(text), "standard input")
     if _URL.match(source) and not Path(source).exists():
-        return fetch(source, timeout, max_bytes)
+        return fetch(source, timeout, max_bytes, allow_private_redirects=allow_private_redirects)
     path = Path(source)
     try:
         with path.open("rb") as stream:

@@ -216,9 +216,16 @@ def import_source(
     stdin: BinaryIO | None = None,
     timeout: float = TIMEOUT,
     max_bytes: int = MAX_BYTES,
+    allow_private_redirects: bool = False,
 ) -> ImportResult:
-    """Import a .txt or .html file, an http(s) URL, or '-' (standard input)."""
-    document: Document = read_page(source, stdin, timeout, max_bytes)
+    """Import a .txt or .html file, an http(s) URL, or '-' (standard input).
+
+    A URL's redirects to loopback, private or link-local addresses other than the one named
+    are refused unless ``allow_private_redirects``.
+    """
+    document: Document = read_page(
+        source, stdin, timeout, max_bytes, allow_private_redirects=allow_private_redirects
+    )
     return import_text(
         document.text,
         html=document.html,

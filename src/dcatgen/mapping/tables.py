@@ -112,6 +112,26 @@ CATALOG_DESCRIPTION = {
     "en": "{name} describes its case registers and information resources under section 28 "
     "of the Act on Information Management in Public Administration (906/2019).",
 }
+CATALOG_UNITS = {
+    "fi": ("Kuvattu yksikkö: {units}.", "Kuvatut yksiköt: {units}."),
+    "sv": ("Beskriven enhet: {units}.", "Beskrivna enheter: {units}."),
+    "en": ("Unit described: {units}.", "Units described: {units}."),
+}
+"""The sentence saying which units a catalog covers: a description may cover only some."""
+TITLE_UNITS_MAX = 3
+"""A catalog covering at most this many units names them in its title."""
+AND = {"fi": "ja", "sv": "och", "en": "and"}
+NAME_IN = {
+    "fi": {"fi": "nimi suomeksi", "sv": "nimi ruotsiksi", "en": "nimi englanniksi"},
+    "sv": {"fi": "namnet på finska", "sv": "namnet på svenska", "en": "namnet på engelska"},
+    "en": {"fi": "name in Finnish", "sv": "name in Swedish", "en": "name in English"},
+}
+NAMES_IN = {
+    "fi": {"fi": "nimet suomeksi", "sv": "nimet ruotsiksi", "en": "nimet englanniksi"},
+    "sv": {"fi": "namnen på finska", "sv": "namnen på svenska", "en": "namnen på engelska"},
+    "en": {"fi": "names in Finnish", "sv": "names in Swedish", "en": "names in English"},
+}
+"""The note a title carries when a name (or several) is not given in the title's language."""
 
 
 # --- IRIs -------------------------------------------------------------------------------
@@ -268,21 +288,28 @@ def apply(
         row.emit(subject, row.predicate, value, context, out)
 
 
+def _resource_quads(name: str) -> list[ox.Quad]:
+    source = resources.files("dcatgen").joinpath(f"resources/{name}")
+    return list(ox.parse(source.read_bytes(), format=Format.TURTLE.oxigraph))
+
+
 @cache
 def _codelists() -> tuple[dict[Term, tuple[Triple, ...]], dict[Term, dict[str, str]]]:
-    source = resources.files("dcatgen").joinpath("resources/codelists.ttl")
+    """The facts that travel with each value (codelists.ttl: official labels only), and the
+    labels by language that pages, keywords and CKAN use (those and labels.ttl, our own)."""
     table: dict[Term, list[Triple]] = {}
     labels: dict[Term, dict[str, str]] = {}
     scheme_of: dict[Term, Term] = {}
-    for quad in ox.parse(source.read_bytes(), format=Format.TURTLE.oxigraph):
+    for quad in _resource_quads("codelists.ttl"):
         subject, predicate, obj = str(quad.subject), str(quad.predicate), str(quad.object)
         table.setdefault(subject, []).append((subject, predicate, obj))
         if predicate == SKOS.inScheme:
             scheme_of[subject] = obj
-        if predicate == SKOS.prefLabel and isinstance(quad.object, ox.Literal):
+    for quad in (*_resource_quads("codelists.ttl"), *_resource_quads("labels.ttl")):
+        if str(quad.predicate) == SKOS.prefLabel and isinstance(quad.object, ox.Literal):
             language = quad.object.language
             if language:
-                labels.setdefault(subject, {})[language] = quad.object.value
+                labels.setdefault(str(quad.subject), {})[language] = quad.object.value
     for value, scheme in scheme_of.items():
         # A used value brings its scheme's description (DCAT-AP checks schemes too).
         table[value].extend(table.get(scheme, ()))
@@ -403,19 +430,10 @@ DATA_GROUP_ROWS = (
 )
 
 
-def _system(subject: Term, predicate: Term, value: System, c: Context, out: list[Triple]) -> None:
-    target = c.iris.system(value.id or value.name)
-    out.append((subject, predicate, target))
+def _system_node(target: Term, name: str, out: list[Triple]) -> None:
+    """The shared system node: only what is true of it in every register (type and name)."""
     out.append((target, RDF_TYPE, DG.InformationSystem))
-    apply(SYSTEM_ROWS, target, value, c, out)
-    if value.exact_match is not None:
-        out.append((target, SKOS.exactMatch, known_system_iri(value.exact_match)))
-    for part in value.parts:
-        part_iri = c.iris.system(part)
-        out.append((target, DCT.hasPart, part_iri))
-        out.append((part_iri, RDF_TYPE, DG.InformationSystem))
-        out.append((part_iri, DCT.title, literal(part)))
-        out.append((part_iri, DCT.isPartOf, target))
+    out.append((target, DCT.title, literal(name)))
 
 
 def _national(subject: Term, predicate: Term, value: bool, c: Context, out: list[Triple]) -> None:
@@ -423,12 +441,45 @@ def _national(subject: Term, predicate: Term, value: bool, c: Context, out: list
         boolean(subject, predicate, value, c, out)
 
 
-SYSTEM_ROWS = (
-    Row("name", DCT.title, plain),
+SYSTEM_ROWS = (Row("national", DG.nationalSystem, _national),)
+"""System fields true of the system everywhere: on the shared `{base}system/{slug}` node."""
+
+SYSTEM_USE_ROWS = (
     Row("description", DCT.description, text),
     Row("wording", DG.originalWording, tagged),
-    Row("national", DG.nationalSystem, _national),
 )
+"""System fields that belong to one register's use of it: on the register's `#system-N`."""
+
+
+def _systems(
+    subject: Term, predicate: Term, values: Iterable[System], c: Context, out: list[Triple]
+) -> None:
+    """A register's systems: the shared system nodes, and the register's use of each.
+
+    Many registers name one system, each with its own description, wording and parts
+    ("MultiPrimus (sis. Wilma ja Kurre)" in one, "Wilma (tiedottaminen…)" in another).  Put on
+    the shared node, those statements would hold for every register naming it; so each use is
+    a node of the register (`#system-N`, in the page's order), in the style of DCAT's
+    qualified relations.  The direct `dg:informationSystem` link stays for simple queries.
+    """
+    for index, value in enumerate(values, start=1):
+        target = c.iris.system(value.id or value.name)
+        use = Iris.part(subject, "system", index)
+        out.append((subject, predicate, target))
+        out.append((subject, DG.qualifiedSystemUse, use))
+        out.append((use, RDF_TYPE, DG.SystemUse))
+        out.append((use, DG.system, target))
+        out.append((use, DG.position, typed(str(index), XSD.integer)))
+        apply(SYSTEM_USE_ROWS, use, value, c, out)
+        _system_node(target, value.name, out)
+        apply(SYSTEM_ROWS, target, value, c, out)
+        if value.exact_match is not None:
+            out.append((target, SKOS.exactMatch, known_system_iri(value.exact_match)))
+        for part in value.parts:
+            part_iri = c.iris.system(part)
+            out.append((use, DG.systemPart, part_iri))
+            _system_node(part_iri, part, out)
+
 
 LINK_ROWS = (Row("title", DCT.title, text),)
 
@@ -503,10 +554,10 @@ SECRECY_ROWS = (
 def _subject(subject: Term, predicate: Term, value: str, c: Context, out: list[Triple]) -> None:
     target = YSO[value]
     out.append((subject, predicate, target))
-    label = subject_labels(value).get(c.language)
-    if label:
-        # Portals show keywords, not subjects: the subject's label is a keyword too.
-        out.append((subject, DCAT.keyword, literal(label, c.language)))
+    # Portals show keywords, not subjects: the subject's labels are keywords too, in every
+    # language dcatgen has them (they are our dataset's keywords, not labels of YSO's IRI).
+    for language, label in sorted(subject_labels(value).items()):
+        out.append((subject, DCAT.keyword, literal(label, language)))
 
 
 REGISTER_ROWS = (
@@ -519,7 +570,7 @@ REGISTER_ROWS = (
     Row("subjects", DCT.subject, many(_subject)),
     Row("suggested_subjects", DCT.subject, many(_subject)),
     Row("data_groups", DG.dataGroup, numbered("data-group", DATA_GROUP_ROWS, DG.DataGroup, True)),
-    Row("systems", DG.informationSystem, many(_system)),
+    Row("systems", DG.informationSystem, _systems),
     Row("search_criteria", DG.searchCriterion, flatten(SEARCH_CRITERIA_ROWS)),
     Row("api", DG.openInterfaceAvailability, flatten(API_ROWS)),
     Row("disclosure_authority", DG.disclosureAuthority, _authority),
@@ -569,6 +620,7 @@ for _rows, _field in (
 ):
     for _row in _rows:
         FIELD_OF_PREDICATE.setdefault(_row.predicate, _field)
+FIELD_OF_PREDICATE[DG.qualifiedSystemUse] = "systems"  # emitted beside dg:informationSystem
 
 
 # --- inheritance ------------------------------------------------------------------------
@@ -704,13 +756,55 @@ def _register_triples(
     return triples
 
 
+def _name_in(text: dict[str, str], language: str, own: str) -> tuple[str, str | None]:
+    """A name in ``language``, else in the file's language (else any): (name, the language
+    fallen back to, or None).  A name given only in Swedish in a Finnish file is still the name."""
+    if language in text:
+        return text[language], None
+    fallback = own if own in text else next(iter(text))
+    return text[fallback], fallback
+
+
+def _joined(names: list[str], language: str) -> str:
+    if len(names) < 2:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} {AND[language]} {names[-1]}"
+
+
+def catalog_texts(description: Description, language: str) -> tuple[str, str]:
+    """The catalog's title and description in one language.
+
+    The title names the units the description covers (up to TITLE_UNITS_MAX), so that a
+    catalog of one unit does not claim the whole organisation; the description lists them.
+    A name missing in ``language`` is given in the file's language with a plain note
+    ("name in Finnish") instead of passing as an English or Swedish name.
+    """
+    own = description.language
+    name, fell_back = _name_in(description.organisation.name, language, own)
+    units = [_name_in(unit.name, language, own) for unit in description.units]
+    fallbacks = [code for code in (fell_back, *(code for _, code in units)) if code]
+    unit_names = [text for text, _ in units]
+    subject = name
+    if 0 < len(unit_names) <= TITLE_UNITS_MAX:
+        subject = f"{name}, {_joined(unit_names, language)}"
+    title = CATALOG_TITLE[language].format(name=subject)
+    if fallbacks:
+        notes = NAME_IN if len(fallbacks) == 1 else NAMES_IN
+        title += f" ({notes[language][fallbacks[0]]})"
+    text = CATALOG_DESCRIPTION[language].format(name=name)
+    if unit_names:
+        one, many_units = CATALOG_UNITS[language]
+        template = one if len(unit_names) == 1 else many_units
+        text += " " + template.format(units=_joined(unit_names, language))
+    return title, text
+
+
 def organisation_triples(description: Description) -> list[Triple]:
     """The catalog, its publisher and the units: everything not owned by one register."""
     organisation = description.organisation
     context = _context(organisation, description.language)
     iris = context.iris
     catalog, publisher = iris.catalog, iris.organisation
-    name = organisation.name
     triples: list[Triple] = [
         (catalog, RDF_TYPE, DCAT.Catalog),
         (catalog, DCT.publisher, publisher),
@@ -721,15 +815,10 @@ def organisation_triples(description: Description) -> list[Triple]:
         (publisher, RDF_TYPE, ORG.Organization),
         (publisher, RDF_TYPE, CV.PublicOrganisation),
     ]
-    # A name given only in another language than the file's (sv only in a Finnish file) is
-    # still the name: fall back to whatever language it has.
-    fallback = name.get(description.language) or next(iter(name.values()))
-    for language, template in CATALOG_TITLE.items():
-        label = name.get(language) or fallback
-        triples.append((catalog, DCT.title, literal(template.format(name=label), language)))
-    for language, template in CATALOG_DESCRIPTION.items():
-        label = name.get(language) or fallback
-        triples.append((catalog, DCT.description, literal(template.format(name=label), language)))
+    for language in CATALOG_TITLE:
+        title, description_text = catalog_texts(description, language)
+        triples.append((catalog, DCT.title, literal(title, language)))
+        triples.append((catalog, DCT.description, literal(description_text, language)))
     languages = {description.language} | {
         code for _, register in description.registers() for code in _texts(register)
     }

@@ -1,4 +1,4 @@
-"""Serialise: triples → Turtle, N-Triples, RDF/XML and compacted JSON-LD 1.1, written atomically.
+"""Serialise: triples → Turtle, N-Triples, RDF/XML and compacted JSON-LD, written atomically.
 
 Output is canonical: triples are sorted, so the same input gives the same bytes.
 """

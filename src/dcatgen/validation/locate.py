@@ -71,6 +71,7 @@ def locate(finding: Finding, locators: Sequence[Locator], positions: bool = True
 FRAGMENT_FIELDS = {
     "data-group": "data_groups",
     "distribution": "distributions",
+    "system": "systems",
     "contact-point": "contact_point",
     "disclosure-authority": "disclosure_authority",
 }
