@@ -38,6 +38,7 @@ from typing import IO, Any
 from dcatgen import __version__
 from dcatgen.build.mapping import Iris, description_triples
 from dcatgen.errors import InputError, OutputError, Position, Problem
+from dcatgen.history import ledger as change_ledger
 from dcatgen.model.load import (
     FieldPath,
     Source,
@@ -103,8 +104,10 @@ def make_catalog(target: Path) -> Catalog:
     started = time.perf_counter()
     sources = load(target)
     loaded = time.perf_counter()
+    dates = change_ledger.dates_for_sources(target, sources)  # read-only: the ledger stays as it is
     triples = grouped(
-        triple for source in sources for triple in description_triples(source.description)
+        [triple for source in sources for triple in description_triples(source.description)]
+        + dates
     )
     mapped = time.perf_counter()
     return Catalog(sources, triples, {"load": loaded - started, "map": mapped - loaded})
@@ -146,6 +149,8 @@ class Partition:
     about: dict[str, Any] = field(default_factory=dict)
     """The organisation's id and base IRI (to refuse clashes), the catalog's and the
     organisation's IRIs and names (for the index)."""
+    history: change_ledger.OrganisationRecord | None = None
+    """The organisation's ledger record after this build (None without a ledger)."""
 
 
 @dataclass(frozen=True)
@@ -165,6 +170,12 @@ class Job:
     site: str = ""
     """Write the organisation's pages under this folder (OUT/site); '' for no site."""
     link_gaps: bool = False
+    day: str = ""
+    """The build's day for the change ledger ('' for no dates)."""
+    history: str = ""
+    """The organisation's previous ledger record as JSON ('' when the ledger has none)."""
+    history_file: str = ""
+    """The description file as the ledger names it (relative to the data folder)."""
 
 
 def process(job: Job) -> Partition | list[Problem]:
@@ -187,7 +198,13 @@ def _process(job: Job) -> Partition | list[Problem]:
         return error.problems
     loaded = time.perf_counter()
     description = source.description
-    triples = grouped(description_triples(description))
+    record = None
+    mapped_triples = description_triples(description)
+    if job.day:
+        previous = change_ledger.record_from_text(job.history)
+        record = change_ledger.update(previous, description, job.history_file, job.day)
+        mapped_triples += change_ledger.date_triples(record)
+    triples = grouped(mapped_triples)
     base = "<" + str(description.organisation.base_iri)
     own = [triple for triple in triples if triple[0].startswith(base)]
     shared = [triple for triple in triples if not triple[0].startswith(base)]
@@ -252,6 +269,7 @@ def _process(job: Job) -> Partition | list[Problem]:
         },
         counts=tally.counts,
         gaps=tally.gaps,
+        history=record,
         timings={
             "load": loaded - started,
             "map": mapped - loaded,
@@ -869,11 +887,14 @@ def build(
     layout: str = COMBINED,
     site: bool = True,
     link_gaps: bool = False,
+    history: Path | bool | None = True,
 ) -> BuildResult:
     """Build catalogs from descriptions; write nothing when violations are found unless forced.
 
     With ``site``, each organisation's web pages go to OUT/site/<organisation id>/ (in either
     layout); ``link_gaps`` links the publisher's §28 gaps page from the public pages.
+    ``history`` is the change ledger giving the dates (True: DATA/history.json; a path; None
+    or False: no ledger, no dates); it is updated when the build writes its outputs.
 
     Raises InputError (with every problem of every file) on bad input, and OutputError when
     OUT cannot be written (a file in the way, no permission, a full disk): the previous
@@ -895,6 +916,7 @@ def build(
             layout,
             site,
             link_gaps,
+            history,
         )
         return result
     except OSError as error:
@@ -945,6 +967,7 @@ def _build(
     layout: str,
     site: bool,
     link_gaps: bool,
+    history: Path | bool | None = None,
 ) -> BuildResult:
     """The build itself (see build): reuse, process, write, install, clean up."""
     if layout not in LAYOUTS:
@@ -956,7 +979,12 @@ def _build(
     # The manifest knows a file by its resolved path, however the target was spelled.
     keys = {path: str(path.resolve()) for path in files}
     given = {key: path for path, key in keys.items()}
-    digests = {keys[path]: file_digest(path, salt) for path in files}
+    ledger_path = change_ledger.default_path(target) if history is True else history or None
+    ledger = change_ledger.read_ledger(ledger_path)
+    day = change_ledger.today() if ledger_path is not None else ""
+    ledger_names = {keys[p]: change_ledger.relative_name(target, p) for p in files}
+    records = change_ledger.records_by_file(ledger, ledger_names) if day else {}
+    digests = {keys[path]: file_digest(path, salt + records.get(keys[path], "")) for path in files}
     folders = {keys[path]: description_folder(target, path) for path in files}
     if layout == PER_DESCRIPTION:
         _refuse_unsafe_folders(folders, given)
@@ -983,6 +1011,9 @@ def _build(
             stem=stem,
             site=str(site_dir) if site else "",
             link_gaps=link_gaps,
+            day=day,
+            history=records.get(keys[p], ""),
+            history_file=ledger_names[keys[p]],
         )
         for p in files
         if keys[p] not in reusable
@@ -1013,6 +1044,7 @@ def _build(
     shared_record: dict[str, Any] = {}
     site_pages = 0
     committed = False
+    new_records: list[change_ledger.OrganisationRecord] = []
     try:
         results = _results(jobs, workers)
         for index, path in enumerate(files, start=1):
@@ -1037,6 +1069,11 @@ def _build(
                 summary.include(result, result.findings)
                 for found in result.shared_findings:
                     shared_findings[found.identity()] = found
+                if result.history is not None:
+                    new_records.append(result.history)
+                    # Salted with the record after this build: the next one reuses the output.
+                    text = change_ledger.record_text(result.history)
+                    result.digest = file_digest(given[name], salt + text)
                 record = {
                     "file": name,
                     "digest": result.digest,
@@ -1089,6 +1126,8 @@ def _build(
             write_atomic(index_path, _index(target, given, entries, stem, formats), durable=False)
             written.append(index_path)
         # Combined and unchanged: the previous outputs and manifest stand as they are.
+        if committed and day:
+            change_ledger.after_build(ledger, new_records, set(ledger_names.values()), day)
         if committed and (site or previous.site_folders):
             site_pages = install_site(site_dir, pending_sites, entries, previous.site_folders)
     finally:
@@ -1141,7 +1180,17 @@ def validate_all(
     findings: list[Finding] = []
     shared: dict[tuple[object, ...], Finding] = {}
     abouts: list[tuple[str, dict[str, Any]]] = []
-    for result in _results([Job(str(p), "", engine, ()) for p in files], workers):
+    # Dates as a build would write them now (the ledger is only read), so that validate
+    # reports what build does.
+    ledger = change_ledger.read_ledger(change_ledger.default_path(target))
+    names = {str(p): change_ledger.relative_name(target, p) for p in files}
+    records = change_ledger.records_by_file(ledger, names)
+    day = change_ledger.today()
+    jobs = [
+        Job(str(p), "", engine, (), day=day, history=records[str(p)], history_file=names[str(p)])
+        for p in files
+    ]
+    for result in _results(jobs, workers):
         if isinstance(result, list):
             problems.extend(result)
             continue
