@@ -49,6 +49,7 @@ from dcatgen.model.load import (
     load_file,
     organisation_clashes,
 )
+from dcatgen.quality import output as quality_output
 from dcatgen.rdf.serialize import (
     Format,
     canonical,
@@ -106,8 +107,7 @@ def make_catalog(target: Path) -> Catalog:
     loaded = time.perf_counter()
     dates = change_ledger.dates_for_sources(target, sources)  # read-only: the ledger stays as it is
     triples = grouped(
-        [triple for source in sources for triple in description_triples(source.description)]
-        + dates
+        [triple for source in sources for triple in description_triples(source.description)] + dates
     )
     mapped = time.perf_counter()
     return Catalog(sources, triples, {"load": loaded - started, "map": mapped - loaded})
@@ -176,6 +176,8 @@ class Job:
     """The organisation's previous ledger record as JSON ('' when the ledger has none)."""
     history_file: str = ""
     """The description file as the ledger names it (relative to the data folder)."""
+    quality: str = ""
+    """Write the quality graph's pieces at this path stem (see quality/output.py); '' not."""
 
 
 def process(job: Job) -> Partition | list[Problem]:
@@ -213,7 +215,10 @@ def _process(job: Job) -> Partition | list[Problem]:
     own_findings: list[Finding] = []
     shared_findings: list[Finding] = []
     tally = Summary()
+    violated: list[str] = []  # focus nodes of violations, for the DCAT-AP compliance metric
     for finding in run_engine(job.engine, triples):
+        if finding.severity is Severity.VIOLATION:
+            violated.append(finding.focus_node.strip("<>"))
         if not locator.owns(finding.focus_node):
             shared_findings.append(finding)
             continue
@@ -241,6 +246,8 @@ def _process(job: Job) -> Partition | list[Problem]:
             catalog.discard()
             raise
         bodies = {}
+    if job.quality:
+        quality_output.write_piece(Path(job.quality), description, triples, violated)
     serialised = time.perf_counter()
     site = None
     if job.site:
@@ -998,6 +1005,7 @@ def _build(
         and entry.digest == digests[name]
         and entry.folder == (folders[name] if layout == PER_DESCRIPTION else "")
         and (not site or site_intact(site_dir, entry.site))
+        and quality_output.has_piece(out_dir, folders[name])
     }
     separate = layout == PER_DESCRIPTION
     jobs = [
@@ -1014,6 +1022,7 @@ def _build(
             day=day,
             history=records.get(keys[p], ""),
             history_file=ledger_names[keys[p]],
+            quality=str(quality_output.piece_stem(out_dir, folders[keys[p]])),
         )
         for p in files
         if keys[p] not in reusable
@@ -1128,6 +1137,9 @@ def _build(
         # Combined and unchanged: the previous outputs and manifest stand as they are.
         if committed and day:
             change_ledger.after_build(ledger, new_records, set(ledger_names.values()), day)
+        if committed and not (unchanged and quality_output.installed(out_dir)):
+            order = [folders[keys[p]] for p in files]
+            written.extend(quality_output.install(out_dir, order, separate))
         if committed and (site or previous.site_folders):
             site_pages = install_site(site_dir, pending_sites, entries, previous.site_folders)
     finally:

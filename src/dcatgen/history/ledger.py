@@ -26,8 +26,8 @@ from typing import Any
 from dcatgen.errors import InputError, Position, Problem
 from dcatgen.model.description import Description, Register, Unit
 from dcatgen.model.load import Source
-from dcatgen.rdf.terms import DCT, XSD, Term, Triple, iri, typed
 from dcatgen.rdf.serialize import write_atomic
+from dcatgen.rdf.terms import DCT, XSD, Term, Triple, iri, typed
 
 LEDGER_NAME = "history.json"
 """The ledger's file name, in the data folder (or beside a single description file)."""
@@ -305,9 +305,7 @@ def remove_all(record: OrganisationRecord, day: str) -> OrganisationRecord:
 def record_text(record: OrganisationRecord) -> str:
     """A record as JSON text: what a worker is handed, and what salts a file's digest (so a
     build reuses a file's output only while its ledger record is the same)."""
-    return json.dumps(
-        {"base": record.base, **record.to_json()}, ensure_ascii=False, sort_keys=True
-    )
+    return json.dumps({"base": record.base, **record.to_json()}, ensure_ascii=False, sort_keys=True)
 
 
 def records_by_file(ledger: Ledger, files: Mapping[str, str]) -> dict[str, str]:
