@@ -14,6 +14,7 @@ metrics"), with the MQA indicator it corresponds to and its points.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
 
 
@@ -525,7 +526,7 @@ RATINGS = ((351, "Excellent"), (221, "Good"), (121, "Sufficient"), (0, "Bad"))
 """MQA's rating by total points (of 405)."""
 
 
-def rating(points: float) -> str:
+def rating(points: float | Decimal) -> str:
     """MQA's rating of a score."""
     return next(label for floor, label in RATINGS if points >= floor)
 

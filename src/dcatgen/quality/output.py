@@ -51,13 +51,16 @@ def write_piece(
     return len(quads)
 
 
-def quads_for(sources: Sequence[Source], triples: Sequence[Triple]) -> list[Quad]:
-    """The quality graphs of descriptions mapped in memory (`serve` and `query` of YAML);
-    validation is the caller's, so DCAT-AP compliance is taken as met."""
+def quads_for(
+    sources: Sequence[Source], triples: Sequence[Triple], violations: Sequence[str] = ()
+) -> list[Quad]:
+    """The quality graphs of descriptions mapped in memory (`serve`, `query` and `quality` of
+    YAML); ``violations`` are the focus nodes of the caller's validation (none given: DCAT-AP
+    compliance is taken as met, as `serve` and `query` refuse data with violations)."""
     quads: list[Quad] = []
     for source in sources:
         description = source.description
-        quality = measure(description, triples, [])
+        quality = measure(description, triples, list(violations))
         quads += quality_quads(quality, str(description.organisation.base_iri))
     return quads
 
