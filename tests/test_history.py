@@ -176,7 +176,7 @@ EXPECTED = [
     "  - search criteria changed:",
     "added: Kulttuuripalveluiden asiarekisteri (kulttuuripalvelut, Mynämäen kunta)",
     "removed: Nuorisopalveluiden asiarekisterit (nuorisopalvelut, Mynämäen kunta)",
-    "changed: Perusopetuksen ja lukio-opetuksen tietovaranto (perusopetus-ja-lukio, "
+    "changed: Perusopetuksen ja lukio-opetuksen tietovaranto (perusopetus-ja-lukio, ",
     "  - data group removed: Tilastot ja raportit",
     "changed: Varhaiskasvatuksen tietovaranto (varhaiskasvatus, Mynämäen kunta)",
     "  - data group added: Jonotiedot",
