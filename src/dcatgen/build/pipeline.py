@@ -252,7 +252,10 @@ def _process(job: Job) -> Partition | list[Problem]:
     site = None
     if job.site:
         key = hashlib.sha256(f"{job.file}|{job.digest}".encode()).hexdigest()
-        site = write_site(Path(job.site), key, description, triples, job.link_gaps)
+        # The pages show the description as written (`serve` renders them from YAML alone):
+        # the ledger's dates stay out of them.
+        undated = change_ledger.without_dates(triples) if record is not None else triples
+        site = write_site(Path(job.site), key, description, undated, job.link_gaps)
     rendered = time.perf_counter()
     iris = Iris(str(description.organisation.base_iri))
     return Partition(
@@ -1137,9 +1140,10 @@ def _build(
         # Combined and unchanged: the previous outputs and manifest stand as they are.
         if committed and day:
             change_ledger.after_build(ledger, new_records, set(ledger_names.values()), day)
-        if committed and not (unchanged and quality_output.installed(out_dir)):
+        if committed:
             order = [folders[keys[p]] for p in files]
-            written.extend(quality_output.install(out_dir, order, separate))
+            fresh = {folders[keys[p]] for p in files if keys[p] not in reusable}
+            written.extend(quality_output.install(out_dir, order, fresh, separate))
         if committed and (site or previous.site_folders):
             site_pages = install_site(site_dir, pending_sites, entries, previous.site_folders)
     finally:
@@ -1151,6 +1155,7 @@ def _build(
         if not committed:
             for pages, _ in pending_sites:
                 pages.discard()
+            quality_output.discard(out_dir)
     if written:
         if separate:
             outputs = {out_dir / INDEX} | {

@@ -194,6 +194,12 @@ def date_triples(record: OrganisationRecord) -> list[Triple]:
     return triples
 
 
+def without_dates(triples: list[Triple]) -> list[Triple]:
+    """The triples without the ledger's dct:issued and dct:modified."""
+    dated = (DCT.issued, DCT.modified)
+    return [triple for triple in triples if triple[1] not in dated]
+
+
 def _dated(subject: Term, issued: str, modified: str) -> list[Triple]:
     return [
         (subject, DCT.issued, typed(issued, XSD.date)),

@@ -1,16 +1,18 @@
 """The quality files a build writes: ``OUT/quality.nq`` and ``OUT/quality.trig``.
 
-Each description's quality graph is written by its worker as a piece under ``OUT/.quality/``
-(``<description folder>.nq`` and ``.trig``); a description reused from the previous build
-keeps its piece.  Once the build's outputs are installed, the pieces become the quality
-files: concatenated in file order in the combined layout (N-Quads lines, and TriG documents
-that repeat the same prefixes, concatenate), copied beside each catalog in the
+Each description's quality graph is written by its worker as a new piece under
+``OUT/.quality/`` (``<description folder>.nq.new`` and ``.trig.new``), taken in when the build
+commits (renamed without ``.new``) and deleted when it does not; a description reused from the
+previous build keeps its piece.  Once the build's outputs are installed, the pieces become
+the quality files: concatenated in file order in the combined layout (N-Quads lines, and TriG
+documents that repeat the same prefixes, concatenate), copied beside each catalog in the
 per-description layout (``OUT/<description>/quality.*``).  Files are written to a temporary
 name and renamed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Sequence
@@ -33,21 +35,24 @@ def piece_stem(out_dir: Path, folder: str) -> Path:
     return out_dir / PIECES / folder
 
 
+def _piece(stem: Path, suffix: str, new: bool = False) -> Path:
+    return stem.with_name(stem.name + suffix + (".new" if new else ""))
+
+
 def has_piece(out_dir: Path, folder: str) -> bool:
     """True when both pieces of a description are there (else it must be processed again)."""
     stem = piece_stem(out_dir, folder)
-    return all(stem.with_name(stem.name + suffix).is_file() for suffix in SUFFIXES)
+    return all(_piece(stem, suffix).is_file() for suffix in SUFFIXES)
 
 
 def write_piece(
     stem: Path, description: Description, triples: Sequence[Triple], violations: list[str]
 ) -> int:
-    """Measure one description and write its pieces; return the number of quads."""
+    """Measure one description and write its new pieces; return the number of quads."""
     quality = measure(description, triples, violations)
     quads = quality_quads(quality, str(description.organisation.base_iri))
-    stem.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(stem.with_name(stem.name + ".nq"), nquads(quads), durable=False)
-    write_atomic(stem.with_name(stem.name + ".trig"), trig(quads), durable=False)
+    write_atomic(_piece(stem, ".nq", new=True), nquads(quads), durable=False)
+    write_atomic(_piece(stem, ".trig", new=True), trig(quads), durable=False)
     return len(quads)
 
 
@@ -65,35 +70,75 @@ def quads_for(
     return quads
 
 
-def install(out_dir: Path, folders: Sequence[str], per_description: bool) -> list[Path]:
-    """Make the quality files from the pieces of these descriptions (in this order); delete
-    the pieces of descriptions no longer built; return the files written."""
+def discard(out_dir: Path) -> None:
+    """A build that does not commit: its new pieces go, and the folder if that empties it."""
+    pieces = out_dir / PIECES
+    if not pieces.is_dir():
+        return
+    for path in pieces.rglob("*.new"):
+        path.unlink(missing_ok=True)
+    _remove_empty(pieces, out_dir)
+
+
+def _remove_empty(folder: Path, out_dir: Path) -> None:
+    """Remove empty folders from ``folder`` up to (not including) OUT."""
+    for sub in sorted((p for p in folder.rglob("*") if p.is_dir()), reverse=True):
+        with contextlib.suppress(OSError):
+            sub.rmdir()
+    while folder != out_dir and out_dir in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:  # not empty
+            break
+        folder = folder.parent
+
+
+def install(
+    out_dir: Path, folders: Sequence[str], fresh: set[str], per_description: bool
+) -> list[Path]:
+    """Take in the new pieces of ``fresh`` descriptions, make the quality files from the
+    pieces of ``folders`` (in this order) where something changed, and delete what belongs to
+    descriptions no longer built or to the other layout; return the files written."""
+    for folder in fresh:
+        stem = piece_stem(out_dir, folder)
+        for suffix in SUFFIXES:
+            os.replace(_piece(stem, suffix, new=True), _piece(stem, suffix))
+    stems = [piece_stem(out_dir, folder) for folder in folders]
+    keep = {_piece(stem, suffix) for stem in stems for suffix in SUFFIXES}
+    pieces_dir = out_dir / PIECES
+    stale = [p for p in pieces_dir.rglob("*") if p.is_file() and p not in keep]
+    gone = {
+        p.relative_to(pieces_dir).as_posix().removesuffix(".new").rsplit(".", 1)[0] for p in stale
+    }
+    for path in stale:
+        path.unlink()
     written: list[Path] = []
     if per_description:
         for folder in folders:
             stem = piece_stem(out_dir, folder)
             for suffix, name in zip(SUFFIXES, QUALITY_FILES, strict=True):
                 target = out_dir / folder / name
-                _copy_atomic([stem.with_name(stem.name + suffix)], target)
-                written.append(target)
-        for name in QUALITY_FILES:
-            (out_dir / name).unlink(missing_ok=True)  # the other layout's file
+                if folder in fresh or not target.is_file():
+                    _copy_atomic([_piece(stem, suffix)], target)
+                    written.append(target)
+        _remove_files(out_dir, [out_dir / name for name in QUALITY_FILES])  # combined layout's
+        _remove_files(out_dir, [out_dir / f / name for f in gone for name in QUALITY_FILES])
     else:
-        for suffix, name in zip(SUFFIXES, QUALITY_FILES, strict=True):
-            pieces = [piece_stem(out_dir, f) for f in folders]
-            _copy_atomic([p.with_name(p.name + suffix) for p in pieces], out_dir / name)
-            written.append(out_dir / name)
-    keep = {
-        piece_stem(out_dir, f).with_name(piece_stem(out_dir, f).name + s)
-        for f in folders
-        for s in SUFFIXES
-    }
-    pieces_dir = out_dir / PIECES
-    if pieces_dir.is_dir():
-        for path in pieces_dir.rglob("*"):
-            if path.is_file() and path not in keep:
-                path.unlink()
+        # Per-description files of a previous build in the other layout go.
+        _remove_files(out_dir, [out_dir / f / name for f in folders for name in QUALITY_FILES])
+        _remove_files(out_dir, [out_dir / f / name for f in gone for name in QUALITY_FILES])
+        if fresh or gone or not installed(out_dir):
+            for suffix, name in zip(SUFFIXES, QUALITY_FILES, strict=True):
+                _copy_atomic([_piece(stem, suffix) for stem in stems], out_dir / name)
+                written.append(out_dir / name)
     return written
+
+
+def _remove_files(out_dir: Path, paths: Sequence[Path]) -> None:
+    for path in paths:
+        if path.is_file():
+            path.unlink()
+            _remove_empty(path.parent, out_dir)
 
 
 def installed(out_dir: Path) -> bool:

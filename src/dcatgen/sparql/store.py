@@ -268,8 +268,13 @@ def vocabulary_size() -> int:
 
 
 def catalog_size(store: ox.Store) -> int:
-    """How many distinct triples of a filled store are the catalog's (not the vocabulary's)."""
-    return len(store) - vocabulary_size()
+    """How many distinct triples of a filled store are the catalog's (its default graph: not
+    the vocabulary's, nor the quality graphs'), counted inside the store."""
+    solutions = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    for solution in solutions:  # type: ignore[union-attr]
+        count = solution[0]
+        return int(count.value) if isinstance(count, ox.Literal) else 0
+    return 0
 
 
 @dataclass(frozen=True)
