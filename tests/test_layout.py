@@ -86,7 +86,7 @@ def test_each_catalog_equals_a_build_of_its_description_alone(many: Path, tmp_pa
             name = f"catalog.{fmt.extension}"
             assert (out / folder / name).read_bytes() == (alone / name).read_bytes(), folder
     assert result.summary.catalogs_written == 3
-    assert len(result.written) == 13 + 2 * 3  # and each catalog's quality graph
+    assert len(result.written) == 13 + 3  # and each catalog's quality graph
 
 
 def test_index_lists_every_catalog_with_its_files_and_counts(many: Path, tmp_path: Path) -> None:
@@ -228,7 +228,7 @@ def test_cli_prints_a_summary_line_for_many_catalogs(tmp_path: Path) -> None:
     args = ["build", str(data), "-o", str(out), "--layout", PER_DESCRIPTION]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
-    assert "wrote 4 catalogs (24 files, " in result.output  # 4 formats and 2 quality files
+    assert "wrote 4 catalogs (20 files, " in result.output  # 4 formats and quality.trig
     assert str(out / "index.json") in result.output
     again = CliRunner().invoke(main, args)
     assert "(4 unchanged, reused)" in again.output

@@ -14,7 +14,7 @@ from dcatgen.quality.report import QualityReport, make_report
 
 def quality_report(target: Path) -> QualityReport:
     """The quality report on YAML descriptions (validated and measured now) or on an out/
-    folder (its quality.nq / quality.trig).  Raises InputError on bad or missing input."""
+    folder (its quality.trig).  Raises InputError on bad or missing input."""
     from dcatgen.build.pipeline import check
     from dcatgen.sparql.store import quality_files, read_source
     from dcatgen.validation.report import Severity
@@ -24,7 +24,7 @@ def quality_report(target: Path) -> QualityReport:
         files = quality_files(source)
         if not files:
             message = (
-                f"{target}: no quality.nq or quality.trig beside the catalog: build it again "
+                f"{target}: no quality.trig beside the catalog: build it again "
                 "with this version of dcatgen, or give the data folder"
             )
             raise InputError([Problem(None, "", message)])

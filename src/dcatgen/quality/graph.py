@@ -102,35 +102,47 @@ def _short(term: Term) -> str:
     return f"{lexical}^^{_short(datatype)}" if datatype.startswith("<") else term
 
 
-def trig(quads: list[Quad]) -> bytes:
+def trig(quads: list[Quad], base: str = "") -> bytes:
     """TriG text, written here (not by a library) so that the bytes are the same on every
-    run; pieces of it can be concatenated (each repeats the same prefix lines)."""
+    run; IRIs under ``base`` are written relative to it (``@base``: a third less text).
+    Pieces can be concatenated (each states its own prefixes and base, which TriG allows)."""
     lines = [f"@prefix {prefix}: <{namespace}> ." for prefix, namespace in TRIG_PREFIXES]
-    graph = ""
-    subject = ""
+    if base:
+        lines.append(f"@base <{base}> .")
+
+    def short(term: Term) -> str:
+        if base and term.startswith("<" + base):
+            return "<" + term[len(base) + 1 :]
+        return _short(term)
+
+    graph = subject = predicate = ""
     for s, p, o, g in quads:
         if g != graph:
             if graph:
                 lines[-1] += " ."
                 lines.append("}")
-            lines.append(f"{g} {{")
+            lines.append(f"{short(g)} {{")
             graph, subject = g, ""
         if s != subject:
             if subject:
                 lines[-1] += " ."
-            lines.append(f"\t{s} {_short(p)} {_short(o)}")
-            subject = s
+            lines.append(f"\t{short(s)} {_short(p)} {short(o)}")
+            subject, predicate = s, p
+        elif p == predicate:
+            lines[-1] += f" , {short(o)}"
         else:
             lines[-1] += " ;"
-            lines.append(f"\t\t{_short(p)} {_short(o)}")
+            lines.append(f"\t\t{_short(p)} {short(o)}")
+            predicate = p
     if graph:
         lines[-1] += " ."
         lines.append("}")
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-QUALITY_FILES = ("quality.nq", "quality.trig")
-"""The quality files a build writes beside each catalog, by preference when reading."""
+QUALITY_FILES = ("quality.trig",)
+"""The quality file a build writes beside each catalog (TriG: named graphs, and a third of
+the size of N-Quads)."""
 FORMATS = {".nq": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG}
 
 

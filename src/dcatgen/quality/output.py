@@ -1,11 +1,11 @@
-"""The quality files a build writes: ``OUT/quality.nq`` and ``OUT/quality.trig``.
+"""The quality file a build writes: ``OUT/quality.trig`` (TriG: the named graphs).
 
 Each description's quality graph is written by its worker as a new piece under
-``OUT/.quality/`` (``<description folder>.nq.new`` and ``.trig.new``), taken in when the build
+``OUT/.quality/`` (``<description folder>.trig.new``), taken in when the build
 commits (renamed without ``.new``) and deleted when it does not; a description reused from the
 previous build keeps its piece.  Once the build's outputs are installed, the pieces become
-the quality files: concatenated in file order in the combined layout (N-Quads lines, and TriG
-documents that repeat the same prefixes, concatenate), copied beside each catalog in the
+the quality files: concatenated in file order in the combined layout (TriG documents that state
+their own prefixes and base concatenate), linked beside each catalog in the
 per-description layout (``OUT/<description>/quality.*``).  Files are written to a temporary
 name and renamed.
 """
@@ -20,14 +20,14 @@ from pathlib import Path
 
 from dcatgen.model.description import Description
 from dcatgen.model.load import Source
-from dcatgen.quality.graph import QUALITY_FILES, Quad, nquads, quality_quads, trig
+from dcatgen.quality.graph import QUALITY_FILES, Quad, quality_quads, trig
 from dcatgen.quality.measure import measure
 from dcatgen.rdf.serialize import file_mode, write_atomic
 from dcatgen.rdf.terms import Triple
 
 PIECES = ".quality"
 """Folder under OUT holding each description's quality graph between builds."""
-SUFFIXES = (".nq", ".trig")
+SUFFIXES = (".trig",)
 
 
 def piece_stem(out_dir: Path, folder: str) -> Path:
@@ -51,8 +51,8 @@ def write_piece(
     """Measure one description and write its new pieces; return the number of quads."""
     quality = measure(description, triples, violations)
     quads = quality_quads(quality, str(description.organisation.base_iri))
-    write_atomic(_piece(stem, ".nq", new=True), nquads(quads), durable=False)
-    write_atomic(_piece(stem, ".trig", new=True), trig(quads), durable=False)
+    base = str(description.organisation.base_iri)
+    write_atomic(_piece(stem, ".trig", new=True), trig(quads, base), durable=False)
     return len(quads)
 
 
@@ -119,7 +119,7 @@ def install(
             for suffix, name in zip(SUFFIXES, QUALITY_FILES, strict=True):
                 target = out_dir / folder / name
                 if folder in fresh or not target.is_file():
-                    _copy_atomic([_piece(stem, suffix)], target)
+                    _link_atomic(_piece(stem, suffix), target)
                     written.append(target)
         _remove_files(out_dir, [out_dir / name for name in QUALITY_FILES])  # combined layout's
         _remove_files(out_dir, [out_dir / f / name for f in gone for name in QUALITY_FILES])
@@ -144,6 +144,19 @@ def _remove_files(out_dir: Path, paths: Sequence[Path]) -> None:
 def installed(out_dir: Path) -> bool:
     """True when the combined layout's quality files are there."""
     return all((out_dir / name).is_file() for name in QUALITY_FILES)
+
+
+def _link_atomic(source: Path, target: Path) -> None:
+    """The piece itself under the target's name (a hard link: no second copy on disk), or a
+    copy where links cannot be made."""
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    temporary.unlink(missing_ok=True)
+    try:
+        os.link(source, temporary)
+    except OSError:
+        _copy_atomic([source], target)
+        return
+    os.replace(temporary, target)
 
 
 def _copy_atomic(sources: Sequence[Path], target: Path) -> None:

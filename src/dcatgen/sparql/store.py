@@ -228,10 +228,10 @@ def fill(store: ox.Store, source: CatalogSource) -> None:
 
 
 def quality_files(source: CatalogSource) -> list[Path]:
-    """The quality graphs a build wrote beside the catalog files (quality.nq, else .trig)."""
+    """The quality graphs a build wrote beside the catalog files (quality.trig)."""
     found: list[Path] = []
     for folder in dict.fromkeys(path.parent for path in source.files):
-        for name in ("quality.nq", "quality.trig"):
+        for name in ("quality.trig", "quality.nq"):
             if (folder / name).is_file():
                 found.append(folder / name)
                 break
