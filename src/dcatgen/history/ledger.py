@@ -46,10 +46,14 @@ def today() -> str:
     return moment.date().isoformat()
 
 
-def default_path(target: Path) -> Path:
-    """Where the ledger of a data folder (or of a single description file) lives."""
-    folder = target if target.is_dir() else target.parent
-    return folder / LEDGER_NAME
+def default_path(target: Path) -> Path | None:
+    """Where the ledger of a data folder lives: DATA/history.json.  For a single description
+    file, the history.json beside it only when there is one (a file picked out of a folder
+    does not start a ledger for the whole folder); else None: no ledger, no dates."""
+    if target.is_dir():
+        return target / LEDGER_NAME
+    beside = target.parent / LEDGER_NAME
+    return beside if beside.is_file() else None
 
 
 def _digest(value: Any) -> str:
@@ -331,7 +335,10 @@ def relative_name(target: Path, path: Path) -> str:
 def dates_for_sources(target: Path, sources: Iterable[Source]) -> list[Triple]:
     """The date triples a build of these descriptions would write now, from the ledger beside
     them (read only: serving or querying YAML never changes the ledger)."""
-    ledger = read_ledger(default_path(target))
+    path = default_path(target)
+    if path is None:
+        return []
+    ledger = read_ledger(path)
     day = today()
     triples: list[Triple] = []
     for source in sources:
