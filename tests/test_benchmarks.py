@@ -61,6 +61,7 @@ def test_generated_input_loads_and_builds(generated: Path, tmp_path: Path) -> No
         "catalog.jsonld",
         "catalog.rdf",
         "catalog.nt",
+        "quality.trig",
     }
 
 
