@@ -33,6 +33,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
+from dcatgen.history.ledger import dates_for_sources
 from dcatgen.mapping.tables import description_triples
 from dcatgen.model.load import load
 from dcatgen.rdf.namespaces import PREFIXES
@@ -84,6 +85,10 @@ def run(data: Path, out: Path) -> dict[str, Any]:
     for source in sources:
         for s, p, o in description_triples(source.description):
             graph.add((rdflib_term(s), rdflib_term(p), rdflib_term(o)))
+    # The dates of the change ledger beside the data (read only), as dcatgen's build writes
+    # them: the two pipelines then describe the same catalog.
+    for s, p, o in dates_for_sources(data, sources):
+        graph.add((rdflib_term(s), rdflib_term(p), rdflib_term(o)))
     timings["map"] = time.perf_counter() - started
 
     started = time.perf_counter()

@@ -66,7 +66,8 @@ def test_build_one_format_and_timings(tmp_path: Path) -> None:
     code, out, _ = _run("build", str(DATA), "-o", str(tmp_path), "--format", "turtle", "--timings")
     assert code == 0
     shown = sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("."))
-    assert shown == ["catalog.ttl", "site"]  # the site is written whatever the formats
+    # The site and the quality graph are written whatever the formats.
+    assert shown == ["catalog.ttl", "quality.trig", "site"]
     for stage in ("load", "map", "validate", "serialize", "site"):
         assert re.search(rf"^\s+{stage}\s+\d+\.\d+ s$", out, re.M), stage
 
@@ -88,7 +89,7 @@ def test_validate_text_groups_findings_by_kind() -> None:
         r"units\[0\]\.registers\[2\]\.disclosure_authority\n",
         out.replace(str(ROOT) + "/", ""),
     )
-    assert out.rstrip().endswith("5 registers: conforms: 0 violations, 38 warnings, 0 infos")
+    assert out.rstrip().endswith("5 registers: conforms: 0 violations, 36 warnings, 0 infos")
 
 
 def test_validate_json_and_turtle_reports() -> None:

@@ -10,6 +10,9 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
+from dcatgen.quality.metrics import ALL_METRICS, Dimension
+from dcatgen.quality.vocabulary import CATEGORIES
+
 ONTOLOGY_PATH = Path(__file__).parents[1] / "ontology" / "dcatgen.ttl"
 ONTOLOGY_IRI = URIRef("https://w3id.org/dcatgen/ns")
 # Plain namespaces: rdflib's DCAT and XSD objects warn when pytest probes module attributes.
@@ -20,6 +23,7 @@ PD = Namespace("https://w3id.org/dpv/pd#")
 ORG = Namespace("http://www.w3.org/ns/org#")
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
 VANN = Namespace("http://purl.org/vocab/vann/")
+DQV = Namespace("http://www.w3.org/ns/dqv#")
 LANGUAGES = frozenset({"fi", "sv", "en"})
 
 CLASSES = frozenset(
@@ -69,6 +73,8 @@ DATATYPE_PROPERTIES = frozenset(
         "position",
         "nationalSystem",
         "vendor",
+        "mqaPoints",
+        "canBeSupplied",
     }
 )
 CONCEPT_SCHEMES = frozenset(
@@ -101,7 +107,13 @@ SEARCH_CRITERION_NOTATIONS = {
 }
 PROPERTIES = OBJECT_PROPERTIES | DATATYPE_PROPERTIES
 CONCEPTS = frozenset(AVAILABILITY_NOTATIONS) | frozenset(SEARCH_CRITERION_NOTATIONS)
-ALL_TERMS = CLASSES | PROPERTIES | CONCEPT_SCHEMES | CONCEPTS
+QUALITY_INDIVIDUALS = (
+    frozenset(metric.name for metric in ALL_METRICS)
+    | frozenset(dimension.value for dimension in Dimension)
+    | frozenset(CATEGORIES)
+)
+"""The quality block's metrics, dimensions and categories (labelled like concepts)."""
+ALL_TERMS = CLASSES | PROPERTIES | CONCEPT_SCHEMES | CONCEPTS | QUALITY_INDIVIDUALS
 
 # (concept class, scheme, expected notations) for the two concept schemes.
 SCHEMES = [
@@ -131,6 +143,8 @@ EXPECTED_DOMAIN_RANGE: dict[str, tuple[URIRef | None, URIRef]] = {
     "vendor": (DG.KnownSystem, XSD.string),
     "targetUnitName": (DG.CrossReference, RDF.PlainLiteral),
     "targetRegisterName": (DG.CrossReference, RDF.PlainLiteral),
+    "mqaPoints": (DQV.Metric, XSD.integer),
+    "canBeSupplied": (DQV.QualityMeasurement, XSD.boolean),
 }
 
 # Personal search criteria and the W3C DPV categories they map to. These IRIs were checked
@@ -209,6 +223,7 @@ def test_declared_types(graph: Graph) -> None:
         (DATATYPE_PROPERTIES, OWL.DatatypeProperty),
         (CONCEPT_SCHEMES, SKOS.ConceptScheme),
         (CONCEPTS, SKOS.Concept),
+        (QUALITY_INDIVIDUALS, OWL.NamedIndividual),
     ]
     for names, rdf_type in expected:
         for name in sorted(names):
@@ -219,7 +234,9 @@ def test_every_dg_subject_has_labels_and_definitions(graph: Graph) -> None:
     """Every dg: subject has one label and one skos:definition in each of fi, sv and en."""
     problems = []
     for subject in sorted({s for s in graph.subjects() if local_name(s) is not None}, key=str):
-        is_concept_or_scheme = local_name(subject) in CONCEPTS | CONCEPT_SCHEMES
+        is_concept_or_scheme = (
+            local_name(subject) in CONCEPTS | CONCEPT_SCHEMES | QUALITY_INDIVIDUALS
+        )
         label = SKOS.prefLabel if is_concept_or_scheme else RDFS.label
         for predicate in (label, SKOS.definition):
             found = languages(graph, URIRef(str(subject)), predicate)
@@ -234,7 +251,7 @@ def test_label_predicate_matches_kind_of_term(graph: Graph) -> None:
     """Classes and properties use rdfs:label only; schemes and concepts use skos:prefLabel only."""
     for name in sorted(CLASSES | PROPERTIES):
         assert graph.value(DG[name], SKOS.prefLabel) is None, name
-    for name in sorted(CONCEPTS | CONCEPT_SCHEMES):
+    for name in sorted(CONCEPTS | CONCEPT_SCHEMES | QUALITY_INDIVIDUALS):
         assert graph.value(DG[name], RDFS.label) is None, name
 
 

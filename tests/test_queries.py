@@ -56,7 +56,7 @@ def _sorted(rows: list[dict[str, str]]) -> list[dict[str, str]]:
 def test_every_example_has_a_comment_header() -> None:
     """Each query starts with a comment saying what it asks and how to read it."""
     files = sorted(QUERIES.glob("*.rq"))
-    assert len(files) == 7
+    assert len(files) == 8
     for path in files:
         lines = path.read_text(encoding="utf-8").splitlines()
         header = [line for line in lines[:4] if line.startswith("#")]

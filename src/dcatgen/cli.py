@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -20,7 +21,7 @@ from dcatgen.build.catalog import make_catalog
 from dcatgen.build.pipeline import COMBINED, LAYOUTS, validate_all
 from dcatgen.build.pipeline import build as run_build
 from dcatgen.build.results import LISTED_AT_MOST
-from dcatgen.errors import EXIT_INTERNAL, DcatgenError, Unplaced, ViolationsFound
+from dcatgen.errors import EXIT_INTERNAL, DcatgenError, InputError, Unplaced, ViolationsFound
 from dcatgen.model.description import Description
 from dcatgen.model.load import description_files
 from dcatgen.publish.ckan.command import check_options, ckan_options, publish_to_ckan, read_token
@@ -912,3 +913,76 @@ def import_command(
             f"{len(result.unplaced)} line{'s' if len(result.unplaced) != 1 else ''} left "
             f"unplaced: move each to the right field of {out_file} or delete it"
         )
+
+
+@main.command()
+@data_argument
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people; json for machines.",
+)
+@click.option(
+    "--min-score",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Exit 1 when a catalog scores below this many MQA points (of 405).",
+)
+@click.option("--catalogs-only", is_flag=True, help="Leave out the per-register lines (text).")
+def quality(data: Path, output_format: str, min_score: float | None, catalogs_only: bool) -> None:
+    """Report the metadata quality of DATA (YAML) or OUT (a build): per catalog and register
+    the MQA score by dimension, what each missing indicator would add, and whether the
+    description could supply it; and the §28 items missing.
+
+    Exit 0, or 1 when a catalog scores below --min-score; 2 on bad input.
+
+    Example: dcatgen quality out --min-score 120
+    """
+    from dcatgen.quality.command import quality_report
+    from dcatgen.quality.report import text
+
+    try:
+        report = quality_report(data)
+    except InputError as error:
+        raise InputError(error.problems, "no report") from None
+    if output_format == "json":
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
+    else:
+        click.echo(text(report, registers=not catalogs_only))
+    lowest = report.lowest()
+    if min_score is not None and lowest is not None and lowest < Decimal(str(min_score)):
+        raise ViolationsFound(f"score {lowest} is below --min-score {min_score:g}")
+
+
+@main.command("diff")
+@click.argument("old")
+@click.argument("new")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for a change log; json for machines.",
+)
+def diff_command(old: str, new: str, output_format: str) -> None:
+    """Registers added, removed and changed between OLD and NEW, with the changed fields in
+    words. OLD and NEW are YAML folders or files, two built out/ folders, or git revisions
+    of the data (REV or REV:path, e.g. HEAD~1:data).
+
+    Example: dcatgen diff HEAD~1 data
+    """
+    from dcatgen.history.diff import diff, text
+
+    try:
+        changes = diff(old, new)
+    except InputError as error:
+        raise InputError(error.problems, "nothing compared") from None
+    if output_format == "json":
+        document = {"changes": [change.to_json() for change in changes]}
+        click.echo(json.dumps(document, ensure_ascii=False, indent=1))
+    else:
+        click.echo(text(changes))

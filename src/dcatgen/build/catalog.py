@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dcatgen.history import ledger as change_ledger
 from dcatgen.mapping.tables import description_triples
 from dcatgen.model.load import (
     Source,
@@ -39,8 +40,9 @@ def make_catalog(target: Path) -> Catalog:
     started = time.perf_counter()
     sources = load(target)
     loaded = time.perf_counter()
+    dates = change_ledger.dates_for_sources(target, sources)  # read-only: the ledger stays as it is
     triples = grouped(
-        triple for source in sources for triple in description_triples(source.description)
+        [triple for source in sources for triple in description_triples(source.description)] + dates
     )
     mapped = time.perf_counter()
     return Catalog(sources, triples, {"load": loaded - started, "map": mapped - loaded})

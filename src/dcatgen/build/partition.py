@@ -23,10 +23,12 @@ from dcatgen import __version__
 from dcatgen.build.results import Summary
 from dcatgen.build.writer import CatalogWriter
 from dcatgen.errors import InputError, Problem
+from dcatgen.history import ledger as change_ledger
 from dcatgen.mapping.tables import Iris, description_triples
 from dcatgen.model.load import (
     load_file,
 )
+from dcatgen.quality import output as quality_output
 from dcatgen.rdf.formats import Format
 from dcatgen.rdf.serialize import canonical, fragments, grouped
 from dcatgen.rdf.terms import Triple
@@ -64,6 +66,8 @@ class Partition:
     about: dict[str, Any] = field(default_factory=dict)
     """The organisation's id and base IRI (to refuse clashes), the catalog's and the
     organisation's IRIs and names (for the index)."""
+    history: change_ledger.OrganisationRecord | None = None
+    """The organisation's ledger record after this build (None without a ledger)."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,14 @@ class Job:
     site: str = ""
     """Write the organisation's pages under this folder (OUT/site); '' for no site."""
     link_gaps: bool = False
+    day: str = ""
+    """The build's day for the change ledger ('' for no dates)."""
+    history: str = ""
+    """The organisation's previous ledger record as JSON ('' when the ledger has none)."""
+    history_file: str = ""
+    """The description file as the ledger names it (relative to the data folder)."""
+    quality: str = ""
+    """Write the quality graph's pieces at this path stem (see quality/output.py); '' not."""
 
 
 def process(job: Job) -> Partition | list[Problem]:
@@ -105,7 +117,13 @@ def _process(job: Job) -> Partition | list[Problem]:
         return error.problems
     loaded = time.perf_counter()
     description = source.description
-    triples = grouped(description_triples(description))
+    record = None
+    mapped_triples = description_triples(description)
+    if job.day:
+        previous = change_ledger.record_from_text(job.history)
+        record = change_ledger.update(previous, description, job.history_file, job.day)
+        mapped_triples += change_ledger.date_triples(record)
+    triples = grouped(mapped_triples)
     base = "<" + str(description.organisation.base_iri)
     own = [triple for triple in triples if triple[0].startswith(base)]
     shared = [triple for triple in triples if not triple[0].startswith(base)]
@@ -114,7 +132,10 @@ def _process(job: Job) -> Partition | list[Problem]:
     own_findings: list[Finding] = []
     shared_findings: list[Finding] = []
     tally = Summary()
+    violated: list[str] = []  # focus nodes of violations, for the DCAT-AP compliance metric
     for finding in run_engine(job.engine, triples):
+        if finding.severity is Severity.VIOLATION:
+            violated.append(finding.focus_node.strip("<>"))
         if not locator.owns(finding.focus_node):
             shared_findings.append(finding)
             continue
@@ -142,11 +163,16 @@ def _process(job: Job) -> Partition | list[Problem]:
             catalog.discard()
             raise
         bodies = {}
+    if job.quality:
+        quality_output.write_piece(Path(job.quality), description, triples, violated)
     serialised = time.perf_counter()
     site = None
     if job.site:
         key = hashlib.sha256(f"{job.file}|{job.digest}".encode()).hexdigest()
-        site = write_site(Path(job.site), key, description, triples, job.link_gaps)
+        # The pages show the description as written (`serve` renders them from YAML alone):
+        # the ledger's dates stay out of them.
+        undated = change_ledger.without_dates(triples) if record is not None else triples
+        site = write_site(Path(job.site), key, description, undated, job.link_gaps)
     rendered = time.perf_counter()
     iris = Iris(str(description.organisation.base_iri))
     return Partition(
@@ -170,6 +196,7 @@ def _process(job: Job) -> Partition | list[Problem]:
         },
         counts=tally.counts,
         gaps=tally.gaps,
+        history=record,
         timings={
             "load": loaded - started,
             "map": mapped - loaded,

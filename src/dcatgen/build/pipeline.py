@@ -38,7 +38,9 @@ from dcatgen.build.partition import (
 from dcatgen.build.results import BuildResult, Summary
 from dcatgen.build.writer import remove_outputs, remove_stale_generations
 from dcatgen.errors import InputError, OutputError, Problem
+from dcatgen.history import ledger as change_ledger
 from dcatgen.model.load import description_files
+from dcatgen.quality import output as quality_output
 from dcatgen.rdf.formats import Format
 from dcatgen.site.output import SITE, SiteWriter, install_site, site_intact
 from dcatgen.validation.findings import Finding, Report
@@ -63,6 +65,9 @@ class BuildOptions:
     """Write each organisation's web pages to OUT/site/<organisation id>/."""
     link_gaps: bool = False
     """Link the publisher's §28 gaps page from the public pages."""
+    history: Path | bool | None = True
+    """The change ledger giving the dates (True: DATA/history.json; a path; None or False:
+    no ledger, no dates); it is updated when the build writes its outputs."""
 
     def salt(self) -> str:
         """What besides a file's bytes decides its output: code, shapes and these options."""
@@ -82,11 +87,14 @@ def build(
     layout: str = COMBINED,
     site: bool = True,
     link_gaps: bool = False,
+    history: Path | bool | None = True,
 ) -> BuildResult:
     """Build catalogs from descriptions; write nothing when violations are found unless forced.
 
     With ``site``, each organisation's web pages go to OUT/site/<organisation id>/ (in either
     layout); ``link_gaps`` links the publisher's §28 gaps page from the public pages.
+    ``history`` is the change ledger giving the dates (True: DATA/history.json; a path; None
+    or False: no ledger, no dates); it is updated when the build writes its outputs.
 
     Raises InputError (with every problem of every file) on bad input, and OutputError when
     OUT cannot be written (a file in the way, no permission, a full disk): the previous
@@ -94,7 +102,9 @@ def build(
     """
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}: use one of {', '.join(LAYOUTS)}")
-    options = BuildOptions(force, tuple(formats), stem, engine, workers, layout, site, link_gaps)
+    options = BuildOptions(
+        force, tuple(formats), stem, engine, workers, layout, site, link_gaps, history
+    )
     created = _prepare_output_folder(out_dir)
     result: BuildResult | None = None
     try:
@@ -152,6 +162,7 @@ class _Plan:
     previous: Previous
     reusable: dict[str, Entry]
     jobs: list[Job]
+    history: _History
 
     @property
     def site_dir(self) -> Path:
@@ -174,11 +185,39 @@ class _Plan:
         return CombinedOutput(self.out_dir, options.stem, options.formats, unchanged)
 
 
+@dataclass
+class _History:
+    """The change ledger as this build uses it: where it is, its records, the build's day."""
+
+    ledger: change_ledger.Ledger
+    day: str
+    """'' when there is no ledger (and so no dates)."""
+    names: dict[str, str]
+    """Description files (by manifest key) as the ledger names them."""
+    records: dict[str, str]
+    """Each file's previous ledger record as text ('' when the ledger has none)."""
+    new_records: list[change_ledger.OrganisationRecord] = field(default_factory=list)
+
+    @classmethod
+    def read(cls, target: Path, keys: dict[Path, str], history: Path | bool | None) -> _History:
+        """The ledger of a build (True: DATA/history.json)."""
+        path = change_ledger.default_path(target) if history is True else history or None
+        ledger = change_ledger.read_ledger(path)
+        day = change_ledger.today() if path is not None else ""
+        names = {keys[p]: change_ledger.relative_name(target, p) for p in keys}
+        records = change_ledger.records_by_file(ledger, names) if day else {}
+        return cls(ledger, day, names, records)
+
+
 def _plan(target: Path, out_dir: Path, options: BuildOptions) -> _Plan:
     files = description_files(target)
     salt = options.salt()
     keys = {path: str(path.resolve()) for path in files}
-    digests = {keys[path]: file_digest(path, salt) for path in files}
+    history = _History.read(target, keys, options.history)
+    # A file's digest is salted with its ledger record: a changed record is a changed output.
+    digests = {
+        keys[path]: file_digest(path, salt + history.records.get(keys[path], "")) for path in files
+    }
     separate = options.layout == PER_DESCRIPTION
     folders = {keys[path]: description_folder(target, path) for path in files}
     if separate:
@@ -192,6 +231,7 @@ def _plan(target: Path, out_dir: Path, options: BuildOptions) -> _Plan:
         and entry.digest == digests[name]
         and entry.folder == (folders[name] if separate else "")
         and (not options.site or site_intact(out_dir / SITE, entry.site))
+        and quality_output.has_piece(out_dir, folders[name])
     }
     jobs = [
         Job(
@@ -204,11 +244,17 @@ def _plan(target: Path, out_dir: Path, options: BuildOptions) -> _Plan:
             stem=options.stem,
             site=str(out_dir / SITE) if options.site else "",
             link_gaps=options.link_gaps,
+            day=history.day,
+            history=history.records.get(keys[path], ""),
+            history_file=history.names[keys[path]],
+            quality=str(quality_output.piece_stem(out_dir, folders[keys[path]])),
         )
         for path in files
         if keys[path] not in reusable
     ]
-    return _Plan(target, out_dir, options, files, keys, folders, salt, previous, reusable, jobs)
+    return _Plan(
+        target, out_dir, options, files, keys, folders, salt, previous, reusable, jobs, history
+    )
 
 
 @dataclass
@@ -265,6 +311,11 @@ def _collect(
             if isinstance(part, list):
                 problems.extend(part)
                 continue
+            if part.history is not None:
+                plan.history.new_records.append(part.history)
+                # Salted with the record after this build: the next one reuses the output.
+                text = change_ledger.record_text(part.history)
+                part.digest = file_digest(path, plan.salt + text)
             entry = Entry.of(name, part)
             collected.processed(part, entry)
             output.add(entry, part)
@@ -293,6 +344,8 @@ def _build(plan: _Plan, progress: Callable[[int], None] | None) -> BuildResult:
         _collect(plan, output, collected, progress)
         committed = collected.summary.conforms or options.force
         written = output.finish(collected.entries, collected.shared, plan.previous, committed)
+        if committed:
+            written.extend(_after_commit(plan))
         site_pages = 0
         if committed and (options.site or plan.previous.site_folders):
             site_pages = install_site(
@@ -308,6 +361,7 @@ def _build(plan: _Plan, progress: Callable[[int], None] | None) -> BuildResult:
         if not committed:
             for pages, _ in collected.pending_sites:
                 pages.discard()
+            quality_output.discard(plan.out_dir)
     if written:
         remove_outputs(output.stale(plan.previous, collected.entries), plan.out_dir, options.stem)
         write_manifest(
@@ -326,6 +380,20 @@ def _build(plan: _Plan, progress: Callable[[int], None] | None) -> BuildResult:
     return BuildResult(collected.summary, written, timings, up_to_date, site_pages)
 
 
+def _after_commit(plan: _Plan) -> list[Path]:
+    """Once the outputs are the new ones: the ledger learns this build, the quality graph
+    is installed (its files are returned)."""
+    history = plan.history
+    if history.day:
+        change_ledger.after_build(
+            history.ledger, history.new_records, set(history.names.values()), history.day
+        )
+    order = [plan.folders[plan.keys[p]] for p in plan.files]
+    fresh = {plan.folders[plan.keys[p]] for p in plan.files if plan.keys[p] not in plan.reusable}
+    separate = plan.options.layout == PER_DESCRIPTION
+    return quality_output.install(plan.out_dir, order, fresh, separate)
+
+
 def validate_all(
     target: Path, engine: str = DEFAULT_ENGINE, workers: int | None = None
 ) -> tuple[Summary, Report]:
@@ -339,7 +407,18 @@ def validate_all(
     findings: list[Finding] = []
     shared: dict[tuple[object, ...], Finding] = {}
     abouts: list[tuple[str, dict[str, object]]] = []
-    for result in run_partitions([Job(str(p), "", engine, ()) for p in files], workers):
+    # Dates as a build would write them now (the ledger is only read), so that validate
+    # reports what build does.
+    ledger_path = change_ledger.default_path(target)
+    ledger = change_ledger.read_ledger(ledger_path)
+    names = {str(p): change_ledger.relative_name(target, p) for p in files}
+    records = change_ledger.records_by_file(ledger, names)
+    day = change_ledger.today() if ledger_path is not None else ""
+    jobs = [
+        Job(str(p), "", engine, (), day=day, history=records[str(p)], history_file=names[str(p)])
+        for p in files
+    ]
+    for result in run_partitions(jobs, workers):
         if isinstance(result, list):
             problems.extend(result)
             continue

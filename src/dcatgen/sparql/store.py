@@ -205,12 +205,45 @@ def fill(store: ox.Store, source: CatalogSource) -> None:
         store.extend(
             ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in source.triples
         )
+    load_quality(store, source)
     store.load(
         vocabulary_text(),
         format=ox.RdfFormat.TURTLE,
         base_iri=VOCABULARY,
         to_graph=VOCABULARY_GRAPH,
     )
+
+
+def quality_files(source: CatalogSource) -> list[Path]:
+    """The quality graphs a build wrote beside the catalog files (quality.trig)."""
+    found: list[Path] = []
+    for folder in dict.fromkeys(path.parent for path in source.files):
+        for name in ("quality.trig", "quality.nq"):
+            if (folder / name).is_file():
+                found.append(folder / name)
+                break
+    return found
+
+
+def load_quality(store: ox.Store, source: CatalogSource) -> None:
+    """Load the quality graphs ({base}quality, named graphs) beside the catalog: from the
+    files a build wrote, or measured now for YAML (see dcatgen.quality)."""
+    if source.is_rdf:
+        for path in quality_files(source):
+            try:
+                store.load(path=str(path), format=_QUALITY_FORMATS[path.suffix])
+            except (SyntaxError, OSError) as error:
+                raise _unreadable(path, error) from None
+        return
+    from dcatgen.quality.output import quads_for
+
+    assert source.catalog is not None
+    quads = quads_for(source.catalog.sources, source.catalog.triples)
+    text = "".join(f"{s} {p} {o} {g} .\n" for s, p, o, g in quads)
+    store.load(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+
+
+_QUALITY_FORMATS = {".nq": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG}
 
 
 @cache
@@ -222,8 +255,13 @@ def vocabulary_size() -> int:
 
 
 def catalog_size(store: ox.Store) -> int:
-    """How many distinct triples of a filled store are the catalog's (not the vocabulary's)."""
-    return len(store) - vocabulary_size()
+    """How many distinct triples of a filled store are the catalog's (its default graph: not
+    the vocabulary's, nor the quality graphs'), counted inside the store."""
+    solutions = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    for solution in solutions:  # type: ignore[union-attr]
+        count = solution[0]
+        return int(count.value) if isinstance(count, ox.Literal) else 0
+    return 0
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,191 @@
+"""Measurements ↔ the quality graph: DQV in the named graph ``{base}quality``.
+
+Each measurement is ``{resource}#quality-{metric}``: ``dqv:computedOn`` the register's
+dataset (or the catalog), ``dqv:isMeasurementOf`` a `dg:` metric, with its ``dqv:value``;
+the resource links it with ``dqv:hasQualityMeasurement``.  A measurement that fails says
+with ``dg:canBeSupplied`` whether the description could supply what is missing.  Its own
+graph keeps the catalog exactly as the authority wrote it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from dcatgen.quality.measure import CatalogQuality, Measurement
+from dcatgen.quality.metrics import BY_NAME
+from dcatgen.rdf.terms import DG, RDF_TYPE, XSD, Term, Vocabulary, iri, iri_value, typed
+
+DQV_NAMESPACE = "http://www.w3.org/ns/dqv#"
+DQV = Vocabulary(DQV_NAMESPACE)
+GRAPH_SUFFIX = "quality"
+"""The quality graph of an organisation is ``{base}quality``."""
+DG_NAMESPACE = iri_value(DG[""])
+
+Quad = tuple[Term, Term, Term, Term]
+
+
+def graph_iri(base: str) -> str:
+    """The quality graph's IRI for an organisation's base IRI."""
+    return base + GRAPH_SUFFIX
+
+
+def _kebab(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", name).lower()
+
+
+def measurement_iri(measurement: Measurement) -> Term:
+    """``{resource}#quality-{metric in kebab case}``."""
+    return iri(f"{measurement.subject}#quality-{_kebab(measurement.metric.name)}")
+
+
+def _value(value: bool | int | Decimal) -> Term:
+    if isinstance(value, bool):
+        return typed("true" if value else "false", XSD.boolean)
+    if isinstance(value, int):
+        return typed(str(value), XSD.integer)
+    return typed(format(value, "f"), XSD.decimal)
+
+
+def measurement_triples(measurement: Measurement) -> list[tuple[Term, Term, Term]]:
+    """The triples of one measurement."""
+    node = measurement_iri(measurement)
+    resource = iri(measurement.subject)
+    triples = [
+        (resource, DQV.hasQualityMeasurement, node),
+        (node, RDF_TYPE, DQV.QualityMeasurement),
+        (node, DQV.computedOn, resource),
+        (node, DQV.isMeasurementOf, DG[measurement.metric.name]),
+        (node, DQV.value, _value(measurement.value)),
+    ]
+    if measurement.suppliable is not None:
+        triples.append((node, DG.canBeSupplied, _value(measurement.suppliable)))
+    return triples
+
+
+def quality_quads(quality: CatalogQuality, base: str) -> list[Quad]:
+    """The quality graph of one catalog, in canonical order."""
+    graph = iri(graph_iri(base))
+    measurements = [*quality.measurements, *(m for ms in quality.registers.values() for m in ms)]
+    triples = sorted({t for m in measurements for t in measurement_triples(m)}, key=_sort_key)
+    return [(s, p, o, graph) for s, p, o in triples]
+
+
+def _sort_key(triple: tuple[Term, Term, Term]) -> tuple[str, bool, str, str]:
+    subject, predicate, obj = triple
+    return (subject, predicate != RDF_TYPE, predicate, obj)
+
+
+def nquads(quads: Iterable[Quad]) -> bytes:
+    """N-Quads text."""
+    return "".join(f"{s} {p} {o} {g} .\n" for s, p, o, g in quads).encode("utf-8")
+
+
+TRIG_PREFIXES = (("dg", DG_NAMESPACE), ("dqv", DQV_NAMESPACE), ("xsd", iri_value(XSD[""])))
+
+
+def _short(term: Term) -> str:
+    if term == RDF_TYPE:
+        return "a"
+    if term.startswith("<"):
+        value = term[1:-1]
+        for prefix, namespace in TRIG_PREFIXES:
+            local = value.removeprefix(namespace)
+            if local != value and re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", local):
+                return f"{prefix}:{local}"
+        return term
+    lexical, _, datatype = term.rpartition("^^")
+    return f"{lexical}^^{_short(datatype)}" if datatype.startswith("<") else term
+
+
+def trig(quads: list[Quad], base: str = "") -> bytes:
+    """TriG text, written here (not by a library) so that the bytes are the same on every
+    run; IRIs under ``base`` are written relative to it (``@base``: a third less text).
+    Pieces can be concatenated (each states its own prefixes and base, which TriG allows)."""
+    lines = [f"@prefix {prefix}: <{namespace}> ." for prefix, namespace in TRIG_PREFIXES]
+    if base:
+        lines.append(f"@base <{base}> .")
+
+    def short(term: Term) -> str:
+        if base and term.startswith("<" + base):
+            return "<" + term[len(base) + 1 :]
+        return _short(term)
+
+    graph = subject = predicate = ""
+    for s, p, o, g in quads:
+        if g != graph:
+            if graph:
+                lines[-1] += " ."
+                lines.append("}")
+            lines.append(f"{short(g)} {{")
+            graph, subject = g, ""
+        if s != subject:
+            if subject:
+                lines[-1] += " ."
+            lines.append(f"\t{short(s)} {_short(p)} {short(o)}")
+            subject, predicate = s, p
+        elif p == predicate:
+            lines[-1] += f" , {short(o)}"
+        else:
+            lines[-1] += " ;"
+            lines.append(f"\t\t{_short(p)} {short(o)}")
+            predicate = p
+    if graph:
+        lines[-1] += " ."
+        lines.append("}")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+QUALITY_FILES = ("quality.trig",)
+"""The quality file a build writes beside each catalog (TriG: named graphs, and a third of
+the size of N-Quads)."""
+FORMATS = {".nq": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG}
+
+
+def read_quads(path: Path) -> Iterator[ox.Quad]:
+    """The quads of a quality file (N-Quads or TriG)."""
+    yield from ox.parse(path=str(path), format=FORMATS[path.suffix])
+
+
+def measurements_from_quads(quads: Iterable[ox.Quad]) -> list[Measurement]:
+    """Measurements read back from the quality graph (unknown metrics are skipped)."""
+    nodes: dict[str, dict[str, ox.NamedNode | ox.Literal]] = {}
+    for quad in quads:
+        if not isinstance(quad.subject, ox.NamedNode) or isinstance(quad.object, ox.BlankNode):
+            continue
+        predicate = quad.predicate.value
+        if predicate.startswith(DQV_NAMESPACE) or predicate == DG_NAMESPACE + "canBeSupplied":
+            nodes.setdefault(quad.subject.value, {})[predicate] = quad.object  # type: ignore[assignment]
+    measurements = []
+    for fields in nodes.values():
+        metric_term = fields.get(DQV_NAMESPACE + "isMeasurementOf")
+        subject = fields.get(DQV_NAMESPACE + "computedOn")
+        value = fields.get(DQV_NAMESPACE + "value")
+        if metric_term is None or subject is None or not isinstance(value, ox.Literal):
+            continue
+        metric = BY_NAME.get(metric_term.value.removeprefix(DG_NAMESPACE))
+        if metric is None:
+            continue
+        supplied = fields.get(DG_NAMESPACE + "canBeSupplied")
+        measurements.append(
+            Measurement(
+                subject.value,
+                metric,
+                _python(value),
+                None if supplied is None else supplied.value == "true",
+            )
+        )
+    return measurements
+
+
+def _python(value: ox.Literal) -> bool | int | Decimal:
+    datatype = value.datatype.value
+    if datatype == iri_value(XSD.boolean):
+        return value.value == "true"
+    if datatype == iri_value(XSD.integer):
+        return int(value.value)
+    return Decimal(value.value)
