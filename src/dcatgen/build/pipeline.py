@@ -803,6 +803,8 @@ class BuildResult:
     """Nothing changed since the previous build, whose outputs stand as they are."""
     site_pages: int = 0
     """Files written into OUT/site by this build (pages and the RDF beside them)."""
+    store: str = ""
+    """What became of the query store (dcatgen.sparql.persisted.refresh); "" when none."""
 
 
 def default_workers(files: Sequence[Path]) -> int:
@@ -869,8 +871,12 @@ def build(
     layout: str = COMBINED,
     site: bool = True,
     link_gaps: bool = False,
+    store: bool = True,
 ) -> BuildResult:
     """Build catalogs from descriptions; write nothing when violations are found unless forced.
+
+    With ``store``, the query store beside the catalogs is brought up to date once they are
+    in place (dcatgen.sparql.persisted: what `serve` and `query` open instead of parsing).
 
     With ``site``, each organisation's web pages go to OUT/site/<organisation id>/ (in either
     layout); ``link_gaps`` links the publisher's §28 gaps page from the public pages.
@@ -896,6 +902,12 @@ def build(
             site,
             link_gaps,
         )
+        if store and stem == "catalog" and (result.written or result.up_to_date):
+            from dcatgen.sparql import persisted
+
+            started = time.perf_counter()
+            result.store = persisted.refresh(out_dir)
+            result.timings["store"] = time.perf_counter() - started
         return result
     except OSError as error:
         raise OutputError.from_os_error(out_dir, error) from error

@@ -67,6 +67,7 @@ from dcatgen.server.conneg import negotiate
 
 if TYPE_CHECKING:
     from dcatgen.site.serving import Pages
+from dcatgen.server.reload import Reload, Reloader, pool_for
 from dcatgen.server.workers import DEFAULT_QUERY_MEMORY_MB, QueryPool
 from dcatgen.sparql.engine import QueryAnswer, QueryError, QueryRequest, check_query, string_triples
 from dcatgen.sparql.store import VOCABULARY, StoreSpec, catalog_iris, context_text
@@ -279,6 +280,13 @@ class Site:
             return (path or "/") + hash_sign + fragment
         return None
 
+    def close(self) -> None:
+        """Release the data once nothing uses it: a snapshot's folder, a build store's lock."""
+        from dcatgen.sparql.persisted import release
+
+        release(self.spec)
+        self.spec.remove()
+
     def cached(
         self, key: tuple[str, ...], make: Callable[[], tuple[bytes, str]]
     ) -> tuple[bytes, str, str]:
@@ -476,6 +484,7 @@ async def health(request: Request) -> Response:
             "base": site.base,
             "query_workers": pool.pids(),
             "queries_killed": pool.killed,
+            "reloads": getattr(getattr(request.app.state, "reloader", None), "reloads", 0),
         }
     )
 
@@ -842,25 +851,34 @@ class AccessLog:
 # --- the application ------------------------------------------------------------------
 
 
-def create_app(site: Site) -> Starlette:
-    """The ASGI application over a site; the query workers start with it and stop with it."""
+def create_app(site: Site, reload: Reload | None = None) -> Starlette:
+    """The ASGI application over a site; the query workers start with it and stop with it.
+
+    With ``reload``, the server switches to a new build when one appears (or on SIGHUP)
+    without refusing requests: see dcatgen.server.reload.
+    """
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        pool = QueryPool(
-            site.spec,
-            site.settings.workers,
-            site.settings.query_timeout,
-            memory_mb=site.settings.query_memory_mb,
-        )
+        pool = pool_for(site)
         await pool.start()
         app.state.pool = pool
         log.info("query workers ready: %s", ", ".join(map(str, pool.pids())))
+        reloader = Reloader(app, reload) if reload is not None else None
+        watching = asyncio.get_running_loop().create_task(reloader.watch()) if reloader else None
+        app.state.reloader = reloader
         try:
             yield
         finally:
-            await pool.close()
+            if watching is not None and reloader is not None:
+                watching.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await watching
+                await reloader.close()
+            await app.state.pool.close()
             log.info("query workers stopped")
+            if app.state.site is not site:
+                app.state.site.close()  # a reloaded site: the first is the caller's to close
 
     routes = [
         Route("/", index, methods=["GET", "HEAD"]),
@@ -1003,14 +1021,19 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def run(site: Site, settings: Settings, sock: socket.socket | None = None) -> None:
+def run(
+    site: Site,
+    settings: Settings,
+    sock: socket.socket | None = None,
+    reload: Reload | None = None,
+) -> None:
     """Serve until SIGTERM or SIGINT (uvicorn shuts down gracefully, then the workers stop).
 
     ``sock`` is the socket from bind(); without one it is bound here.
     """
     sock = sock or bind(settings.host, settings.port)
     config = uvicorn.Config(
-        create_app(site),
+        create_app(site, reload),
         log_config=None,
         log_level=settings.log_level,
         access_log=False,

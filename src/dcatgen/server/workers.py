@@ -181,6 +181,9 @@ class QueryPool:
         self._closing = False
         self._starting: set[asyncio.Task[None]] = set()
         self.killed = 0
+        self._users = 0
+        self._unused = asyncio.Event()
+        self._unused.set()
 
     async def start(self) -> None:
         """Start every worker (in parallel) and wait until all are ready."""
@@ -225,6 +228,26 @@ class QueryPool:
         The time limit counts from when a worker takes the query; waiting for a free worker
         (all busy, or one restarting after a kill) is bounded by ``queue_timeout``.
         """
+        self._users += 1
+        self._unused.clear()
+        try:
+            return await self._run(request)
+        finally:
+            self._users -= 1
+            if self._users == 0:
+                self._unused.set()
+
+    async def drain(self, timeout: float) -> None:
+        """Wait until no request uses the pool (at most ``timeout`` seconds), then close it.
+
+        After a reload the server sends new queries to a new pool; the queries this one took
+        before (running, or waiting for a worker) finish here, on the data they started with.
+        """
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._unused.wait(), timeout)
+        await self.close()
+
+    async def _run(self, request: QueryRequest) -> QueryAnswer:
         loop = asyncio.get_running_loop()
         try:
             worker = await asyncio.wait_for(self._idle.get(), timeout=self.queue_timeout)
