@@ -19,7 +19,7 @@ import click
 from dcatgen import __version__
 from dcatgen.build.pipeline import COMBINED, LAYOUTS, check, make_catalog, validate_all
 from dcatgen.build.pipeline import build as run_build
-from dcatgen.errors import DcatgenError, InputError
+from dcatgen.errors import DcatgenError, InputError, Problem
 from dcatgen.model.description import Description
 from dcatgen.model.load import description_files
 from dcatgen.publish.ckan.command import check_options, ckan_options, publish_to_ckan, read_token
@@ -694,7 +694,13 @@ def serve(
             )
 
         def reopen() -> Site:
-            return open_site(read_source(data) if data.is_dir() else read_data(data, force))
+            # As at start-up, but a problem is raised (and logged: the server goes on).
+            fresh = read_source(data)
+            if fresh.catalog is not None and not force:
+                report = check(fresh.catalog)
+                if not report.conforms:
+                    raise InputError([Problem(None, "", f"refused: {report.summary()}")])
+            return open_site(fresh)
 
         try:
             site = open_site(source)
