@@ -124,3 +124,43 @@ def test_build_without_store_writes_none(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert not (out / persisted.STORE_LINK).exists()
     assert "query store" not in result.output
+
+
+@pytest.mark.parametrize("change", ["edit", "remove", "add"])
+def test_a_rebuild_updates_the_previous_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    """After a change to one description of several, the store is the previous one with the
+    differences applied (no bulk load), and holds exactly what parsing the files gives, the
+    lines the catalogs share (code-list concepts) included."""
+    out = tmp_path / "out"
+    data = _two_descriptions(tmp_path)
+    shutil.copy(MINIMAL, data / "third.yaml")
+    text = (data / "third.yaml").read_text(encoding="utf-8")
+    (data / "third.yaml").write_text(
+        text.replace("id: esimerkki", "id: kolmas").replace("/esimerkki/", "/kolmas/"),
+        encoding="utf-8",
+    )
+    build(data, out, site=False, layout=PER_DESCRIPTION)
+    if change == "edit":
+        text = (data / "minimal.yaml").read_text(encoding="utf-8")
+        (data / "minimal.yaml").write_text(text.replace("Kirjaamo", "Kirjaamo 2"), encoding="utf-8")
+    elif change == "remove":
+        (data / "third.yaml").unlink()
+    else:
+        (data / "fourth.yaml").write_text(
+            text.replace("id: esimerkki", "id: neljas").replace("/esimerkki/", "/neljas/"),
+            encoding="utf-8",
+        )
+
+    def no_bulk_load(*_: object) -> None:
+        raise AssertionError("the store was loaded anew")
+
+    monkeypatch.setattr(persisted, "_fill", no_bulk_load)
+    monkeypatch.setattr(persisted, "INCREMENTAL_SHARE", 0.6)
+    assert build(data, out, site=False, layout=PER_DESCRIPTION).store == "written"
+    opened = persisted.open_persisted(out)
+    assert opened is not None
+    parsed, _ = open_store(read_source(out), for_workers=False)
+    assert _quads(opened[0]) == _quads(parsed)
+    persisted.release(opened[1])

@@ -44,6 +44,7 @@ from dcatgen.sparql.store import (
     VOCABULARY_GRAPH,
     CatalogSource,
     StoreSpec,
+    indexed_catalogs,
     indexed_files,
     vocabulary_text,
 )
@@ -265,7 +266,15 @@ def refresh(out_dir: Path, background: bool | None = None) -> str:
     if is_current(out_dir):
         return "current"
     if background is None:
-        background = sum(path.stat().st_size for path in source.files) > INLINE_BYTES
+        large = sum(path.stat().st_size for path in source.files) > INLINE_BYTES
+        # A small change is applied to a copy of the previous store within the build,
+        # whatever the size; only a full bulk load of a large build goes to the background.
+        if not large:
+            write(out_dir)
+            return "written"
+        if write(out_dir, full=False) is not None:
+            return "written"
+        background = True
     if background:
         subprocess.Popen(
             [sys.executable, "-m", "dcatgen.sparql.persisted", str(out_dir)],
@@ -279,18 +288,27 @@ def refresh(out_dir: Path, background: bool | None = None) -> str:
     return "written"
 
 
-def write(out_dir: Path) -> bool:
+def write(out_dir: Path, full: bool = True) -> bool | None:
     """Write a new store generation from the catalog files and switch to it; False when the
-    files changed meanwhile (a newer build, whose own writer follows) or it was current."""
+    files changed meanwhile (a newer build, whose own writer follows) or it was current.
+    Without ``full``, only an update of the previous store is tried (None: not possible)."""
     with open(out_dir / WRITER_LOCK, "a+b") as lock:
         fcntl.flock(lock.fileno(), fcntl.LOCK_EX)  # one writer at a time per folder
         source = _built_files(out_dir)
         if source is None or is_current(out_dir):
             return False
         record = fingerprint(out_dir, source.files)
+        previous = current_generation(out_dir)
         generation = Path(tempfile.mkdtemp(prefix=STORE_PREFIX, dir=out_dir))
+        os.chmod(generation, 0o777 & ~_umask())
         try:
-            _fill(generation / DATABASE, source)
+            if previous is None or not _update(previous, generation, out_dir, source, record):
+                if not full:
+                    shutil.rmtree(generation, ignore_errors=True)
+                    return None
+                shutil.rmtree(generation / DATABASE, ignore_errors=True)
+                _fill(generation / DATABASE, source)
+            _keep_sources(generation, source.files)
             if fingerprint(out_dir, source.files) != record:
                 shutil.rmtree(generation, ignore_errors=True)
                 return False
@@ -305,6 +323,100 @@ def write(out_dir: Path) -> bool:
             raise
         remove_old_generations(out_dir)
         return True
+
+
+SOURCES = "sources"
+"""Hard links to the catalog files a generation was made from: the next build's rebuild
+compares the new files with them (a link costs no space, and keeps a replaced file's old
+text until the store has caught up with it)."""
+INCREMENTAL_SHARE = 0.2
+"""An update applies the changed files' differences when they are at most this share of the
+catalogs; a larger change (the combined layout's one file, many descriptions) is a new bulk
+load."""
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _keep_sources(generation: Path, files: list[Path]) -> None:
+    folder = generation / SOURCES
+    folder.mkdir()
+    for number, path in enumerate(files):
+        os.link(path.resolve(), folder / f"{number}.nt")
+
+
+def _lines(path: Path) -> set[bytes]:
+    return {line for line in path.read_bytes().splitlines() if line.strip()}
+
+
+def _update(
+    previous: Path,
+    generation: Path,
+    out_dir: Path,
+    source: CatalogSource,
+    record: dict[str, object],
+) -> bool:
+    """Make the new generation a copy of the previous store (hard links: RocksDB's files
+    never change) with the changed catalogs' differences applied; False when that is not
+    possible or not worth it (then the caller bulk-loads)."""
+    try:
+        before = json.loads((previous / RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if {k: v for k, v in before.items() if k != "files"} != {
+        k: v for k, v in record.items() if k != "files"
+    } or not all(path.suffix == ".nt" for path in source.files):
+        return False
+    old = {
+        entry[0]: (entry, previous / SOURCES / f"{n}.nt") for n, entry in enumerate(before["files"])
+    }
+    files = record["files"]
+    assert isinstance(files, list)
+    new = {entry[0]: (entry, path) for entry, path in zip(files, source.files, strict=True)}
+    changed = [name for name in new if name not in old or old[name][0] != new[name][0]]
+    gone = [name for name in old if name not in new]
+    total = sum(entry[2] for entry, _ in new.values()) or 1
+    touched = sum(new[name][0][2] for name in changed) + sum(old[name][0][2] for name in gone)
+    if touched > INCREMENTAL_SHARE * total:
+        return False
+    if not all(old[name][1].is_file() for name in gone + [n for n in changed if n in old]):
+        return False
+    bases = {
+        path.relative_to(out_dir).as_posix(): iri.removesuffix("catalog")
+        for iri, path in (indexed_catalogs(out_dir) or [])
+    }
+    removed: set[bytes] = set()
+    added: set[bytes] = set()
+    own: set[bytes] = set()  # lines about a catalog's own IRIs: no other catalog has them
+    for name in changed + gone:
+        now = _lines(new[name][1]) if name in new else set()
+        was = _lines(old[name][1]) if name in old else set()
+        removed |= was - now
+        added |= now - was
+        base = bases.get(name)
+        if base:
+            own |= {line for line in was - now if line.startswith(f"<{base}".encode())}
+    removed -= added
+    # Any other line may be in another catalog too (a code-list concept, a known system):
+    # it stays when one of the catalogs that did not change still has it.
+    shared = sorted(removed - own)
+    for path in (p for name, (_, p) in new.items() if name not in changed) if shared else ():
+        text = b"\n" + path.read_bytes()
+        shared = [line for line in shared if b"\n" + line + b"\n" not in text]
+        if not shared:
+            break
+    removed = (removed & own) | set(shared)
+    ox.Store.read_only(str(previous / DATABASE)).backup(str(generation / DATABASE))
+    store = ox.Store(str(generation / DATABASE))
+    for quad in ox.parse(b"\n".join(sorted(removed)), format=ox.RdfFormat.N_TRIPLES):
+        store.remove(quad)
+    store.load(b"\n".join(sorted(added)), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+    store.flush()
+    del store
+    return True
 
 
 def remove_old_generations(out_dir: Path) -> list[Path]:
