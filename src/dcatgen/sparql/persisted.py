@@ -65,16 +65,19 @@ def _vocabulary_digest() -> str:
     return hashlib.sha256(vocabulary_text().encode("utf-8")).hexdigest()[:16]
 
 
-def fingerprint(out_dir: Path, files: Iterable[Path]) -> dict[str, object]:
+def fingerprint(
+    out_dir: Path, files: Iterable[Path], targets: Iterable[Path] | None = None
+) -> dict[str, object]:
     """What a store made from these files records, and what a reader compares with.
 
     Each file by its path under OUT, the generation file its link points to (a new build of a
     catalog is a new generation, so a new target), its size and modification time.
     """
     root = out_dir.resolve()
+    files = list(files)
+    resolved = list(targets) if targets is not None else [path.resolve() for path in files]
     entries = []
-    for path in files:
-        target = path.resolve()
+    for path, target in zip(files, resolved, strict=True):
         stat = target.stat()
         try:
             shown = target.relative_to(root).as_posix()
@@ -289,29 +292,31 @@ def refresh(out_dir: Path, background: bool | None = None) -> str:
 
 
 def write(out_dir: Path, full: bool = True) -> bool | None:
-    """Write a new store generation from the catalog files and switch to it; False when the
-    files changed meanwhile (a newer build, whose own writer follows) or it was current.
-    Without ``full``, only an update of the previous store is tried (None: not possible)."""
+    """Write a new store generation from the catalog files and switch to it (False: it was
+    current already).  Without ``full``, only an update of the previous store is tried (None:
+    not possible)."""
     with open(out_dir / WRITER_LOCK, "a+b") as lock:
         fcntl.flock(lock.fileno(), fcntl.LOCK_EX)  # one writer at a time per folder
         source = _built_files(out_dir)
         if source is None or is_current(out_dir):
             return False
-        record = fingerprint(out_dir, source.files)
+        # Read from the generation files the links point to now: a build running meanwhile
+        # makes new ones (then this store is stale at once, but the next writer updates it
+        # rather than loading everything again), it never changes these.
+        targets = [path.resolve() for path in source.files]
+        record = fingerprint(out_dir, source.files, targets)
+        fixed = CatalogSource(targets)
         previous = current_generation(out_dir)
         generation = Path(tempfile.mkdtemp(prefix=STORE_PREFIX, dir=out_dir))
         os.chmod(generation, 0o777 & ~_umask())
         try:
-            if previous is None or not _update(previous, generation, out_dir, source, record):
+            if previous is None or not _update(previous, generation, out_dir, fixed, record):
                 if not full:
                     shutil.rmtree(generation, ignore_errors=True)
                     return None
                 shutil.rmtree(generation / DATABASE, ignore_errors=True)
-                _fill(generation / DATABASE, source)
-            _keep_sources(generation, source.files)
-            if fingerprint(out_dir, source.files) != record:
-                shutil.rmtree(generation, ignore_errors=True)
-                return False
+                _fill(generation / DATABASE, fixed)
+            _keep_sources(generation, targets)
             text = json.dumps(record, indent=1) + "\n"
             (generation / RECORD).write_text(text, encoding="utf-8")
             fresh = out_dir / f"{STORE_LINK}.{os.getpid()}.link"
