@@ -141,3 +141,28 @@ def test_sighup_reloads_and_a_broken_build_is_not_served(tmp_path: Path) -> None
         assert requests.get(health, timeout=60).json()["reloads"] == 1
         page = requests.get(server.url + "/register/kirjastopalvelut.nt", timeout=60)
         assert page.status_code == 200 and NEW in page.text
+
+
+def test_memory_workers_take_over_from_the_store(tmp_path: Path) -> None:
+    """--memory-workers: the server answers from the query store at once, then workers that
+    loaded the same data into memory take over; answers stay the same."""
+    out = tmp_path / "out"
+    build(DATA, out)
+    options = ("--memory-workers", "1", "--workers", "2", "--reload-interval", "0")
+    with dcatgen_serve(out, tmp_path / "log", *options) as server:
+        health = server.url + "/health"
+        first = requests.get(health, timeout=60).json()["query_workers"]
+        count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+        def answer() -> str:
+            response = requests.get(
+                server.url + "/sparql", params={"query": count}, headers={"Accept": "text/csv"}
+            )
+            assert response.status_code == 200
+            return response.text
+
+        before = answer()
+        assert _wait_for(lambda: "query workers in memory ready" in server.output())
+        after = requests.get(health, timeout=60).json()["query_workers"]
+        assert len(after) == 1 and set(after).isdisjoint(first)
+        assert answer() == before == "n\r\n403\r\n"

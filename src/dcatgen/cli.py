@@ -576,6 +576,15 @@ def read_data(data: Path, force: bool, validate_yaml: bool = True) -> CatalogSou
     "store: queries run 4-8 times faster, at the cost of start-up time and a copy per process.",
 )
 @click.option(
+    "--memory-workers",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Query workers that load a build's query store into memory and then take over from "
+    "the --workers (queries 4-8 times faster; each holds a copy: about 1.4 GB at 100,000 "
+    "registers).",
+)
+@click.option(
     "--reload-interval",
     type=click.FloatRange(min=0),
     default=2.0,
@@ -603,6 +612,7 @@ def serve(
     force: bool,
     log_level: str,
     in_memory: bool,
+    memory_workers: int,
     reload_interval: float,
 ) -> None:
     """Serve DATA (YAML, or a build's out/ folder) to harvesters, browsers and SPARQL clients.
@@ -675,6 +685,7 @@ def serve(
             proxy_headers=proxy_headers,
             forwarded_allow_ips=forwarded_allow_ips,
             header_timeout=header_timeout,
+            memory_workers=memory_workers,
         )
         configure_logging(log_level)
 

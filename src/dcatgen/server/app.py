@@ -67,7 +67,7 @@ from dcatgen.server.conneg import negotiate
 
 if TYPE_CHECKING:
     from dcatgen.site.serving import Pages
-from dcatgen.server.reload import Reload, Reloader, pool_for
+from dcatgen.server.reload import Reload, Reloader, pool_for, upgrade
 from dcatgen.server.workers import DEFAULT_QUERY_MEMORY_MB, QueryPool
 from dcatgen.sparql.engine import QueryAnswer, QueryError, QueryRequest, check_query, string_triples
 from dcatgen.sparql.store import VOCABULARY, StoreSpec, catalog_iris, context_text
@@ -118,6 +118,8 @@ class Settings:
     proxy_headers: bool = True
     forwarded_allow_ips: str = DEFAULT_FORWARDED_ALLOW_IPS
     header_timeout: float = DEFAULT_HEADER_TIMEOUT
+    memory_workers: int = 0
+    """Query workers that load a query store's data into memory and then take over."""
 
 
 # --- rendering ------------------------------------------------------------------------
@@ -867,9 +869,13 @@ def create_app(site: Site, reload: Reload | None = None) -> Starlette:
         reloader = Reloader(app, reload) if reload is not None else None
         watching = asyncio.get_running_loop().create_task(reloader.watch()) if reloader else None
         app.state.reloader = reloader
+        upgrading = asyncio.get_running_loop().create_task(upgrade(app, site))
         try:
             yield
         finally:
+            upgrading.cancel()
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await upgrading
             if watching is not None and reloader is not None:
                 watching.cancel()
                 with contextlib.suppress(asyncio.CancelledError):

@@ -123,7 +123,9 @@ class Worker:
         self.kill()
 
 
-def _start_worker(spec: StoreSpec, memory_mb: int = 0) -> Worker:
+def _start_worker(
+    spec: StoreSpec, memory_mb: int = 0, start_timeout: float = START_TIMEOUT_S
+) -> Worker:
     context = multiprocessing.get_context("spawn")
     parent, child = context.Pipe(duplex=True)
     process = context.Process(
@@ -135,7 +137,7 @@ def _start_worker(spec: StoreSpec, memory_mb: int = 0) -> Worker:
     process.start()
     child.close()
     worker = Worker(process, parent)
-    if not parent.poll(START_TIMEOUT_S):
+    if not parent.poll(start_timeout):
         worker.kill()
         raise RuntimeError("a query worker did not start in time")
     try:
@@ -170,8 +172,10 @@ class QueryPool:
         timeout: float,
         queue_timeout: float = 30.0,
         memory_mb: int = DEFAULT_QUERY_MEMORY_MB,
+        start_timeout: float = START_TIMEOUT_S,
     ) -> None:
         self.spec = spec
+        self.start_timeout = start_timeout
         self.size = max(1, size)
         self.timeout = timeout
         self.memory_mb = memory_mb
@@ -190,7 +194,9 @@ class QueryPool:
         loop = asyncio.get_running_loop()
         started = await asyncio.gather(
             *(
-                loop.run_in_executor(None, _start_worker, self.spec, self.memory_mb)
+                loop.run_in_executor(
+                    None, _start_worker, self.spec, self.memory_mb, self.start_timeout
+                )
                 for _ in range(self.size)
             )
         )
@@ -201,7 +207,9 @@ class QueryPool:
     async def _replace(self) -> None:
         loop = asyncio.get_running_loop()
         try:
-            worker = await loop.run_in_executor(None, _start_worker, self.spec, self.memory_mb)
+            worker = await loop.run_in_executor(
+                None, _start_worker, self.spec, self.memory_mb, self.start_timeout
+            )
         except RuntimeError as error:
             log.error("could not replace a query worker: %s", error)
             return

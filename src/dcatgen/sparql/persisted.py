@@ -180,6 +180,16 @@ def _lease(generation: Path) -> IO[bytes] | None:
     return handle
 
 
+def in_memory(spec: StoreSpec) -> StoreSpec | None:
+    """How a process loads the data of a query store into memory instead (from the files
+    the store was made from, which never change), or None when the spec is no query store."""
+    if spec.location is None or not (Path(spec.location).parent / RECORD).is_file():
+        return None
+    folder = Path(spec.location).parent / SOURCES
+    files = sorted(folder.glob("*.nt"), key=lambda path: int(path.stem))
+    return StoreSpec(ntriples=tuple(map(str, files)))
+
+
 def release(spec: StoreSpec) -> None:
     """Let builds delete the generation this process read (see open_persisted)."""
     if spec.location is not None:
