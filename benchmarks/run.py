@@ -401,7 +401,7 @@ def measure_serve(
                 query_s, rows = float("nan"), 0
             sample()
             served: dict[str, list[float]] = {}
-            for _ in range(2):  # the second run is reported (the first warms the caches)
+            for _ in range(int(os.environ.get("DCATGEN_SERVE_QUERY_RUNS", "2"))):  # last reported
                 for name, text in query_files().items():
                     asked = time.perf_counter()
                     answer = requests.post(

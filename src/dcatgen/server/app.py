@@ -221,6 +221,7 @@ class Site:
         default_factory=OrderedDict
     )
     _served: dict[str, bool] = field(default_factory=dict)
+    _served_size: dict[str, int] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -282,10 +283,20 @@ class Site:
             return (path or "/") + hash_sign + fragment
         return None
 
+    def size(self) -> int:
+        """How many quads the store holds, counted once (a store on disk counts by reading
+        every quad: seconds at national scale)."""
+        if "size" not in self._served_size:  # (the same dict notes whether it was closed)
+            self._served_size["size"] = len(self.store)
+        return self._served_size["size"]
+
     def close(self) -> None:
         """Release the data once nothing uses it: a snapshot's folder, a build store's lock."""
         from dcatgen.sparql.persisted import release
 
+        if self._served_size.setdefault("closed", 0):
+            return  # closed already (after a reload, and again at the end)
+        self._served_size["closed"] = 1
         release(self.spec)
         self.spec.remove()
 
@@ -481,7 +492,7 @@ async def health(request: Request) -> Response:
     return JSONResponse(
         {
             "status": "ok",
-            "triples": len(site.store),
+            "triples": await run_in_threadpool(site.size),
             "catalogs": site.catalogs,
             "base": site.base,
             "query_workers": pool.pids(),

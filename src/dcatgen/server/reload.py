@@ -131,10 +131,11 @@ class Reloader:
         seen = loaded
         interval = self.reload.interval
         while True:
-            woken = False
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), interval if interval > 0 else None)
-                woken = True
+            # Read and cleared together (no await between): a SIGHUP that came while the
+            # wait was timing out is not lost.
+            woken = self._wake.is_set()
             self._wake.clear()
             now = await loop.run_in_executor(None, self.reload.state)
             settled = now is not None and now != loaded and now == seen

@@ -135,7 +135,7 @@ def is_current(out_dir: Path, generation: Path | None = None) -> bool:
 
 # --- reading ------------------------------------------------------------------------------
 
-_leases: dict[str, IO[bytes]] = {}
+_leases: dict[str, list[IO[bytes]]] = {}
 """Shared locks this process holds on store generations it reads (by database path)."""
 
 
@@ -160,10 +160,7 @@ def open_persisted(out_dir: Path) -> tuple[ox.Store, StoreSpec] | None:
     except OSError:
         lease.close()
         return None
-    previous = _leases.pop(location, None)
-    if previous is not None:
-        previous.close()
-    _leases[location] = lease
+    _leases.setdefault(location, []).append(lease)
     return store, StoreSpec(location=location)
 
 
@@ -192,10 +189,9 @@ def in_memory(spec: StoreSpec) -> StoreSpec | None:
 
 def release(spec: StoreSpec) -> None:
     """Let builds delete the generation this process read (see open_persisted)."""
-    if spec.location is not None:
-        lease = _leases.pop(spec.location, None)
-        if lease is not None:
-            lease.close()
+    held = _leases.get(spec.location or "", [])
+    if held:  # one lease per open_persisted (a reload may open the same generation again)
+        held.pop(0).close()
 
 
 # --- writing ------------------------------------------------------------------------------
