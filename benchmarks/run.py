@@ -364,7 +364,18 @@ def measure_serve(
     with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
         started = time.perf_counter()
         process = subprocess.Popen(
-            [*command, "serve", str(out), "--port", str(port), "--log-level", "warning"],
+            # The example queries answer up to 220,000 rows: above the default cap (10,000).
+            [
+                *command,
+                "serve",
+                str(out),
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+                "--max-results",
+                "1000000",
+            ],
             stdout=log,
             stderr=log,
             start_new_session=True,
