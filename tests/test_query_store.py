@@ -43,6 +43,7 @@ def test_store_holds_what_parsing_the_catalogs_gives(tmp_path: Path, layout: str
     store, spec = opened
     parsed, _ = open_store(read_source(out), for_workers=False)
     assert _quads(store) == _quads(parsed)
+    assert persisted.quads(spec) == len(parsed)  # recorded: a count on disk reads every quad
     assert len(list(store.quads_for_pattern(None, None, None, VOCABULARY_GRAPH))) > 100
     assert spec.location is not None and Path(spec.location).is_relative_to(out)
     persisted.release(spec)
@@ -163,4 +164,5 @@ def test_a_rebuild_updates_the_previous_store(
     assert opened is not None
     parsed, _ = open_store(read_source(out), for_workers=False)
     assert _quads(opened[0]) == _quads(parsed)
+    assert persisted.quads(opened[1]) == len(parsed)
     persisted.release(opened[1])

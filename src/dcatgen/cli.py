@@ -646,9 +646,9 @@ def serve(
     from dcatgen.sparql.persisted import open_persisted
     from dcatgen.sparql.store import (
         catalog_iris,
-        catalog_size,
         open_store,
         vocabulary_last_modified,
+        vocabulary_size,
     )
 
     try:
@@ -720,7 +720,7 @@ def serve(
         try:
             catalogs = len(site.catalogs)
             click.echo(
-                f"{catalog_size(site.store):,} triples from {files_read(source.files)}"
+                f"{site.size() - vocabulary_size():,} triples from {files_read(source.files)}"
                 f"{' (query store)' if site.spec.location and not store_dir else ''}; "
                 f"{catalogs:,} catalog{'s' if catalogs != 1 else ''}",
                 err=True,

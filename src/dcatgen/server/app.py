@@ -287,7 +287,10 @@ class Site:
         """How many quads the store holds, counted once (a store on disk counts by reading
         every quad: seconds at national scale)."""
         if "size" not in self._served_size:  # (the same dict notes whether it was closed)
-            self._served_size["size"] = len(self.store)
+            from dcatgen.sparql.persisted import quads
+
+            recorded = quads(self.spec)
+            self._served_size["size"] = len(self.store) if recorded is None else recorded
         return self._served_size["size"]
 
     def close(self) -> None:

@@ -128,7 +128,8 @@ def is_current(out_dir: Path, generation: Path | None = None) -> bool:
         return False
     try:
         recorded = json.loads((generation / RECORD).read_text(encoding="utf-8"))
-        return bool(recorded == fingerprint(out_dir, source.files))
+        expected = fingerprint(out_dir, source.files)
+        return {key: recorded.get(key) for key in expected} == expected
     except (OSError, ValueError):
         return False
 
@@ -187,6 +188,19 @@ def in_memory(spec: StoreSpec) -> StoreSpec | None:
     return StoreSpec(ntriples=tuple(map(str, files)))
 
 
+def quads(spec: StoreSpec) -> int | None:
+    """How many quads a query store holds, as recorded when it was written (None: not a
+    query store, or not recorded)."""
+    if spec.location is None:
+        return None
+    try:
+        recorded = json.loads((Path(spec.location).parent / RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    count = recorded.get("quads")
+    return count if isinstance(count, int) else None
+
+
 def release(spec: StoreSpec) -> None:
     """Let builds delete the generation this process read (see open_persisted)."""
     held = _leases.get(spec.location or "", [])
@@ -230,7 +244,7 @@ class _Chained(io.RawIOBase):
         super().close()
 
 
-def _fill(location: Path, source: CatalogSource) -> None:
+def _fill(location: Path, source: CatalogSource) -> int:
     """Write the catalog files and the vocabulary into a new store at ``location``."""
     store = ox.Store(str(location))
     ntriples = all(path.suffix == ".nt" for path in source.files)
@@ -252,7 +266,9 @@ def _fill(location: Path, source: CatalogSource) -> None:
     )
     store.flush()
     store.optimize()
+    count = len(store)  # recorded: counting a store on disk reads every quad (seconds)
     del store  # closes the database (releases its lock) before readers open it
+    return count
 
 
 INLINE_BYTES = 64 * 1024 * 1024
@@ -316,14 +332,17 @@ def write(out_dir: Path, full: bool = True) -> bool | None:
         generation = Path(tempfile.mkdtemp(prefix=STORE_PREFIX, dir=out_dir))
         os.chmod(generation, 0o777 & ~_umask())
         try:
-            if previous is None or not _update(previous, generation, out_dir, fixed, record):
+            count = None
+            if previous is not None:
+                count = _update(previous, generation, out_dir, fixed, record)
+            if count is None:
                 if not full:
                     shutil.rmtree(generation, ignore_errors=True)
                     return None
                 shutil.rmtree(generation / DATABASE, ignore_errors=True)
-                _fill(generation / DATABASE, fixed)
+                count = _fill(generation / DATABASE, fixed)
             _keep_sources(generation, targets)
-            text = json.dumps(record, indent=1) + "\n"
+            text = json.dumps({**record, "quads": count}, indent=1) + "\n"
             (generation / RECORD).write_text(text, encoding="utf-8")
             fresh = out_dir / f"{STORE_LINK}.{os.getpid()}.link"
             fresh.unlink(missing_ok=True)
@@ -369,18 +388,18 @@ def _update(
     out_dir: Path,
     source: CatalogSource,
     record: dict[str, object],
-) -> bool:
+) -> int | None:
     """Make the new generation a copy of the previous store (hard links: RocksDB's files
-    never change) with the changed catalogs' differences applied; False when that is not
-    possible or not worth it (then the caller bulk-loads)."""
+    never change) with the changed catalogs' differences applied, and return how many quads
+    it holds; None when that is not possible or not worth it (then the caller bulk-loads)."""
     try:
         before = json.loads((previous / RECORD).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return False
-    if {k: v for k, v in before.items() if k != "files"} != {
+        return None
+    if {k: v for k, v in before.items() if k not in ("files", "quads")} != {
         k: v for k, v in record.items() if k != "files"
     } or not all(path.suffix == ".nt" for path in source.files):
-        return False
+        return None
     old = {
         entry[0]: (entry, previous / SOURCES / f"{n}.nt") for n, entry in enumerate(before["files"])
     }
@@ -392,9 +411,9 @@ def _update(
     total = sum(entry[2] for entry, _ in new.values()) or 1
     touched = sum(new[name][0][2] for name in changed) + sum(old[name][0][2] for name in gone)
     if touched > INCREMENTAL_SHARE * total:
-        return False
+        return None
     if not all(old[name][1].is_file() for name in gone + [n for n in changed if n in old]):
-        return False
+        return None
     bases = {
         path.relative_to(out_dir).as_posix(): iri.removesuffix("catalog")
         for iri, path in (indexed_catalogs(out_dir) or [])
@@ -420,14 +439,22 @@ def _update(
         if not shared:
             break
     removed = (removed & own) | set(shared)
+    count = before.get("quads")
+    if not isinstance(count, int):
+        return None
     ox.Store.read_only(str(previous / DATABASE)).backup(str(generation / DATABASE))
     store = ox.Store(str(generation / DATABASE))
     for quad in ox.parse(b"\n".join(sorted(removed)), format=ox.RdfFormat.N_TRIPLES):
-        store.remove(quad)
-    store.load(b"\n".join(sorted(added)), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+        if quad in store:
+            count -= 1
+            store.remove(quad)
+    for quad in ox.parse(b"\n".join(sorted(added)), format=ox.RdfFormat.N_TRIPLES):
+        if quad not in store:
+            count += 1
+            store.add(quad)
     store.flush()
     del store
-    return True
+    return count
 
 
 def remove_old_generations(out_dir: Path) -> list[Path]:
