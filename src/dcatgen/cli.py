@@ -486,7 +486,8 @@ def read_data(data: Path, force: bool, validate_yaml: bool = True) -> CatalogSou
     "store_dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Keep the store in this folder (replaced at start) instead of in memory.",
+    help="Keep the store in this folder (replaced at start) instead of in memory; a new "
+    "build is then served after a restart, not reloaded.",
 )
 @click.option(
     "--base",
@@ -731,7 +732,12 @@ def serve(
                 click.echo(line, err=True)
             if public_url:
                 click.echo(f"  listening   {listening}/ (behind the proxy)", err=True)
-            run(site, settings, sock, Reload(reopen, partial(folder_state, data), reload_interval))
+            # --store: the folder is rewritten at start while workers read it, so a new build
+            # is served by a restart there (reloading would rewrite it under them).
+            reload = (
+                None if store_dir else Reload(reopen, partial(folder_state, data), reload_interval)
+            )
+            run(site, settings, sock, reload)
         finally:
             site.close()
 
