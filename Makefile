@@ -39,7 +39,7 @@ lint: $(STAMP_TEST)
 	$(BIN)/ruff format --check src tests benchmarks tools
 
 typecheck: $(STAMP_TEST)
-	$(BIN)/mypy src
+	$(BIN)/mypy src tests
 
 pytest: $(STAMP_TEST) voikko
 	$(BIN)/pytest -q

@@ -24,7 +24,7 @@ from typing import Any
 
 from rdflib import Literal, URIRef
 
-from dcatgen.build.mapping import Triple
+from dcatgen.mapping.tables import Triple
 from dcatgen.rdf.namespaces import DCAT, DCT, DG, RDF, SKOS, VCARD, XSD, YSO
 
 Object = URIRef | Literal
@@ -33,7 +33,7 @@ Object = URIRef | Literal
 class _Index:
     """Triples by subject, editable, keeping first-seen subject order."""
 
-    def __init__(self, triples: Iterable[Triple]) -> None:
+    def __init__(self, triples: Iterable[tuple[URIRef, URIRef, Object]]) -> None:
         self.by_subject: dict[URIRef, list[tuple[URIRef, Object]]] = {}
         for subject, predicate, obj in triples:
             self.by_subject.setdefault(subject, []).append((predicate, obj))
@@ -301,11 +301,11 @@ class Injection:
     dataset: str
 
 
-def _as_rdflib(triples: Iterable[Any]) -> list[Triple]:
+def _as_rdflib(triples: Iterable[Any]) -> list[tuple[URIRef, URIRef, Object]]:
     """Accept the mapping's N-Triples term strings (or rdflib terms, unchanged)."""
     from benchmarks.reference import rdflib_term
 
-    result: list[Triple] = []
+    result: list[tuple[URIRef, URIRef, Object]] = []
     for s, p, o in triples:
         if isinstance(s, str) and not isinstance(s, URIRef | Literal):
             result.append((rdflib_term(s), rdflib_term(p), rdflib_term(o)))  # type: ignore[arg-type]

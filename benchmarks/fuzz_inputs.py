@@ -211,9 +211,10 @@ def _parse_back(body: bytes, extension: str) -> int:
 
 def run_case(path: Path) -> Outcome:
     """Load → map → validate → write every format → parse each back."""
-    from dcatgen.build.pipeline import check, make_catalog
+    from dcatgen.build.catalog import check, make_catalog
     from dcatgen.errors import InputError
-    from dcatgen.rdf.serialize import Format, serialize
+    from dcatgen.rdf.formats import Format
+    from dcatgen.rdf.serialize import serialize
 
     started = time.perf_counter()
     try:

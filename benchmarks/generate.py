@@ -38,7 +38,7 @@ try:
 except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml import SafeDumper as Dumper  # type: ignore[assignment]
 
-from dcatgen.build.mapping import slug
+from dcatgen.mapping.tables import slug
 
 SEED = 906
 """The default random seed (the Act's number): same seed and sizes → same files."""
@@ -973,7 +973,7 @@ HEADER = (
 )
 
 
-class _PlainDumper(Dumper):  # type: ignore[misc,valid-type]
+class _PlainDumper(Dumper):  # type: ignore[misc,valid-type,unused-ignore]
     """Writes shared values out in full (people write no YAML anchors)."""
 
     def ignore_aliases(self, data: Any) -> bool:

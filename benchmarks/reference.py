@@ -6,8 +6,9 @@ What anyone would write first with the usual libraries, on the same input and wi
 shapes as `dcatgen build`:
 
 - load: the real loader (`dcatgen.model.load.load`);
-- map: one rdflib `Graph`, filled with `Graph.add` from `dcatgen.build.mapping.description_triples`;
-- validate: one whole-graph pyshacl run with `dcatgen.validation.report.shapes_graph()` (inference
+- map: one rdflib `Graph`, filled with `Graph.add` from
+  `dcatgen.mapping.tables.description_triples`;
+- validate: one whole-graph pyshacl run with `dcatgen.validation.shapes.shapes_graph()` (inference
   none, warnings allowed, as dcatgen calls it), counting the report's top-level results;
 - serialize: rdflib's own writers for Turtle, JSON-LD (with dcatgen's JSON-LD context),
   RDF/XML and N-Triples, one file each.
@@ -32,11 +33,12 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from dcatgen.build.mapping import description_triples
+from dcatgen.mapping.tables import description_triples
 from dcatgen.model.load import load
 from dcatgen.rdf.namespaces import PREFIXES
-from dcatgen.rdf.serialize import _split_literal, context_document
-from dcatgen.validation.report import shapes_graph
+from dcatgen.rdf.serialize import context_document
+from dcatgen.rdf.terms import literal_parts
+from dcatgen.validation.shapes import shapes_graph
 
 FORMATS = (
     ("turtle", "turtle", "ttl"),
@@ -53,7 +55,7 @@ def rdflib_term(term: str) -> Node:
     mapping would have built directly."""
     if term.startswith("<"):
         return URIRef(term[1:-1])
-    lexical, language, datatype = _split_literal(term)
+    lexical, language, datatype = literal_parts(term)
     return Literal(lexical, lang=language, datatype=URIRef(datatype) if datatype else None)
 
 

@@ -183,7 +183,8 @@ def _pages(server: Running) -> list[str]:
     from rdflib import Graph, URIRef
 
     following = URIRef("http://www.w3.org/ns/hydra/core#next")
-    paths, url = [], server.url + "/catalog.ttl"
+    paths: list[str] = []
+    url = server.url + "/catalog.ttl"
     while url and len(paths) < 50:
         paths.append(url.removeprefix(server.url))
         graph = Graph().parse(data=requests.get(url, timeout=60).content, format="turtle")
@@ -301,8 +302,9 @@ def _built(registers: int, folder: Path) -> Path:
     """An out/ folder with catalog.nt: the seed (registers 0) or N synthetic registers."""
     if registers > 0:
         return synthetic(registers, folder)
-    from dcatgen.build.pipeline import make_catalog
-    from dcatgen.rdf.serialize import Format, write_all
+    from dcatgen.build.catalog import make_catalog
+    from dcatgen.rdf.formats import Format
+    from dcatgen.rdf.serialize import write_all
 
     out = folder / "out"
     out.mkdir()

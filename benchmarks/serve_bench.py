@@ -53,8 +53,9 @@ def synthetic(registers: int, folder: Path) -> Path:
     text = yaml.dump(seed, Dumper=_NoAliases, allow_unicode=True, sort_keys=False)
     path.write_text(text, encoding="utf-8")
     # Serve a built out/ folder: serving YAML would validate it first, which is not measured here.
-    from dcatgen.build.pipeline import make_catalog
-    from dcatgen.rdf.serialize import Format, write_all
+    from dcatgen.build.catalog import make_catalog
+    from dcatgen.rdf.formats import Format
+    from dcatgen.rdf.serialize import write_all
 
     out = folder / "out"
     write_all(make_catalog(path).triples, out, formats=[Format.N_TRIPLES])

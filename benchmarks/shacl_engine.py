@@ -28,11 +28,14 @@ from pathlib import Path
 from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
-from dcatgen.build.mapping import description_triples
+from dcatgen.mapping.tables import description_triples
 from dcatgen.model.description import Description
 from dcatgen.model.load import load
-from dcatgen.validation.engine import CompiledShapes, compile_shapes
-from dcatgen.validation.report import Finding, shacl_findings, shapes_graph
+from dcatgen.validation.fast.compiler import compile_shapes
+from dcatgen.validation.fast.plan import CompiledShapes
+from dcatgen.validation.findings import Finding
+from dcatgen.validation.reference import shacl_findings
+from dcatgen.validation.shapes import shapes_graph
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_BASE = "https://w3id.org/dcatgen/id/mynamaki/"

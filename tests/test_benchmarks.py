@@ -17,10 +17,12 @@ from benchmarks.generate import generate
 from benchmarks.reference import run as run_reference
 from rdflib import Graph
 
-from dcatgen.build.mapping import to_graph
-from dcatgen.build.pipeline import build, make_catalog, validate_all
+from dcatgen.build.catalog import make_catalog
+from dcatgen.build.pipeline import build, validate_all
+from dcatgen.mapping.tables import to_graph
 from dcatgen.model.load import load
-from dcatgen.validation.report import Severity, shacl_findings
+from dcatgen.validation.findings import Severity
+from dcatgen.validation.reference import shacl_findings
 from tests.conftest import ROOT
 
 

@@ -8,9 +8,10 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF
 
-from dcatgen.build.mapping import to_graph
-from dcatgen.build.pipeline import build, make_catalog
-from dcatgen.rdf.serialize import Format
+from dcatgen.build.catalog import make_catalog
+from dcatgen.build.pipeline import build
+from dcatgen.mapping.tables import to_graph
+from dcatgen.rdf.formats import Format
 from tests.conftest import DATA, GOLDEN, ROOT
 from tests.rdfdiff import explain_difference
 

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from ckanapi import NotFound, RemoteCKAN
 from ckanapi.errors import CKANAPIError
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from dcatgen.cli import main
 from dcatgen.model.load import load_file
@@ -127,7 +127,9 @@ def seed_copy(
     return path
 
 
-def cli(portal: Portal, organization: str, data: Path, *options: str, token: str | None = None):
+def cli(
+    portal: Portal, organization: str, data: Path, *options: str, token: str | None = None
+) -> Result:
     """`dcatgen publish --ckan` as a user runs it, the token in the environment."""
     env = {"CKAN_API_TOKEN": token if token is not None else portal.tokens[organization]}
     return CliRunner(env=env).invoke(

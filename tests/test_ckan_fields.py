@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 
@@ -204,7 +205,7 @@ def test_a_patch_keeps_what_dcatgen_does_not_own() -> None:
         **wanted,
         "title": "Muutettu portaalissa",
         "groups": [{"name": "koulutus"}],
-        "extras": [{"key": "note", "value": "kept"}, *wanted["extras"]],  # type: ignore[list-item]
+        "extras": [{"key": "note", "value": "kept"}, *cast(list[Any], wanted["extras"])],
     }
     assert differences(wanted, held) == ["title"]
     patch = patch_of(wanted, held)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from dcatgen.build.pipeline import build
-from dcatgen.build.summary import s28_summary
+from dcatgen.mapping.summary import s28_summary
 from dcatgen.model.load import load_file
 from tests.conftest import DATA, SEED
 from tests.harvester.ckan_env import REPO_CACHE_DIR, ensure_ckan_venv, harvest_with_ckanext_dcat

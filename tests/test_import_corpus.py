@@ -109,7 +109,7 @@ def _literals(triples: list[tuple[str, str, str]]) -> list[str]:
 )
 def test_every_fixture_meets_its_expectations(page: str, tmp_path: Path) -> None:
     """In process, for every fixture: it builds, with its titles and its strings in the catalog."""
-    from dcatgen.build.pipeline import check, make_catalog
+    from dcatgen.build.catalog import check, make_catalog
     from dcatgen.importer import import_source
 
     expected = json.loads((FIXTURES / "expectations.json").read_text(encoding="utf-8"))[page]

@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import cast
 
 import pytest
 from click.testing import CliRunner
@@ -14,7 +15,7 @@ from click.testing import CliRunner
 from dcatgen.cli import main
 from dcatgen.errors import InputError
 from dcatgen.importer import import_source
-from dcatgen.importer.fetch import USER_AGENT, decode, fetch, read_source
+from dcatgen.importer.fetch import USER_AGENT, decode, fetch, read_page
 
 PAGE = """<!DOCTYPE html><html><head><title>Asiakirjajulkisuuskuvaus - Järvikylän kunta</title>
 </head><body><main>
@@ -92,7 +93,8 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/to-metadata":
             self.redirect("http://169.254.169.254/latest/meta-data/")
         elif path == "/to-other-loopback":
-            self.redirect(f"http://127.0.0.2:{self.server.server_address[1]}/page.html")
+            port = cast(tuple[str, int], self.server.server_address)[1]
+            self.redirect(f"http://127.0.0.2:{port}/page.html")
         elif path == "/drip":
             body = PAGE.encode("utf-8")
             self.send_response(200)
@@ -259,12 +261,12 @@ def test_documents_that_are_not_text_are_refused_as_such(server: str, tmp_path: 
     pdf.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\n")
     for source in (str(pdf), f"{server}/pdf-as-html"):
         with pytest.raises(InputError, match="is a PDF document, not a web page or text") as no:
-            read_source(source)
+            read_page(source)
         assert "pdftotext" in str(no.value)
     docx = tmp_path / "kuvaus.docx"
     docx.write_bytes(b"PK\x03\x04" + b"\x00" * 40)
     with pytest.raises(InputError, match="office document"):
-        read_source(str(docx))
+        read_page(str(docx))
 
 
 def test_connection_refused() -> None:

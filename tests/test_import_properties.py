@@ -12,11 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dcatgen.build.pipeline import check, make_catalog
+from dcatgen.build.catalog import check, make_catalog
 from dcatgen.errors import InputError
 from dcatgen.importer import ImportResult, import_text
 from dcatgen.model.load import parse_text
-from dcatgen.validation.report import Severity
+from dcatgen.validation.findings import Severity
 from tests.conftest import ROOT
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "import"
@@ -69,7 +69,7 @@ TEMPLATES = [
 ]
 
 words = st.text(
-    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=0, max_size=12
+    alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=0, max_size=12
 )
 plain_words = st.text(alphabet="abcdefghijklmnopqrstuvwxyzåäöÄÖ -:#'\"&*!|>%@`", max_size=10)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dcatgen.build.mapping import description_triples, to_graph
 from dcatgen.importer import import_source
+from dcatgen.mapping.tables import description_triples, to_graph
 from dcatgen.model.description import Description, Register
 from dcatgen.model.load import load_file
 from tests.conftest import DATA, ROOT

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from dcatgen.build.mapping import KNOWN_SYSTEM, SYSTEM_KIND, description_triples
-from dcatgen.build.pipeline import check, make_catalog
+from dcatgen.build.catalog import check, make_catalog
+from dcatgen.mapping.tables import KNOWN_SYSTEM, SYSTEM_KIND, description_triples
 from dcatgen.model.description import known_systems
 from dcatgen.model.load import load_file
 from dcatgen.rdf.terms import SKOS
-from dcatgen.validation.report import Severity
+from dcatgen.validation.findings import Severity
 from tests.conftest import DATA
 
 
@@ -70,7 +70,7 @@ def test_unknown_id_is_refused_with_a_hint(tmp_path: Path) -> None:
 
 def test_a_malformed_known_system_is_a_violation_for_both_engines(tmp_path: Path) -> None:
     """The vocabulary shapes check the concept: without a kind, both engines report it."""
-    from dcatgen.validation.report import run_engine
+    from dcatgen.validation.run import run_engine
 
     text = (DATA / "mynamaki.yaml").read_text(encoding="utf-8")
     text = text.replace(

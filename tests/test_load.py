@@ -160,7 +160,7 @@ def test_tab_indentation_is_refused_by_every_path(tmp_path: Path) -> None:
 
 def test_name_only_in_another_language_builds(tmp_path: Path) -> None:
     """An organisation named only in Swedish in a Finnish file was a KeyError."""
-    from dcatgen.build.pipeline import make_catalog
+    from dcatgen.build.catalog import make_catalog
 
     text = (DATA / "mynamaki.yaml").read_text(encoding="utf-8")
     lines = text.splitlines()

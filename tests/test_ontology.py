@@ -211,11 +211,11 @@ def test_declared_types(graph: Graph) -> None:
 def test_every_dg_subject_has_labels_and_definitions(graph: Graph) -> None:
     """Every dg: subject has one label and one skos:definition in each of fi, sv and en."""
     problems = []
-    for subject in sorted({s for s in graph.subjects() if local_name(s) is not None}):
+    for subject in sorted({s for s in graph.subjects() if local_name(s) is not None}, key=str):
         is_concept_or_scheme = local_name(subject) in CONCEPTS | CONCEPT_SCHEMES
         label = SKOS.prefLabel if is_concept_or_scheme else RDFS.label
         for predicate in (label, SKOS.definition):
-            found = languages(graph, subject, predicate)
+            found = languages(graph, URIRef(str(subject)), predicate)
             if found != Counter(LANGUAGES):
                 problems.append(f"{subject} {predicate}: {dict(found)}")
         if (subject, RDFS.isDefinedBy, ONTOLOGY_IRI) not in graph:
@@ -240,7 +240,7 @@ def test_concepts_belong_to_their_scheme(
     assert {local_name(m) for m in members} == set(notations)
     assert set(graph.objects(scheme, SKOS.hasTopConcept)) == members
     seen: list[str] = []
-    for member in sorted(members):
+    for member in sorted(members, key=str):
         assert (member, RDF.type, SKOS.Concept) in graph
         assert set(graph.objects(member, SKOS.inScheme)) == {scheme}
         assert set(graph.objects(member, SKOS.topConceptOf)) == {scheme}

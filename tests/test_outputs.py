@@ -15,9 +15,9 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from dcatgen.build import pipeline
+from dcatgen.build import pipeline, writer
 from dcatgen.cli import main
-from dcatgen.rdf.serialize import Format
+from dcatgen.rdf.formats import Format
 from tests.conftest import DATA, FIXTURES
 
 SEED = DATA / "mynamaki.yaml"
@@ -112,7 +112,7 @@ def test_a_build_stopped_after_the_switch_leaves_a_consistent_set(
     """
     out = tmp_path / "out"
     assert _build(str(SEED), "-o", str(out))[0] == 0
-    real_point = pipeline._point
+    real_point = writer._point
     calls: list[str] = []
 
     def stop_after_the_switch(link: Path, target: str) -> None:
@@ -121,7 +121,7 @@ def test_a_build_stopped_after_the_switch_leaves_a_consistent_set(
             raise KeyboardInterrupt  # as a kill would, between two renames
         real_point(link, target)
 
-    monkeypatch.setattr(pipeline, "_point", stop_after_the_switch)
+    monkeypatch.setattr(writer, "_point", stop_after_the_switch)
     edited = _edited(tmp_path, "(keskeytetty)")
     with pytest.raises(KeyboardInterrupt):
         pipeline.build(edited, out)

@@ -11,12 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from dcatgen.build import pipeline
-from dcatgen.build.mapping import description_triples, to_graph
-from dcatgen.build.pipeline import Job, Partition, build, process
+from dcatgen.build import writer
+from dcatgen.build.partition import Job, Partition, process
+from dcatgen.build.pipeline import build
+from dcatgen.mapping.tables import description_triples, to_graph
 from dcatgen.model.load import load
-from dcatgen.rdf.serialize import Format, canonical, exchange
-from dcatgen.validation.report import shacl_findings
+from dcatgen.rdf.formats import Format
+from dcatgen.rdf.serialize import canonical, exchange
+from dcatgen.validation.reference import shacl_findings
 from tests.conftest import DATA, INCOMPLETE, MINIMAL, SEED, descriptions
 
 
@@ -169,7 +171,7 @@ def test_large_old_generations_are_deleted_in_the_background(
 ) -> None:
     """Past LARGE_FILE, a detached process deletes the old generation; the outputs are the
     new ones at once."""
-    monkeypatch.setattr(pipeline, "LARGE_FILE", 0)
+    monkeypatch.setattr(writer, "LARGE_FILE", 0)
     out = tmp_path / "out"
     build(many, out, force=True)
     changed = many / "b-minimal.yaml"

@@ -15,7 +15,7 @@ import pytest
 import requests
 from click.testing import CliRunner
 
-from dcatgen.build.pipeline import make_catalog
+from dcatgen.build.catalog import make_catalog
 from dcatgen.cli import main
 from dcatgen.publish.graph_store import graph_store_url, skolemise, update_endpoint
 from dcatgen.sparql.store import parse_rdf_file

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from dcatgen.cli import description_schema, main
 from dcatgen.errors import InputError
-from dcatgen.model.load import SafeLoader, _plain, load_file
+from dcatgen.model.load import _plain, load_file
 from tests.conftest import DATA, FIXTURES, ROOT
 
 PUBLISHED = ROOT / "schema" / "description.schema.json"
@@ -22,7 +22,8 @@ IMPORT_FIXTURES = sorted((FIXTURES / "import").glob("*.*"))
 
 def _as_loaded(path: Path) -> Any:
     """The file's data exactly as the loader hands it to the model (strings stay strings)."""
-    node = yaml.compose(path.read_text(encoding="utf-8"), Loader=SafeLoader)
+    node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    assert node is not None
     return _plain(node, path, (), {})
 
 

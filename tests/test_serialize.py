@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import Graph
 
-from dcatgen.rdf.serialize import Format, serialize
+from dcatgen.rdf.formats import Format
+from dcatgen.rdf.serialize import serialize
 from dcatgen.rdf.terms import DCT, DG, XSD, iri, literal, typed
 from tests.rdfdiff import explain_difference
 
@@ -21,7 +22,7 @@ PARSERS = {
 # XML 1.0 cannot carry most C0 control characters; YAML cannot either, so none reach us.
 TEXT = st.text(
     st.characters(
-        blacklist_categories=("Cs",),
+        blacklist_categories=["Cs"],
         blacklist_characters="\x00\ufffe\uffff"
         + "".join(chr(c) for c in range(1, 32) if c not in (9, 10, 13)),
     ),

@@ -14,8 +14,8 @@ import requests
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, RDF
 
-from dcatgen.build.pipeline import make_catalog
-from dcatgen.validation.report import validate_triples
+from dcatgen.build.catalog import make_catalog
+from dcatgen.validation.run import validate_triples
 from tests.conftest import DATA
 from tests.servers import Running, dcatgen_serve, stop
 
@@ -191,7 +191,7 @@ def test_hydra_paging_is_complete_and_every_page_valid(server: Running) -> None:
         )
         # N-Triples terms (n3() would write a literal holding newlines in Turtle's long form).
         lines = graph.serialize(format="nt").splitlines()
-        triples = [tuple(line.rstrip(" .").split(" ", 2)) for line in lines if line]
+        triples = [_triple(line.rstrip(" .").split(" ", 2)) for line in lines if line]
         report = validate_triples(triples)
         assert report.conforms, report.summary()
         # Every system a page's dataset names is described on that page.
@@ -644,3 +644,8 @@ def test_several_catalogs(tmp_path: Path) -> None:
             assert len(set(graph.subjects(RDF.type, DCAT.Catalog))) == 1
         index = requests.get(srv.url + "/", timeout=60).text
         assert all(f'href="{path}"' in index for path in paths)
+
+
+def _triple(parts: list[str]) -> tuple[str, str, str]:
+    subject, predicate, obj = parts
+    return subject, predicate, obj

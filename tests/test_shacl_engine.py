@@ -21,17 +21,14 @@ from hypothesis import strategies as st
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from dcatgen.build.mapping import description_triples
+from dcatgen.mapping.tables import description_triples
 from dcatgen.model.load import load
-from dcatgen.validation.engine import (
-    CompiledShapes,
-    UnsupportedShapeError,
-    compile_shapes,
-    literal_parts,
-    new_finding,
-    validate_fast,
-)
-from dcatgen.validation.report import Finding, Severity, shacl_findings, shapes_graph
+from dcatgen.validation.fast.compiler import UnsupportedShapeError, compile_shapes, validate_fast
+from dcatgen.validation.fast.plan import CompiledShapes
+from dcatgen.validation.fast.terms import literal_parts, new_finding
+from dcatgen.validation.findings import Finding, Severity
+from dcatgen.validation.reference import shacl_findings
+from dcatgen.validation.shapes import shapes_graph
 from tests.conftest import DATA, FIXTURES
 from tests.defects import DEFECTS, Triple
 

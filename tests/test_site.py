@@ -14,14 +14,16 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from dcatgen.build.pipeline import COMBINED, PER_DESCRIPTION, build, make_catalog
+from dcatgen.build.catalog import make_catalog
+from dcatgen.build.pipeline import COMBINED, PER_DESCRIPTION, build
 from dcatgen.model.description import Description
 from dcatgen.model.load import load_file
 from dcatgen.rdf.serialize import context_document
 from dcatgen.site.gaps import description_gaps
 from dcatgen.site.render import Renderer
 from dcatgen.site.serving import BuiltPages, RenderedPages
-from dcatgen.validation.report import Severity, run_engine
+from dcatgen.validation.findings import Severity
+from dcatgen.validation.run import run_engine
 from tests.conftest import FIXTURES, GOLDEN, INCOMPLETE, MINIMAL, ROOT, SEED, descriptions
 from tests.sitecheck import Block, broken_links, parse
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
+from typing import Any, cast
 
 import pyoxigraph as ox
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dcatgen.server.conneg import negotiate
+from dcatgen.rdf.conneg import negotiate
 from dcatgen.sparql.engine import (
     MAX_NESTING,
     QueryError,
@@ -70,7 +72,7 @@ def test_every_service_query_oxigraph_accepts_is_caught() -> None:
         "SELECT * { BIND(1 AS ?x) SeRvIcE <http://127.0.0.1:9/x> { ?s ?p ?o } }",
     ):
         with pytest.raises(OSError):
-            list(store.query(query))  # proves oxigraph reads SERVICE here
+            list(cast(Iterable[Any], store.query(query)))  # proves oxigraph reads SERVICE
         with pytest.raises(QueryError) as refused:
             check_query(query, allow_service=False)
         assert refused.value.status == 403
@@ -102,7 +104,7 @@ def test_service_that_oxigraph_would_call_is_always_refused(
         f"SELECT * {{ {left}{before}{keyword}{silent}{after}<http://127.0.0.1:9/x> {{?s ?p ?o}} }}"
     )
     try:
-        list(_ONE_TRIPLE.query(query))
+        list(cast(Iterable[Any], _ONE_TRIPLE.query(query)))
     except SyntaxError:
         return  # not a query at all: the engine refuses it anyway
     except OSError:

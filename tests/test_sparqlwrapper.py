@@ -63,6 +63,7 @@ def test_construct(served_seed: Running) -> None:
     )
     client.setReturnFormat(TURTLE)
     data = client.queryAndConvert()
+    assert isinstance(data, str | bytes)
     graph = Graph().parse(data=data, format="turtle")
     assert len(graph) == 11
     lyyti = URIRef("https://w3id.org/dcatgen/id/mynamaki/system/lyyti")

@@ -154,7 +154,6 @@ def test_a_snapshot_that_cannot_be_written_leaves_no_folder(
     out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """When the dump fails (a full disk, say), its folder goes at once, and the error is raised."""
-    import dcatgen.sparql.store
 
     folder = tmp_path / "dcatgen-store-1-x"
 
@@ -162,7 +161,7 @@ def test_a_snapshot_that_cannot_be_written_leaves_no_folder(
         (folder / "snapshot.nq").mkdir(parents=True)  # the dump cannot open it as a file
         return str(folder)
 
-    monkeypatch.setattr(dcatgen.sparql.store.tempfile, "mkdtemp", unwritable_folder)
+    monkeypatch.setattr("dcatgen.sparql.store.tempfile.mkdtemp", unwritable_folder)
     with pytest.raises(OSError):
         open_store(read_source(out))
     assert not folder.exists()

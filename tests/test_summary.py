@@ -7,8 +7,8 @@ import doctest
 import pytest
 
 import dcatgen.site.paths
-from dcatgen.build.mapping import description_triples
-from dcatgen.build.summary import register_description, s28_summary
+from dcatgen.mapping.summary import register_description, s28_summary
+from dcatgen.mapping.tables import description_triples
 from dcatgen.model.description import (
     ApiStatement,
     Availability,

@@ -10,8 +10,8 @@ from pyshacl import validate as pyshacl_validate
 from rdflib import Graph
 from rdflib.namespace import SH
 
-from dcatgen.build.pipeline import check, make_catalog
-from dcatgen.validation.report import Severity
+from dcatgen.build.catalog import check, make_catalog
+from dcatgen.validation.findings import Severity
 from tests.conftest import DATA, FIXTURES, ROOT
 
 OFFICIAL = ROOT / "shapes" / "dcat-ap-3"

@@ -30,7 +30,7 @@ KEYWORDS = {
     "in_language": (2,),
 }
 METHODS = [
-    ("build/summary.py", "python"),
+    ("mapping/summary.py", "python"),
     ("site/**.py", "python"),
     ("site/templates/**.html", "jinja2"),
 ]

@@ -1,4 +1,4 @@
-"""Regenerate the README's CLI reference from each command's --help, and the CKAN field table
+"""Regenerate the CLI reference (docs/cli.md) from each command's --help, and the CKAN field table
 of docs/ckan.md from dcatgen.publish.ckan.fields.ROWS.
 
 Usage: python tools/update_readme.py  (the test suite fails when either is stale)
@@ -15,6 +15,7 @@ from dcatgen.cli import main
 from dcatgen.publish.ckan.fields import mapping_table
 
 README = Path(__file__).resolve().parents[1] / "README.md"
+CLI_DOCS = README.with_name("docs") / "cli.md"
 START, END = "<!-- cli-reference:start -->", "<!-- cli-reference:end -->"
 CKAN_DOCS = README.with_name("docs") / "ckan.md"
 FIELDS_START, FIELDS_END = "<!-- ckan-fields:start -->", "<!-- ckan-fields:end -->"
@@ -29,7 +30,7 @@ def reference() -> str:
             .invoke(main, [name, "--help"], terminal_width=100, prog_name="dcatgen")
             .stdout
         )
-        parts.append(f"### dcatgen {name}\n\n```text\n{help_text.strip()}\n```\n")
+        parts.append(f"## dcatgen {name}\n\n```text\n{help_text.strip()}\n```\n")
     parts.append(END)
     return "\n".join(parts)
 
@@ -42,7 +43,7 @@ def _replace(path: Path, start: str, end: str, section: str) -> None:
 
 def main_() -> None:
     """Rewrite the sections between the markers."""
-    _replace(README, START, END, reference())
+    _replace(CLI_DOCS, START, END, reference())
     _replace(CKAN_DOCS, FIELDS_START, FIELDS_END, f"{FIELDS_START}\n{mapping_table()}{FIELDS_END}")
 
 

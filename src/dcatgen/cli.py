@@ -12,44 +12,31 @@ import sys
 from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from dcatgen import __version__
-from dcatgen.build.pipeline import COMBINED, LAYOUTS, check, make_catalog, validate_all
+from dcatgen.build.catalog import make_catalog
+from dcatgen.build.pipeline import COMBINED, LAYOUTS, validate_all
 from dcatgen.build.pipeline import build as run_build
-from dcatgen.errors import DcatgenError, InputError, Problem
+from dcatgen.build.results import LISTED_AT_MOST
+from dcatgen.errors import EXIT_INTERNAL, DcatgenError, Unplaced, ViolationsFound
 from dcatgen.model.description import Description
 from dcatgen.model.load import description_files
 from dcatgen.publish.ckan.command import check_options, ckan_options, publish_to_ckan, read_token
-from dcatgen.rdf.serialize import Format, write_atomic
-from dcatgen.sparql.store import CatalogSource, read_source
-from dcatgen.validation.report import (
-    DEFAULT_ENGINE,
-    ENGINES,
-    KINDS,
-    Finding,
-    Report,
-    Severity,
-    attach_positions,
-    format_grouped,
-    format_text,
-    kind_of,
-    plural,
-    validate_triples,
-)
+from dcatgen.rdf.formats import Format
+from dcatgen.rdf.serialize import write_atomic
+from dcatgen.sparql.store import CatalogSource, read_checked
+from dcatgen.validation.findings import KINDS, Report, Severity, kind_of
+from dcatgen.validation.locate import attach_positions
+from dcatgen.validation.report import format_grouped, format_text, plural
+from dcatgen.validation.run import DEFAULT_ENGINE, ENGINES, validate_triples
 
 if TYPE_CHECKING:
     from dcatgen.publish.graph_store import Published  # imports requests: only where it is needed
     from dcatgen.site.serving import Pages  # imports Jinja2: only for serve
 
-EXIT_VIOLATIONS = 1
-LISTED_AT_MOST = 9
-"""Up to this many files written (build) or graphs replaced (publish), each gets a line;
-past it, one summary line."""
-EXIT_BAD_INPUT = 2
-EXIT_INTERNAL = 70  # EX_SOFTWARE (sysexits.h)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -99,6 +86,9 @@ class DcatgenGroup(click.Group):
                 raise
             for line in error.lines():
                 click.echo(f"error: {line}", err=True)
+            outcome = error.outcome()
+            if outcome:
+                click.echo(outcome, err=True)
             sys.exit(error.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
@@ -112,15 +102,6 @@ class DcatgenGroup(click.Group):
                 err=True,
             )
             sys.exit(EXIT_INTERNAL)
-
-
-def fail_on_bad_input(error: InputError, outcome: str = "nothing written") -> NoReturn:
-    """Print every problem of bad input, then what came of the run, and exit 2."""
-    for problem in error.problems:
-        click.echo(f"error: {problem}", err=True)
-    count = len(error.problems)
-    click.echo(f"{count} problem{'s' if count != 1 else ''} in the input; {outcome}", err=True)
-    sys.exit(EXIT_BAD_INPUT)
 
 
 def data_argument(function: F) -> F:
@@ -239,103 +220,37 @@ def build(
     Example: dcatgen build data -o out
     """
     chosen = [Format.from_name(name) for name in formats] or list(Format)
-    try:
-        files = len(description_files(data))
-    except InputError as error:
-        fail_on_bad_input(error)
+    files = len(description_files(data))
     show_progress = sys.stderr.isatty() and files > 1
-    try:
-        with click.progressbar(
-            length=files, label="building", file=sys.stderr, hidden=not show_progress
-        ) as bar:
-            done = 0
+    with click.progressbar(
+        length=files, label="building", file=sys.stderr, hidden=not show_progress
+    ) as bar:
+        done = 0
 
-            def advance(index: int) -> None:
-                nonlocal done
-                bar.update(index - done)
-                done = index
+        def advance(index: int) -> None:
+            nonlocal done
+            bar.update(index - done)
+            done = index
 
-            result = run_build(
-                data,
-                out_dir,
-                force=force,
-                formats=chosen,
-                engine=engine,
-                workers=jobs,
-                progress=advance,
-                layout=layout,
-                site=site,
-                link_gaps=link_gaps,
-                store=store,
-            )
-    except InputError as error:
-        fail_on_bad_input(error)
-    summary = result.summary
-    reused = f" ({summary.reused} unchanged, reused)" if summary.reused else ""
-    click.echo(
-        f"{summary.descriptions} description{'s' if summary.descriptions != 1 else ''}"
-        f"{reused}, {plural(summary.registers, 'register')}, {summary.triples} triples"
-    )
-    verdict = "conforms" if summary.conforms else "does not conform"
-    click.echo(f"validation: {verdict}: {summary.text()}")
-    for base in sorted(summary.placeholder_bases)[:LISTED_AT_MOST]:
-        click.echo(
-            f"warning: base_iri {base} is dcatgen's placeholder IRI space, which does not "
-            "resolve: give the organisation IRIs of its own before publishing (changing them "
-            "later makes harvesters delete and recreate every dataset)",
-            err=True,
+        result = run_build(
+            data,
+            out_dir,
+            force=force,
+            formats=chosen,
+            engine=engine,
+            workers=jobs,
+            progress=advance,
+            layout=layout,
+            site=site,
+            link_gaps=link_gaps,
+            store=store,
         )
-    if summary.gaps:
-        click.echo(
-            "§28 gaps: "
-            + "; ".join(
-                f"{item} in {n} register{'s' if n != 1 else ''}"
-                for item, n in sorted(summary.gaps.items())
-            )
-        )
-    if not summary.conforms:
-        shown = attach_positions(sorted(summary.violations, key=Finding.sort_key)[:100])
-        click.echo(format_text(Report(shown)).rsplit("\n", 1)[0], err=True)
-        if len(summary.violations) > 100:
-            click.echo(f"… and {len(summary.violations) - 100} more violations", err=True)
-    if layout == COMBINED or len(result.written) <= LISTED_AT_MOST:
-        for path in result.written:
-            click.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
-    elif result.written:
-        size = sum(path.stat().st_size for path in result.written)
-        click.echo(
-            f"wrote {summary.catalogs_written} catalogs ({len(result.written) - 1} files, "
-            f"{size:,} bytes) and {out_dir / 'index.json'}"
-        )
-    if result.site_pages:
-        click.echo(
-            f"wrote {result.site_pages:,} files of the site into {out_dir / 'site'}/ "
-            f"(open {out_dir / 'site' / 'index.html'})"
-        )
-    if result.store in ("written", "background"):
-        how = "wrote" if result.store == "written" else "writing in the background"
-        click.echo(f"{how} the query store {out_dir / '.store.current'}/")
-    if timings:
-        click.echo("timings (load/map/validate/serialize/site summed over worker processes):")
-        for stage, seconds in result.timings.items():
-            click.echo(f"  {stage:10} {seconds:8.3f} s")
-    if result.up_to_date:
-        click.echo(f"up to date: nothing changed since the last build into {out_dir}")
-    elif not result.written:
-        click.echo("nothing written: fix the violations above, or use --force", err=True)
-        sys.exit(EXIT_VIOLATIONS)
-    if not summary.conforms:
-        sys.exit(EXIT_VIOLATIONS)
-
-
-def s28_gaps(report: Report) -> dict[str, int]:
-    """How many registers miss each §28 item ('item 2 missing' → 5)."""
-    gaps: dict[str, int] = {}
-    for finding in report.findings:
-        if finding.message.startswith("§28 item "):
-            item = finding.message.split(":", 1)[0].removeprefix("§28 ")
-            gaps[item] = gaps.get(item, 0) + 1
-    return dict(sorted(gaps.items()))
+    for line in result.lines(out_dir, layout, timings):
+        click.echo(line.text, err=line.to_stderr)
+    if result.refused:
+        raise ViolationsFound("nothing written: fix the violations above, or use --force")
+    if not result.summary.conforms:
+        raise ViolationsFound()
 
 
 @main.command()
@@ -391,18 +306,14 @@ def validate(
     """
     if output_format == "turtle":
         # The SHACL report graph itself: the reference engine over the whole catalog.
-        try:
-            catalog = make_catalog(data)
-        except InputError as error:
-            fail_on_bad_input(error)
+        catalog = make_catalog(data)
         full = validate_triples(catalog.triples, catalog.sources, keep_graph=True)
         assert full.graph is not None
         click.echo(full.graph.serialize(format="turtle"))
-        sys.exit(0 if full.conforms else EXIT_VIOLATIONS)
-    try:
-        summary, report = validate_all(data, engine=engine, workers=jobs)
-    except InputError as error:
-        fail_on_bad_input(error)
+        if not full.conforms:
+            raise ViolationsFound()
+        return
+    summary, report = validate_all(data, engine=engine, workers=jobs)
     kept = [f for f in report.findings if not only or kind_of(f) in only]
     if output_format == "json":
         click.echo(Report(attach_positions(kept)).to_json())
@@ -414,7 +325,8 @@ def validate(
             click.echo(text)
         verdict = "conforms" if report.conforms else "does not conform"
         click.echo(f"{plural(summary.registers, 'register')}: {verdict}: {report.summary()}")
-    sys.exit(0 if report.conforms else EXIT_VIOLATIONS)
+    if not report.conforms:
+        raise ViolationsFound()
 
 
 @main.command()
@@ -453,20 +365,9 @@ def description_schema() -> dict[str, Any]:
 
 def read_data(data: Path, force: bool, validate_yaml: bool = True) -> CatalogSource:
     """DATA as triples; YAML is built and validated (refused on violations unless forced)."""
-    try:
-        source = read_source(data)
-    except InputError as error:
-        fail_on_bad_input(error)
-    if source.catalog is not None and validate_yaml:
-        report = check(source.catalog)
-        if not report.conforms:
-            click.echo(format_text(report), err=True)
-            if not force:
-                click.echo(
-                    f"refused: {report.summary()}: fix the violations above, or use --force",
-                    err=True,
-                )
-                sys.exit(EXIT_VIOLATIONS)
+    source, report = read_checked(data, force, validate_yaml)
+    if report is not None and not report.conforms:
+        click.echo(format_text(report), err=True)  # forced: served or published all the same
     return source
 
 
@@ -666,8 +567,7 @@ def serve(
     try:
         sock = bind(host, port)
     except AddressInUse as problem:
-        click.echo(f"error: {problem}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+        raise DcatgenError(str(problem)) from None
     with sock:
         source = read_data(data, force)
         settings = Settings(
@@ -707,17 +607,9 @@ def serve(
 
         def reopen() -> Site:
             # As at start-up, but a problem is raised (and logged: the server goes on).
-            fresh = read_source(data)
-            if fresh.catalog is not None and not force:
-                report = check(fresh.catalog)
-                if not report.conforms:
-                    raise InputError([Problem(None, "", f"refused: {report.summary()}")])
-            return open_site(fresh)
+            return open_site(read_checked(data, force)[0])
 
-        try:
-            site = open_site(source)
-        except InputError as error:
-            fail_on_bad_input(error)
+        site = open_site(source)
         try:
             catalogs = len(site.catalogs)
             click.echo(
@@ -826,15 +718,10 @@ def query(query_arg: str, data: Path | None, endpoint: str | None, output: str) 
             opened = open_persisted(folder)  # a build's query store: nothing to parse
             if opened is None:
                 source = read_data(folder, force=True, validate_yaml=False)
-                try:
-                    opened = open_store(source, for_workers=False)
-                except InputError as error:
-                    fail_on_bad_input(error)
-            store = opened[0]
-            result = run_local(store, text, output)
+                opened = open_store(source, for_workers=False)
+            result = run_local(opened[0], text, output)
     except QueryError as error:
-        click.echo(f"error: {error.message}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+        raise DcatgenError(error.message) from None
     except EndpointError as error:
         raise click.ClickException(str(error)) from None
     click.echo(render(result, output))
@@ -931,8 +818,8 @@ def publish(
     """
     import os
 
-    from dcatgen.publish.graph_store import PublishError, update_endpoint
     from dcatgen.publish.graph_store import publish as push
+    from dcatgen.publish.graph_store import update_endpoint
 
     check_options(store_url, graph, per_catalog, **ckan)
     if ckan["ckan_url"] is not None:
@@ -970,10 +857,7 @@ def publish(
         return
     assert graph is not None
     source = read_data(data, force)
-    try:
-        done = push(source.triples, store_url, graph, user, password, auth, timeout, update)
-    except PublishError as error:
-        raise click.ClickException(str(error)) from None
+    done = push(source.triples, store_url, graph, user, password, auth, timeout, update)
     click.echo(published_line(done))
 
 
@@ -999,43 +883,28 @@ def publish_per_catalog(
     """Replace one graph per catalog of a per-description out/ folder (see publish)."""
     import time
 
-    from dcatgen.publish.graph_store import PublishError
-    from dcatgen.publish.graph_store import publish as push
-    from dcatgen.sparql.store import indexed_catalogs, parse_rdf_file
+    from dcatgen.publish.graph_store import publish_catalogs
+    from dcatgen.sparql.store import indexed_catalogs
 
-    try:
-        catalogs = indexed_catalogs(folder) if folder.is_dir() else None
-    except InputError as error:
-        fail_on_bad_input(error)
+    catalogs = indexed_catalogs(folder) if folder.is_dir() else None
     if catalogs is None:
         raise click.UsageError(
             f"--graph-per-catalog needs an out/ folder built with --layout per-description "
             f"(its index.json lists the catalogs); {folder} is not one"
         )
     started = time.perf_counter()
-    triples = 0
-    for number, (iri, path) in enumerate(catalogs, start=1):
-        so_far = (
-            f"{number - 1} of {len(catalogs)} catalogs were published before {path}; "
-            "publishing again replaces them all"
-        )
-        try:
-            done = push(parse_rdf_file(path), store_url, iri, user, password, auth, timeout, update)
-        except InputError as error:
-            fail_on_bad_input(error, so_far)
-        except PublishError as error:
-            raise click.ClickException(f"{error}\n{so_far}") from None
-        triples += done.triples
-        if len(catalogs) <= LISTED_AT_MOST:
+    few = len(catalogs) <= LISTED_AT_MOST
+
+    def said(done: Published) -> None:
+        if few:
             click.echo(published_line(done))
-    if len(catalogs) > LISTED_AT_MOST:
+
+    done = publish_catalogs(catalogs, store_url, user, password, auth, timeout, update, said)
+    if not few:
         click.echo(
-            f"replaced {len(catalogs):,} graphs, one per catalog, with {triples:,} triples in "
-            f"{time.perf_counter() - started:.1f} s"
+            f"replaced {len(catalogs):,} graphs, one per catalog, with "
+            f"{sum(d.triples for d in done):,} triples in {time.perf_counter() - started:.1f} s"
         )
-
-
-EXIT_UNPLACED = 3
 
 
 @main.command("import")
@@ -1081,25 +950,17 @@ def import_command(
     from dcatgen.importer import import_source
 
     if out_file.exists() and not force:
-        click.echo(
-            f"error: {out_file} exists: give another -o, or --force to overwrite it", err=True
+        raise DcatgenError(
+            f"{out_file} exists: give another -o, or --force to overwrite it",
+            result="nothing imported; the file is left as it was",
         )
-        click.echo("nothing imported; the file is left as it was", err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    try:
-        result = import_source(
-            source, organisation=organisation, base_iri=base_iri, language=language
-        )
-    except InputError as error:
-        fail_on_bad_input(error)
+    result = import_source(source, organisation=organisation, base_iri=base_iri, language=language)
     write_atomic(out_file, result.yaml.encode("utf-8"))
     for line in result.summary():
         click.echo(line)
     click.echo(f"wrote {out_file}")
     if result.unplaced:
-        click.echo(
+        raise Unplaced(
             f"{len(result.unplaced)} line{'s' if len(result.unplaced) != 1 else ''} left "
-            f"unplaced: move each to the right field of {out_file} or delete it",
-            err=True,
+            f"unplaced: move each to the right field of {out_file} or delete it"
         )
-        sys.exit(EXIT_UNPLACED)

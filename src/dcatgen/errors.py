@@ -10,6 +10,8 @@ from pathlib import Path
 
 EXIT_VIOLATIONS = 1
 EXIT_ERROR = 2
+EXIT_UNPLACED = 3
+EXIT_INTERNAL = 70  # EX_SOFTWARE (sysexits.h): a bug
 
 
 class DcatgenError(Exception):
@@ -17,9 +19,51 @@ class DcatgenError(Exception):
 
     exit_code = EXIT_ERROR
 
+    def __init__(self, *args: object, result: str | None = None) -> None:
+        super().__init__(*args)
+        self.result = result
+
     def lines(self) -> list[str]:
         """What to print, one line each (without the 'error: ' mark)."""
         return [str(self)]
+
+    def outcome(self) -> str | None:
+        """What came of the run, printed after the errors as it is ('nothing written')."""
+        return self.result
+
+
+class Unplaced(DcatgenError):
+    """An import wrote its description but left lines it could not place (exit 3)."""
+
+    exit_code = EXIT_UNPLACED
+
+    def lines(self) -> list[str]:
+        """Nothing is wrong with the run itself: only the outcome is said."""
+        return []
+
+    def outcome(self) -> str | None:
+        """How many lines are left, and what to do with them."""
+        return str(self)
+
+
+class ViolationsFound(DcatgenError):
+    """Validation found violations: the findings are printed already; this is the verdict."""
+
+    exit_code = EXIT_VIOLATIONS
+
+    def __init__(self, verdict: str = "", shown: str = "") -> None:
+        super().__init__(verdict)
+        self.verdict = verdict
+        self.shown = shown
+        """The findings, when they were not printed before the verdict."""
+
+    def lines(self) -> list[str]:
+        """Nothing more to explain: the findings were the explanation."""
+        return []
+
+    def outcome(self) -> str | None:
+        """The verdict, e.g. 'nothing written: fix the violations above, or use --force'."""
+        return "\n".join(text for text in (self.shown, self.verdict) if text) or None
 
 
 @dataclass(frozen=True)
@@ -53,15 +97,21 @@ class InputError(DcatgenError):
     """Bad input: every problem found, each with its file, line and field."""
 
     problems: list[Problem] = field(default_factory=list)
+    result: str = "nothing written"
+    """What came of the run ('nothing written', or how far a publish got)."""
 
     def __str__(self) -> str:
         return "\n".join(str(problem) for problem in self.problems)
 
     def lines(self) -> list[str]:
-        """Each problem, then how many."""
+        """Each problem."""
+        return [str(problem) for problem in self.problems]
+
+    def outcome(self) -> str | None:
+        """How many problems, and what came of the run."""
         count = len(self.problems)
         noun = "problem" if count == 1 else "problems"
-        return [*map(str, self.problems), f"{count} {noun} in the input; nothing written"]
+        return f"{count} {noun} in the input; {self.result}"
 
 
 _ADVICE = {

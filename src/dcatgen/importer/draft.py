@@ -127,7 +127,7 @@ class Source(StrEnum):
 
 
 @dataclass
-class Inherited:
+class UnitDefaults:
     """What a unit or the organisation states for all its registers."""
 
     purpose: At[str] | None = None
@@ -197,7 +197,7 @@ class UnitDraft:
 
     name: At[str]
     heading: At[str] | None = None
-    own: Inherited = field(default_factory=Inherited)
+    own: UnitDefaults = field(default_factory=UnitDefaults)
     cross_references: list[CrossReferenceDraft] = field(default_factory=list)
     registers: list[RegisterDraft] = field(default_factory=list)
     id: str = ""
@@ -211,7 +211,7 @@ class Draft:
     organisation: At[str]
     organisation_kind: At[OrganisationKind] | None
     base_iri: str
-    organisation_level: Inherited = field(default_factory=Inherited)
+    organisation_level: UnitDefaults = field(default_factory=UnitDefaults)
     units: list[UnitDraft] = field(default_factory=list)
     unplaced: list[At[str]] = field(default_factory=list)
     furniture: list[At[str]] = field(default_factory=list)

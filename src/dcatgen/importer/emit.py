@@ -16,7 +16,6 @@ import yaml
 from pydantic import HttpUrl, TypeAdapter, ValidationError
 
 from dcatgen import __version__
-from dcatgen.build.mapping import slug
 from dcatgen.importer.draft import (
     ApiDraft,
     At,
@@ -32,6 +31,7 @@ from dcatgen.importer.draft import (
 )
 from dcatgen.importer.phrases import register_id, unique, unit_id
 from dcatgen.importer.suggest import Suggestion, suggest
+from dcatgen.mapping.tables import slug
 from dcatgen.model.description import known_systems
 
 MAX_LISTED_FURNITURE = 40

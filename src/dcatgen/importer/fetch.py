@@ -258,7 +258,7 @@ def _document(
     return Document(text, html, url, final)
 
 
-def read_source(
+def read_page(
     source: str,
     stdin: BinaryIO | None = None,
     timeout: float = TIMEOUT,

@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from dcatgen.build.mapping import slug
 from dcatgen.importer import lexicon
 from dcatgen.importer.morphology import morphology
+from dcatgen.mapping.tables import slug
 
 MAX_ID_LENGTH = 60
 _PARTICIPLES = frozenset({"hallinnoimat", "ylläpitämät", "hallinnoima", "ylläpitämä", "förvaltade"})

@@ -26,12 +26,12 @@ from dcatgen.importer.draft import (
     CriteriaDraft,
     CrossReferenceDraft,
     Draft,
-    Inherited,
     LinkDraft,
     RegisterDraft,
     SecrecyDraft,
     Source,
     SystemDraft,
+    UnitDefaults,
     UnitDraft,
     joined,
 )
@@ -140,11 +140,11 @@ class Reader:
         """Keep a block the reader could not place."""
         self.draft.unplaced.append(At(text or block.text, (block.line,)))
 
-    def level(self) -> Inherited:
+    def level(self) -> UnitDefaults:
         """What the current unit (or, before any unit, the organisation) states."""
         return self.unit.own if self.unit is not None else self.draft.organisation_level
 
-    def owner(self) -> RegisterDraft | Inherited:
+    def owner(self) -> RegisterDraft | UnitDefaults:
         """Where a statement goes: the current register, else its unit or the organisation."""
         return self.register if self.register is not None else self.level()
 
@@ -557,7 +557,7 @@ class Reader:
         A sentence about the whole organisation ("Kunnan tietoaineistot eivät …") is the
         organisation's statement wherever it stands.
         """
-        owner: RegisterDraft | Inherited = self.owner()
+        owner: RegisterDraft | UnitDefaults = self.owner()
         if self.about_organisation(text):
             owner = self.draft.organisation_level
         statement = joined(owner.api.statement if owner.api else None, text, line)
@@ -615,7 +615,7 @@ class Reader:
         address = lexicon.ADDRESS.search(text)
         if not (email or phone or address):
             return False
-        owner: RegisterDraft | Inherited = self.owner()
+        owner: RegisterDraft | UnitDefaults = self.owner()
         if lexicon.REGISTRY_OFFICE.search(text) or self.about_organisation(text):
             owner = self.draft.organisation_level
         contact = owner.contact or ContactDraft((line,))
@@ -1485,11 +1485,11 @@ def recognise(page: Page, draft: Draft, skip_line: int | None = None) -> Draft:
 REGISTER_WORD = {"fi": "Asiarekisteri", "sv": "Ärenderegister"}
 
 
-def _levels(draft: Draft) -> list[Inherited]:
+def _levels(draft: Draft) -> list[UnitDefaults]:
     return [draft.organisation_level, *(unit.own for unit in draft.units)]
 
 
-def _has_register_content(level: Inherited) -> bool:
+def _has_register_content(level: UnitDefaults) -> bool:
     criteria = level.criteria is not None and bool(level.criteria.concepts)
     return bool(level.systems or level.data_groups or criteria)
 
@@ -1533,7 +1533,8 @@ def _take_back(draft: Draft, sentence: At[str]) -> None:
             level.purpose = None
 
 
-def _settle(reader: Reader) -> None:
+def _settle(reader: Reader) -> None:  # noqa: C901 - one ordered list of end-of-page rules
+    """Once the page is read: place what waited for the whole page, in a fixed order."""
     draft = reader.draft
     _synthesise(reader)
     for level in _levels(draft):
@@ -1576,7 +1577,7 @@ def _settle(reader: Reader) -> None:
                 _inherit(register, level)
 
 
-def _inherit(register: RegisterDraft, level: Inherited) -> None:
+def _inherit(register: RegisterDraft, level: UnitDefaults) -> None:
     if register.secrecy is None and level.secrecy is not None:
         register.secrecy = level.secrecy
     if register.criteria is None and level.criteria is not None:

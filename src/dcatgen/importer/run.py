@@ -7,17 +7,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from dcatgen.build.mapping import slug
 from dcatgen.errors import InputError
 from dcatgen.importer.blocks import Kind, Page, clean
 from dcatgen.importer.draft import At, Draft, fill_placeholders
 from dcatgen.importer.emit import emit, is_http_url
-from dcatgen.importer.fetch import MAX_BYTES, TIMEOUT, Document, fail, read_source
+from dcatgen.importer.fetch import MAX_BYTES, TIMEOUT, Document, fail, read_page
 from dcatgen.importer.html import read_html
 from dcatgen.importer.lexicon import detect_language, organisation_kind
 from dcatgen.importer.morphology import morphology
 from dcatgen.importer.recognise import recognise
 from dcatgen.importer.text import read_text
+from dcatgen.mapping.tables import slug
 from dcatgen.model.description import Description, Register
 from dcatgen.model.load import parse_text
 
@@ -218,7 +218,7 @@ def import_source(
     max_bytes: int = MAX_BYTES,
 ) -> ImportResult:
     """Import a .txt or .html file, an http(s) URL, or '-' (standard input)."""
-    document: Document = read_source(source, stdin, timeout, max_bytes)
+    document: Document = read_page(source, stdin, timeout, max_bytes)
     return import_text(
         document.text,
         html=document.html,

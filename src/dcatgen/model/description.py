@@ -43,7 +43,7 @@ def text_problem(value: str) -> str | None:
 
     >>> text_problem("Kirjaston asiakkaan tiedot") is None
     True
-    >>> text_problem("a\x00b")
+    >>> text_problem("a\\x00b")
     'the control character U+0000 cannot be written (RDF/XML refuses it): delete it'
     """
     bad = NOT_XML.search(value)

@@ -61,14 +61,6 @@ class Source:
                 return found
         return Position(self.path, 1, 1)
 
-    def register_path(self, register_id: str) -> FieldPath:
-        """The field path of a register in this file."""
-        for unit_index, unit in enumerate(self.description.units):
-            for register_index, register in enumerate(unit.registers):
-                if register.id == register_id:
-                    return ("units", unit_index, "registers", register_index)
-        raise KeyError(register_id)
-
 
 MAX_DEPTH = 50
 """The deepest nesting of mappings and lists a description may have (a real one has 6)."""
@@ -503,11 +495,3 @@ def claimed_twice(claims: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str,
         first = owner.setdefault(value, file)
         if first != file:
             yield file, value, first
-
-
-def iter_registers(sources: list[Source]) -> Iterator[tuple[Source, int, int]]:
-    """Every register as (source, unit index, register index), in document order."""
-    for source in sources:
-        for unit_index, unit in enumerate(source.description.units):
-            for register_index in range(len(unit.registers)):
-                yield source, unit_index, register_index

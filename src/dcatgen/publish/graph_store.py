@@ -26,13 +26,17 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import pyoxigraph as ox
 import requests
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
+from dcatgen.errors import DcatgenError, InputError
+from dcatgen.rdf.formats import Format
 from dcatgen.rdf.namespaces import PREFIXES
 from dcatgen.sparql.engine import has_blank_nodes
 
@@ -54,8 +58,10 @@ STORE_HINT = (
 )
 
 
-class PublishError(Exception):
+class PublishError(DcatgenError):
     """Publishing failed; the message says why and what to check."""
+
+    exit_code = 1
 
 
 @dataclass(frozen=True)
@@ -107,7 +113,7 @@ def skolemise(triples: list[ox.Triple], graph: str) -> tuple[list[ox.Triple], in
     from rdflib import BNode, Graph
     from rdflib.compare import to_canonical_graph
 
-    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    data = ox.serialize(triples, format=Format.N_TRIPLES.oxigraph)
     assert data is not None
     parsed = Graph().parse(data=bytes(data).decode("utf-8"), format="nt")
     blank = {term for triple in parsed for term in triple if isinstance(term, BNode)}
@@ -115,7 +121,7 @@ def skolemise(triples: list[ox.Triple], graph: str) -> tuple[list[ox.Triple], in
     authority = f"{parts.scheme}://{parts.netloc}" if parts.netloc else "https://w3id.org/dcatgen"
     skolem = to_canonical_graph(parsed).skolemize(authority=authority, basepath=SKOLEM_PATH)
     text = skolem.serialize(format="nt")
-    out = [quad.triple for quad in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
+    out = [quad.triple for quad in ox.parse(text.encode("utf-8"), format=Format.N_TRIPLES.oxigraph)]
     return out, len(blank)
 
 
@@ -208,7 +214,7 @@ def publish(
     if update is not None and urlsplit(update).scheme not in ("http", "https"):
         raise PublishError(f"--update must be an http(s) URL, not {update!r}")
     body_triples, skolemised = skolemise(triples, graph)
-    body = ox.serialize(body_triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    body = ox.serialize(body_triples, format=Format.TURTLE.oxigraph, prefixes=PREFIXES)
     assert body is not None
     staging = f"{staging_prefix(graph)}{uuid.uuid4()}" if update is not None else None
     url = graph_store_url(store, staging or graph)
@@ -316,3 +322,40 @@ class _Writer:
             self.session.delete(
                 url, auth=self.credentials, timeout=self.timeout, allow_redirects=False
             )
+
+
+def publish_catalogs(
+    catalogs: Sequence[tuple[str, Path]],
+    store: str,
+    user: str | None = None,
+    password: str | None = None,
+    auth: str = "auto",
+    timeout: float = 120.0,
+    update: str | None = None,
+    each: Callable[[Published], None] | None = None,
+) -> list[Published]:
+    """Replace one graph per catalog (named by the catalog's IRI) with its file's triples.
+
+    A failure says how far the run got (the graphs before it are replaced; publishing again
+    replaces them all).  ``each`` hears of every graph replaced, as it happens.
+    """
+    from dcatgen.sparql.store import parse_rdf_file
+
+    done: list[Published] = []
+    for number, (iri, path) in enumerate(catalogs, start=1):
+        so_far = (
+            f"{number - 1} of {len(catalogs)} catalogs were published before {path}; "
+            "publishing again replaces them all"
+        )
+        try:
+            published = publish(
+                parse_rdf_file(path), store, iri, user, password, auth, timeout, update
+            )
+        except InputError as error:
+            raise InputError(error.problems, so_far) from None
+        except PublishError as error:
+            raise PublishError(f"{error}\n{so_far}") from None
+        done.append(published)
+        if each is not None:
+            each(published)
+    return done

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rdflib import Namespace
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, RDF, RDFS, SKOS, XSD
 
@@ -44,7 +46,34 @@ PREFIXES: dict[str, str] = {
     "owl": str(OWL),
     "xsd": str(XSD),
 }
-"""Prefixes written into Turtle output, in this order."""
+"""Prefixes written into Turtle output, in this order: the one prefix table."""
+
+
+def shorten(iri: str, prefixes: Mapping[str, str] = PREFIXES) -> str | None:
+    """The prefixed name of an IRI under the longest namespace that holds it, else None.
+
+    >>> shorten("http://www.w3.org/ns/dcat#Dataset")
+    'dcat:Dataset'
+    >>> shorten("https://example.org/x") is None
+    True
+    """
+    best = ""
+    for prefix, namespace in prefixes.items():
+        if iri.startswith(namespace) and len(namespace) > len(prefixes.get(best, "")):
+            best = prefix
+    return f"{best}:{iri[len(prefixes[best]) :]}" if best else None
+
+
+def expand(name: str, prefixes: Mapping[str, str] = PREFIXES) -> str | None:
+    """The IRI of a prefixed name ('dcat:Dataset'), else None.
+
+    >>> expand("dct:title")
+    'http://purl.org/dc/terms/title'
+    """
+    prefix, colon, local = name.partition(":")
+    namespace = prefixes.get(prefix) if colon else None
+    return namespace + local if namespace is not None else None
+
 
 __all__ = [
     "ACCESS_RIGHT",
@@ -73,4 +102,6 @@ __all__ = [
     "VCARD",
     "XSD",
     "YSO",
+    "expand",
+    "shorten",
 ]

@@ -13,7 +13,6 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from enum import Enum
 from functools import cache
 from importlib import resources
 from operator import itemgetter
@@ -23,46 +22,16 @@ from typing import Any
 import orjson
 import pyoxigraph as ox
 
-from dcatgen.build.mapping import sort_key
 from dcatgen.errors import OutputError
+from dcatgen.rdf.formats import Format
 from dcatgen.rdf.namespaces import PREFIXES
-from dcatgen.rdf.terms import Term, Triple, ntriples
+from dcatgen.rdf.terms import Term, Triple, literal_parts, ntriples, sort_key
 
 RDF_TYPE_IRI = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDF_TYPE_TERM = f"<{RDF_TYPE_IRI}>"
 XSD_STRING_IRI = "http://www.w3.org/2001/XMLSchema#string"
 
 CONTEXT_IRI = "https://w3id.org/dcatgen/ns/context.jsonld"
-
-
-class Format(Enum):
-    """An RDF serialisation dcatgen writes, with its media type and file extension."""
-
-    TURTLE = ("turtle", "text/turtle", "ttl")
-    JSON_LD = ("json-ld", "application/ld+json", "jsonld")
-    RDF_XML = ("rdf-xml", "application/rdf+xml", "rdf")
-    N_TRIPLES = ("n-triples", "application/n-triples", "nt")
-
-    def __init__(self, label: str, media_type: str, extension: str) -> None:
-        self.label = label
-        self.media_type = media_type
-        self.extension = extension
-
-    def file_name(self, stem: str) -> str:
-        """The output file of this format ('catalog' → 'catalog.ttl')."""
-        return f"{stem}.{self.extension}"
-
-    @classmethod
-    def from_name(cls, name: str) -> Format:
-        """A format by label, extension or media type ('ttl', 'turtle', 'text/turtle')."""
-        wanted = name.lower().split(";")[0].strip()
-        for member in cls:
-            if wanted in (member.label, member.extension, member.media_type):
-                return member
-        aliases = {"json": cls.JSON_LD, "xml": cls.RDF_XML, "ntriples": cls.N_TRIPLES}
-        if wanted in aliases:
-            return aliases[wanted]
-        raise ValueError(f"unknown format {name!r}: use one of {', '.join(m.label for m in cls)}")
 
 
 # --- terms ------------------------------------------------------------------------------
@@ -84,7 +53,7 @@ def grouped(triples: Iterable[Triple]) -> list[Triple]:
 
 def to_oxigraph(triples: list[Triple]) -> list[ox.Triple]:
     """String triples as pyoxigraph triples, in the same order (one Rust-side parse)."""
-    return [quad.triple for quad in ox.parse(ntriples(triples), format=ox.RdfFormat.N_TRIPLES)]
+    return [quad.triple for quad in ox.parse(ntriples(triples), format=Format.N_TRIPLES.oxigraph)]
 
 
 # --- writers ----------------------------------------------------------------------------
@@ -165,40 +134,6 @@ def _add_language(node: dict[str, Any], key: str, language: str, text: str) -> N
     _add(texts, language, text)
 
 
-_UNESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")
-_SIMPLE_ESCAPES = {
-    "t": "\t",
-    "b": "\b",
-    "n": "\n",
-    "r": "\r",
-    "f": "\f",
-    '"': '"',
-    "'": "'",
-    "\\": "\\",
-}
-
-
-def _unescape(match: re.Match[str]) -> str:
-    short, long, char = match.groups()
-    if short or long:
-        return chr(int(short or long, 16))
-    return _SIMPLE_ESCAPES.get(char, char)
-
-
-def _split_literal(term: Term) -> tuple[str, str | None, str | None]:
-    """(lexical form, language, datatype IRI) of an N-Triples literal term."""
-    end = term.rindex('"')
-    lexical = term[1:end]
-    if "\\" in lexical:
-        lexical = _UNESCAPE.sub(_unescape, lexical)
-    suffix = term[end + 1 :]
-    if suffix.startswith("@"):
-        return lexical, suffix[1:], None
-    if suffix.startswith("^^"):
-        return lexical, None, suffix[3:-1]
-    return lexical, None, None
-
-
 def _as_terms(triples: Iterable[Triple] | Iterable[ox.Triple]) -> Iterator[Triple]:
     for triple in triples:
         if isinstance(triple, ox.Triple):
@@ -223,7 +158,7 @@ def jsonld_nodes(triples: Iterable[Triple] | Iterable[ox.Triple]) -> list[dict[s
             node = nodes[subject] = {"@id": _node_id(subject)}
         p = predicate[1:-1]
         if obj.startswith('"'):
-            lexical, language, datatype = _split_literal(obj)
+            lexical, language, datatype = literal_parts(obj)
             if language:
                 if p in compactor.language_terms:
                     _add_language(node, compactor.language_terms[p], language, lexical)
@@ -249,11 +184,6 @@ def jsonld_nodes(triples: Iterable[Triple] | Iterable[ox.Triple]) -> list[dict[s
     return list(nodes.values())
 
 
-def jsonld_document(triples: Iterable[Triple] | Iterable[ox.Triple]) -> dict[str, Any]:
-    """A compacted JSON-LD 1.1 document (context inline, so it parses offline)."""
-    return {"@context": context_document()["@context"], "@graph": jsonld_nodes(triples)}
-
-
 # --- fragments ----------------------------------------------------------------------------
 # Every format is written as header + fragments + footer, so that the fragments of many
 # partitions (one per description file) can be produced in parallel, cached, and spliced
@@ -270,7 +200,7 @@ class Frame:
 
 
 def _xml_frame() -> tuple[bytes, bytes]:
-    empty = bytes(ox.serialize([], format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES) or b"")
+    empty = bytes(ox.serialize([], format=Format.RDF_XML.oxigraph, prefixes=PREFIXES) or b"")
     header, _, footer = empty.rpartition(b"</rdf:RDF>")
     return header, b"</rdf:RDF>" + footer
 
@@ -415,7 +345,7 @@ def _xml_fragment(triples: list[Triple]) -> bytes:
         elif o.startswith("_:"):
             out.append(f'\t\t<{name}{declaration} rdf:nodeID="{o[2:]}"/>\n')
         else:
-            lexical, language, datatype = _split_literal(o)
+            lexical, language, datatype = literal_parts(o)
             if _XML_FORBIDDEN.search(lexical):
                 raise ValueError(f"XML 1.0 cannot carry the control characters in {o}")
             text = lexical.translate(_XML_TEXT) if _XML_SPECIAL.search(lexical) else lexical

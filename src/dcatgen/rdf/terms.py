@@ -126,3 +126,57 @@ LANGUAGE = Vocabulary(EU_AUTHORITY + "language/")
 PUBLISHER_TYPE = Vocabulary("http://purl.org/adms/publishertype/")
 MUNICIPALITY = Vocabulary("http://uri.suomi.fi/codelist/jhs/kunta_1_20240101/code/")
 RDF_TYPE = RDF.type
+
+
+# --- reading literals back -------------------------------------------------------------
+
+_UNESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.S)
+
+
+_ECHAR = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+
+
+def _unescape_match(match: re.Match[str]) -> str:
+    short, long, char = match.groups()
+    if short or long:
+        return chr(int(short or long, 16))
+    try:
+        return _ECHAR[char]
+    except KeyError:
+        raise ValueError(f"bad N-Triples escape \\{char}") from None
+
+
+def unescape(text: str) -> str:
+    """An N-Triples lexical form with its escapes undone; refuses an unknown escape."""
+    return _UNESCAPE.sub(_unescape_match, text) if "\\" in text else text
+
+
+def nt_escape(text: str) -> str:
+    """A lexical form escaped for an N-Triples literal."""
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+
+
+def literal_parts(term: str) -> tuple[str, str | None, str | None]:
+    """(lexical form, language, datatype IRI) of an N-Triples literal term."""
+    if term.startswith('"""'):  # rdflib's n3() writes multi-line literals so
+        end = term.rfind('"""')
+        lexical, rest = term[3:end], term[end + 3 :]
+    else:
+        end = term.rfind('"')
+        lexical, rest = term[1:end], term[end + 1 :]
+    if end <= 0:
+        raise ValueError(f"not an N-Triples literal: {term!r}")
+    lexical = unescape(lexical)
+    if not rest:
+        return lexical, None, None
+    if rest[0] == "@" and len(rest) > 1:
+        return lexical, rest[1:], None
+    if rest.startswith("^^<") and rest[-1] == ">":
+        return lexical, None, rest[3:-1]
+    raise ValueError(f"not an N-Triples literal: {term!r}")
+
+
+def sort_key(triple: Triple) -> tuple[str, bool, str, str]:
+    """Canonical order: by subject, rdf:type first, then predicate and object."""
+    subject, predicate, obj = triple
+    return (subject, predicate != RDF_TYPE, predicate, obj)

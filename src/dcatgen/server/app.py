@@ -61,9 +61,10 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from dcatgen.rdf.serialize import CONTEXT_IRI, Format, serialize
+from dcatgen.rdf.conneg import negotiate
+from dcatgen.rdf.formats import Format
+from dcatgen.rdf.serialize import CONTEXT_IRI, serialize
 from dcatgen.server import describe, pages
-from dcatgen.server.conneg import negotiate
 
 if TYPE_CHECKING:
     from dcatgen.site.serving import Pages
@@ -76,22 +77,16 @@ log = logging.getLogger("dcatgen.server.app")
 access_log = logging.getLogger("dcatgen.access")
 
 HTML = "text/html"
-RDF_FORMATS = (Format.TURTLE, Format.JSON_LD, Format.RDF_XML, Format.N_TRIPLES)
+RDF_FORMATS = tuple(Format)
 OFFERS: dict[str, Format | None] = {
-    "text/turtle": Format.TURTLE,
-    "application/ld+json": Format.JSON_LD,
-    "application/rdf+xml": Format.RDF_XML,
-    "application/n-triples": Format.N_TRIPLES,
+    **{f.media_type: f for f in RDF_FORMATS},
     HTML: None,
     "application/xhtml+xml": None,
-    "application/json": Format.JSON_LD,
-    "application/x-turtle": Format.TURTLE,
-    "application/xml": Format.RDF_XML,
+    **{alias: f for f in RDF_FORMATS for alias in f.aliases},
 }
 """Media types /catalog and described resources are offered in; None is the HTML view."""
 EXTENSIONS: dict[str, Format | None] = {f.extension: f for f in RDF_FORMATS} | {"html": None}
 VOCABULARY_PATH = "/ns"
-RESERVED = ("/", "/sparql", "/health")
 CACHE_ENTRIES = 512
 DEFAULT_FORWARDED_ALLOW_IPS = "127.0.0.1,::1"
 """Peers whose X-Forwarded-* headers are believed (uvicorn's default)."""
@@ -375,7 +370,7 @@ def _render(
             except ValueError as problem:
                 raise QueryError(404, str(problem)) from None
             if fmt is None:
-                html = pages.catalog_page(
+                html = pages.catalog_html(
                     triples, iri, paging, local, lambda n: f"{path}?page={n}", _alternates(path)
                 )
                 return html.encode("utf-8"), content_type(None)

@@ -13,7 +13,18 @@ from html import escape
 
 import pyoxigraph as ox
 
-from dcatgen.rdf.namespaces import DCAT, DCT, FOAF, HYDRA, PREFIXES, RDF, RDFS, SKOS, VCARD
+from dcatgen.rdf.namespaces import (
+    DCAT,
+    DCT,
+    FOAF,
+    HYDRA,
+    PREFIXES,
+    RDF,
+    RDFS,
+    SKOS,
+    VCARD,
+    shorten,
+)
 from dcatgen.server.describe import Paging
 
 LANGUAGES = ("fi", "en", "sv")
@@ -85,13 +96,9 @@ class Graph:
         return None
 
 
-def compact(iri: str) -> str:
+def display_name(iri: str) -> str:
     """prefix:local when a known prefix fits."""
-    best = ""
-    for prefix, namespace in DISPLAY_PREFIXES.items():
-        if iri.startswith(namespace) and len(namespace) > len(DISPLAY_PREFIXES.get(best, "")):
-            best = prefix
-    return f"{best}:{iri[len(DISPLAY_PREFIXES[best]) :]}" if best else iri
+    return shorten(iri, DISPLAY_PREFIXES) or iri
 
 
 def _term(graph: Graph, term: ox.NamedNode | ox.BlankNode | ox.Literal, local: LocalLink) -> str:
@@ -100,7 +107,7 @@ def _term(graph: Graph, term: ox.NamedNode | ox.BlankNode | ox.Literal, local: L
         return escape(term.value) + language
     if isinstance(term, ox.BlankNode):
         return f"_:{escape(term.value)}"
-    label = graph.text(str(term)) or compact(term.value)
+    label = graph.text(str(term)) or display_name(term.value)
     href = local(term.value) or term.value
     if term.value.startswith(("mailto:", "tel:")):
         label = term.value.split(":", 1)[1]
@@ -112,7 +119,7 @@ def properties_table(graph: Graph, subject: str, local: LocalLink) -> str:
     rows = []
     for predicate, values in sorted(graph.by_subject.get(subject, {}).items()):
         cells = "<br>".join(_term(graph, value, local) for value in values)
-        rows.append(f"<tr><th>{escape(compact(predicate))}</th><td>{cells}</td></tr>")
+        rows.append(f"<tr><th>{escape(display_name(predicate))}</th><td>{cells}</td></tr>")
     return f"<table>{''.join(rows)}</table>"
 
 
@@ -127,7 +134,7 @@ def resource_page(
 ) -> str:
     """A described resource and its hash nodes."""
     graph = Graph.of(triples)
-    title = graph.text(f"<{iri}>") or compact(iri)
+    title = graph.text(f"<{iri}>") or display_name(iri)
     parts = [
         f"<h1>{escape(title)}</h1>",
         f'<p class="iri">{escape(iri)}</p>',
@@ -144,7 +151,7 @@ def resource_page(
     return document(title, "\n".join(parts), alternates)
 
 
-def catalog_page(
+def catalog_html(
     triples: list[ox.Triple],
     catalog: str,
     paging: Paging,
@@ -165,7 +172,7 @@ def catalog_page(
         name = graph.text(str(dataset)) or dataset.value
         about = graph.text(str(dataset), (DCT.description,)) or ""
         kinds = ", ".join(
-            compact(t.value)
+            display_name(t.value)
             for t in graph.values(str(dataset), RDF.type)
             if isinstance(t, ox.NamedNode) and t.value != str(DCAT.Dataset)
         )

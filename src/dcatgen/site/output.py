@@ -137,15 +137,16 @@ def install_site(
     """Install the folders written by the workers, remove the folders of organisations no
     longer built, rewrite the front pages; return how many files were written.
 
-    ``records`` are the manifest records of every description, in build order; each new
-    folder's listing digest goes into its record (to notice edits before the next build).
+    ``records`` are the site records of every description's manifest entry, in build order
+    (empty for a description without pages); each new folder's listing digest goes into its
+    record (to notice edits before the next build).
     """
     written = 0
     for writer, record in pending:
         writer.install()
-        record["site"]["digest"] = listing_digest(writer.target)
+        record["digest"] = listing_digest(writer.target)
         written += writer.files
-    entries = [record["site"]["entry"] for record in records if record.get("site")]
+    entries = [record["entry"] for record in records if record]
     remove_folders(site, previous_folders - {entry["folder"] for entry in entries})
     for leftover in site.glob(".*.partial") if site.is_dir() else ():
         shutil.rmtree(leftover, ignore_errors=True)  # of a build that was killed

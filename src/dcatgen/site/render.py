@@ -20,10 +20,11 @@ from typing import Any
 import jinja2
 
 from dcatgen import __version__
-from dcatgen.build.mapping import description_triples
-from dcatgen.build.summary import AVAILABILITY_SENTENCES, register_description
+from dcatgen.mapping.summary import AVAILABILITY_SENTENCES, register_description
+from dcatgen.mapping.tables import description_triples
 from dcatgen.model.description import Description
-from dcatgen.rdf.serialize import CONTEXT_IRI, Format, canonical, jsonld_nodes, serialize
+from dcatgen.rdf.formats import Format
+from dcatgen.rdf.serialize import CONTEXT_IRI, canonical, jsonld_nodes, serialize
 from dcatgen.rdf.terms import Triple
 from dcatgen.site.gaps import GAP_MESSAGES
 from dcatgen.site.i18n import LANGUAGES, gettext_in, translations

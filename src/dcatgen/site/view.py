@@ -16,8 +16,8 @@ from functools import cached_property
 from babel.lists import format_list
 from markupsafe import Markup, escape
 
-from dcatgen.build.mapping import ACCESS_RIGHTS, Iris, codelist_labels, slug, subject_labels
-from dcatgen.build.summary import availability_label, criterion_label, in_language, in_sentence
+from dcatgen.mapping.summary import availability_label, criterion_label, in_language, in_sentence
+from dcatgen.mapping.tables import ACCESS_RIGHTS, Iris, codelist_labels, slug, subject_labels
 from dcatgen.model.description import (
     AccessRights,
     ApiStatement,

@@ -14,7 +14,7 @@ from typing import Any
 import pyoxigraph as ox
 import requests
 
-from dcatgen.rdf.namespaces import PREFIXES
+from dcatgen.rdf.namespaces import shorten
 from dcatgen.sparql.engine import (
     QueryAnswer,
     QueryError,
@@ -112,13 +112,9 @@ def run_remote(endpoint: str, query: str, output: str, timeout: float = 300.0) -
     return Result(response.content, chosen)
 
 
-def compact(iri: str) -> str:
+def shown_iri(iri: str) -> str:
     """prefix:local when one of dcatgen's prefixes fits, else <iri>."""
-    best = ""
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(namespace) > len(PREFIXES.get(best, "")):
-            best = prefix
-    return f"{best}:{iri[len(PREFIXES[best]) :]}" if best else f"<{iri}>"
+    return shorten(iri) or f"<{iri}>"
 
 
 def cell(binding: dict[str, Any] | None) -> str:
@@ -127,7 +123,7 @@ def cell(binding: dict[str, Any] | None) -> str:
         return ""
     kind, value = binding.get("type"), binding.get("value")
     if kind == "uri":
-        return compact(str(value))
+        return shown_iri(str(value))
     if kind == "bnode":
         return f"_:{value}"
     if kind == "triple" and isinstance(value, dict):

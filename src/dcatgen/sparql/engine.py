@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from dcatgen.server.conneg import negotiate
+from dcatgen.rdf.conneg import negotiate
+from dcatgen.rdf.formats import Format
 
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer
@@ -210,6 +211,11 @@ def check_query(text: str, allow_service: bool) -> Shape:
 # --- result formats -------------------------------------------------------------------
 
 
+def _answers_to(format: Format) -> tuple[str, ...]:
+    """The other media types SPARQL clients ask a graph format's results under."""
+    return (*format.aliases, *format.result_aliases)
+
+
 class ResultFormat(Enum):
     """A serialisation of SPARQL results: (name, media type, aliases)."""
 
@@ -217,10 +223,10 @@ class ResultFormat(Enum):
     XML = ("xml", "application/sparql-results+xml", ("application/xml", "text/xml"))
     CSV = ("csv", "text/csv", ())
     TSV = ("tsv", "text/tab-separated-values", ())
-    TURTLE = ("turtle", "text/turtle", ("application/x-turtle",))
-    JSON_LD = ("json-ld", "application/ld+json", ("application/json",))
-    N_TRIPLES = ("n-triples", "application/n-triples", ("text/plain",))
-    RDF_XML = ("rdf-xml", "application/rdf+xml", ("application/xml", "text/xml"))
+    TURTLE = Format.TURTLE.label, Format.TURTLE.media_type, _answers_to(Format.TURTLE)
+    JSON_LD = Format.JSON_LD.label, Format.JSON_LD.media_type, _answers_to(Format.JSON_LD)
+    N_TRIPLES = Format.N_TRIPLES.label, Format.N_TRIPLES.media_type, _answers_to(Format.N_TRIPLES)
+    RDF_XML = Format.RDF_XML.label, Format.RDF_XML.media_type, _answers_to(Format.RDF_XML)
 
     def __init__(self, label: str, media_type: str, aliases: tuple[str, ...]) -> None:
         self.label = label
@@ -241,13 +247,12 @@ GRAPH_FORMATS = (
     ResultFormat.RDF_XML,
 )
 _FORMAT_NAMES = {
-    "ttl": ResultFormat.TURTLE,
-    "jsonld": ResultFormat.JSON_LD,
-    "nt": ResultFormat.N_TRIPLES,
-    "ntriples": ResultFormat.N_TRIPLES,
-    "rdf": ResultFormat.RDF_XML,
-    "rdfxml": ResultFormat.RDF_XML,
+    name: result
+    for result in GRAPH_FORMATS
+    for name in (Format.from_name(result.label).extension, *Format.from_name(result.label).names)
+    if name not in {solution.label for solution in SOLUTION_FORMATS}
 }
+"""Other names of graph formats ('ttl', 'nt', 'rdfxml'; 'json' and 'xml' name solutions)."""
 _OXIGRAPH_RESULTS = {
     ResultFormat.JSON: ox.QueryResultsFormat.JSON,
     ResultFormat.XML: ox.QueryResultsFormat.XML,
@@ -352,7 +357,8 @@ def string_triples(triples: Iterable[ox.Triple]) -> list[tuple[str, str, str]]:
 
 def graph_bytes(triples: Iterable[ox.Triple], chosen: ResultFormat) -> bytes:
     """A graph in one format, written by dcatgen's serialisers (canonical order, prefixes)."""
-    from dcatgen.rdf.serialize import Format, serialize
+    from dcatgen.rdf.formats import Format
+    from dcatgen.rdf.serialize import serialize
 
     return serialize(string_triples(triples), Format.from_name(chosen.media_type))
 

@@ -22,10 +22,12 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from dcatgen.errors import InputError, Position, Problem
+from dcatgen.errors import InputError, Position, Problem, ViolationsFound
+from dcatgen.rdf.formats import READ_ORDER, Format
 
 if TYPE_CHECKING:
-    from dcatgen.build.pipeline import Catalog
+    from dcatgen.build.catalog import Catalog
+    from dcatgen.validation.findings import Report
 
 VOCABULARY = "https://w3id.org/dcatgen/ns"
 """The vocabulary's document IRI; its terms are ``VOCABULARY#Term``."""
@@ -33,14 +35,7 @@ VOCABULARY_GRAPH = ox.NamedNode(VOCABULARY)
 VOCABULARY_RESOURCE = "resources/ontology/dcatgen.ttl"
 CONTEXT_RESOURCE = "resources/ontology/dcatgen.context.jsonld"
 
-RDF_SUFFIXES = {
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-}
-"""Files dcatgen reads as RDF, by suffix (the suffixes `dcatgen build` writes)."""
-BUILT_FILES = ("catalog.nt", "catalog.ttl", "catalog.rdf", "catalog.jsonld")
+BUILT_FILES = tuple(f.file_name("catalog") for f in READ_ORDER)
 """The files looked for in an out/ folder, in order of preference."""
 
 
@@ -72,7 +67,7 @@ class CatalogSource:
         return max((path.stat().st_mtime for path in self.files), default=0.0)
 
 
-BUILT_LABELS = ("n-triples", "turtle", "rdf-xml", "json-ld")
+BUILT_LABELS = tuple(f.label for f in READ_ORDER)
 """The same preference among the files of index.json (the per-description layout)."""
 
 
@@ -110,11 +105,11 @@ def _is_built_folder(folder: Path) -> bool:
 
 
 def _rdf_format(path: Path) -> ox.RdfFormat:
-    rdf_format = RDF_SUFFIXES.get(path.suffix.lower())
+    rdf_format = Format.from_suffix(path)
     if rdf_format is None:
-        suffixes = ", ".join(RDF_SUFFIXES)
+        suffixes = ", ".join(f.suffix for f in READ_ORDER)
         raise InputError([Problem(None, "", f"{path}: not an RDF file ({suffixes})")])
-    return rdf_format
+    return rdf_format.oxigraph
 
 
 _PARSER_POSITION = re.compile(r"at line (\d+) (?:between columns|column) (\d+)")
@@ -170,10 +165,10 @@ def read_source(target: Path) -> CatalogSource:
         return CatalogSource(
             [next(target / name for name in BUILT_FILES if (target / name).is_file())]
         )
-    if target.is_file() and target.suffix.lower() in RDF_SUFFIXES:
+    if target.is_file() and Format.from_suffix(target) is not None:
         return CatalogSource([target])
     # Imported here: query workers import this module and need none of the pipeline.
-    from dcatgen.build.pipeline import make_catalog
+    from dcatgen.build.catalog import make_catalog
     from dcatgen.model.load import description_files
 
     files = description_files(target)
@@ -190,14 +185,6 @@ def vocabulary_text() -> str:
 def context_text() -> str:
     """The JSON-LD context (ontology/dcatgen.context.jsonld)."""
     return resources.files("dcatgen").joinpath(CONTEXT_RESOURCE).read_text(encoding="utf-8")
-
-
-def vocabulary_triples() -> list[ox.Triple]:
-    """The vocabulary's triples."""
-    return [
-        quad.triple
-        for quad in ox.parse(vocabulary_text(), format=ox.RdfFormat.TURTLE, base_iri=VOCABULARY)
-    ]
 
 
 def vocabulary_last_modified() -> float:
@@ -347,3 +334,26 @@ def catalog_iris(store: ox.Store) -> list[str]:
         for quad in store.quads_for_pattern(None, rdf_type, catalog_class, ox.DefaultGraph())
         if isinstance(quad.subject, ox.NamedNode)
     )
+
+
+def read_checked(
+    data: Path, force: bool = False, validate_yaml: bool = True
+) -> tuple[CatalogSource, Report | None]:
+    """DATA as a catalog source, and the report of validating it when it is YAML.
+
+    The gate before serving or publishing: YAML with violations is refused (ViolationsFound,
+    with the findings) unless ``force``; RDF files are taken as they are.
+    """
+    from dcatgen.build.catalog import check
+    from dcatgen.validation.report import format_text
+
+    source = read_source(data)
+    if source.catalog is None or not validate_yaml:
+        return source, None
+    report = check(source.catalog)
+    if not report.conforms and not force:
+        raise ViolationsFound(
+            f"refused: {report.summary()}: fix the violations above, or use --force",
+            shown=format_text(report),
+        )
+    return source, report

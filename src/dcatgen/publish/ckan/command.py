@@ -121,7 +121,6 @@ def publish_to_ckan(
     timeout: float,
 ) -> None:
     """Publish one description's registers into one CKAN organization and print each change."""
-    from dcatgen.errors import InputError
 
     if len(sources) != 1:
         raise click.UsageError(
@@ -143,10 +142,6 @@ def publish_to_ckan(
             sources[0], url, organization, token, schema,
             dry_run=dry_run, timeout=timeout, report=report,
         )  # fmt: skip
-    except InputError as error:
-        from dcatgen.cli import fail_on_bad_input
-
-        fail_on_bad_input(error)
     except CkanError as error:
         raise click.ClickException(str(error)) from None
     click.echo(plan.summary(done=not dry_run))

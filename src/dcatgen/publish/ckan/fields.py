@@ -20,8 +20,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from dcatgen.build.mapping import EffectiveRegister, Iris, subject_labels
 from dcatgen.errors import InputError, Problem
+from dcatgen.mapping.tables import EffectiveRegister, Iris, subject_labels
 from dcatgen.model.description import (
     LANGUAGES,
     CollectionType,
@@ -229,7 +229,7 @@ def _title_translated(entry: Entry, _: Target) -> dict[str, str]:
 
 def notes_texts(entry: Entry) -> dict[str, str]:
     """The register's description (else purpose) and its plain-language §28 summary
-    (`dcatgen.build.summary`), per language: the RDF's dct:description, word for word."""
+    (`dcatgen.mapping.summary`), per language: the RDF's dct:description, word for word."""
     description = entry.effective.description
     if not description:
         raise Unpublishable(

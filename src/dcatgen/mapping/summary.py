@@ -31,6 +31,7 @@ from dcatgen.model.description import (
     System,
     Unit,
 )
+from dcatgen.rdf.formats import Format
 from dcatgen.site.i18n import gettext_in, ngettext_in
 
 SKOS_NOTATION = "http://www.w3.org/2004/02/skos/core#notation"
@@ -73,7 +74,7 @@ def concept_labels() -> dict[tuple[str, str], dict[str, str]]:
     notation: dict[str, str] = {}
     scheme: dict[str, str] = {}
     labels: dict[str, dict[str, str]] = {}
-    for quad in ox.parse(source.read_bytes(), format=ox.RdfFormat.TURTLE):
+    for quad in ox.parse(source.read_bytes(), format=Format.TURTLE.oxigraph):
         subject, predicate, value = quad.subject.value, quad.predicate.value, quad.object
         if not isinstance(value, ox.Literal | ox.NamedNode):
             continue

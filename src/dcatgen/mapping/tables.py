@@ -18,7 +18,7 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import Graph
 
-from dcatgen.build.summary import register_description
+from dcatgen.mapping.summary import register_description
 from dcatgen.model.description import (
     AccessRights,
     ApiStatement,
@@ -37,6 +37,7 @@ from dcatgen.model.description import (
     Unit,
     known_systems,
 )
+from dcatgen.rdf.formats import Format
 from dcatgen.rdf.terms import (
     ACCESS_RIGHT,
     CV,
@@ -170,7 +171,7 @@ class Context:
 
 
 @dataclass(frozen=True)
-class Inherited:
+class OwnedValue:
     """A value stated on a register, its unit or its organisation, with that owner's IRI."""
 
     owner: Term
@@ -273,7 +274,7 @@ def _codelists() -> tuple[dict[Term, tuple[Triple, ...]], dict[Term, dict[str, s
     table: dict[Term, list[Triple]] = {}
     labels: dict[Term, dict[str, str]] = {}
     scheme_of: dict[Term, Term] = {}
-    for quad in ox.parse(source.read_bytes(), format=ox.RdfFormat.TURTLE):
+    for quad in ox.parse(source.read_bytes(), format=Format.TURTLE.oxigraph):
         subject, predicate, obj = str(quad.subject), str(quad.predicate), str(quad.object)
         table.setdefault(subject, []).append((subject, predicate, obj))
         if predicate == SKOS.inScheme:
@@ -335,11 +336,6 @@ def _shared_table() -> dict[Term, tuple[Triple, ...]]:
     return {**_codelists()[0], **_known_system_table()}
 
 
-def codelist_triples(value: Term) -> tuple[Triple, ...]:
-    """The facts about a code-list value (or known system) that travel with it."""
-    return _shared_table().get(value, ())
-
-
 def subject_labels(concept_id: str) -> dict[str, str]:
     """Labels of a YSO concept known to dcatgen's table (empty when unknown)."""
     return _codelists()[1].get(YSO[concept_id], {})
@@ -376,7 +372,7 @@ AUTHORITY_CONTACT_ROWS = (
 
 
 def _authority(
-    subject: Term, predicate: Term, inherited: Inherited, c: Context, out: list[Triple]
+    subject: Term, predicate: Term, inherited: OwnedValue, c: Context, out: list[Triple]
 ) -> None:
     """The disclosure authority, a node of whichever record states it."""
     authority: Authority = inherited.value
@@ -390,7 +386,7 @@ def _authority(
 
 
 def _contact(
-    subject: Term, predicate: Term, inherited: Inherited, c: Context, out: list[Triple]
+    subject: Term, predicate: Term, inherited: OwnedValue, c: Context, out: list[Triple]
 ) -> None:
     """A vCard contact point, a node of whichever record states it."""
     contact: Contact = inherited.value
@@ -608,7 +604,7 @@ class EffectiveRegister:
         """The API statement of the register, its unit or its organisation."""
         return self.register.api or self.unit.api or self.organisation.api
 
-    def _inherited(self, field: str) -> Inherited | None:
+    def _inherited(self, field: str) -> OwnedValue | None:
         for owner, record in (
             (self.iris.register(self.register.id), self.register),
             (self.iris.unit(self.unit.id), self.unit),
@@ -616,16 +612,16 @@ class EffectiveRegister:
         ):
             value = getattr(record, field)
             if value is not None:
-                return Inherited(owner, value)
+                return OwnedValue(owner, value)
         return None
 
     @property
-    def disclosure_authority(self) -> Inherited | None:
+    def disclosure_authority(self) -> OwnedValue | None:
         """The disclosure authority (§28 item 2), inherited downwards."""
         return self._inherited("disclosure_authority")
 
     @property
-    def contact_point(self) -> Inherited | None:
+    def contact_point(self) -> OwnedValue | None:
         """The contact point, else the disclosure authority's contact details."""
         explicit = self._inherited("contact_point")
         if explicit is not None:
@@ -633,7 +629,7 @@ class EffectiveRegister:
         authority = self.disclosure_authority
         if authority is None or authority.value.contact is None:
             return None
-        return Inherited(authority.owner, authority.value.contact)
+        return OwnedValue(authority.owner, authority.value.contact)
 
     @property
     def access_rights(self) -> AccessRights | None:
@@ -752,10 +748,10 @@ def organisation_triples(description: Description) -> list[Triple]:
         ]
     apply(ORGANISATION_ROWS, publisher, organisation, context, triples)
     if organisation.disclosure_authority is not None:
-        authority = Inherited(publisher, organisation.disclosure_authority)
+        authority = OwnedValue(publisher, organisation.disclosure_authority)
         _authority(publisher, DG.disclosureAuthority, authority, context, triples)
     if organisation.contact_point is not None:
-        contact = Inherited(publisher, organisation.contact_point)
+        contact = OwnedValue(publisher, organisation.contact_point)
         _contact(catalog, DCAT.contactPoint, contact, context, triples)
     for unit in description.units:
         unit_iri = iris.unit(unit.id)
@@ -766,7 +762,7 @@ def organisation_triples(description: Description) -> list[Triple]:
         ]
         apply(UNIT_ROWS, unit_iri, unit, context, triples)
         if unit.disclosure_authority is not None:
-            authority = Inherited(unit_iri, unit.disclosure_authority)
+            authority = OwnedValue(unit_iri, unit.disclosure_authority)
             _authority(unit_iri, DG.disclosureAuthority, authority, context, triples)
     return triples
 
@@ -788,12 +784,6 @@ def to_graph(triples: Iterable[Triple]) -> Graph:
     return graph
 
 
-def sort_key(triple: Triple) -> tuple[str, bool, str, str]:
-    """Canonical order: by subject, rdf:type first, then predicate and object."""
-    subject, predicate, obj = triple
-    return (subject, predicate != RDF_TYPE, predicate, obj)
-
-
 __all__ = [
     "FIELD_OF_PREDICATE",
     "REGISTER_ROWS",
@@ -805,6 +795,5 @@ __all__ = [
     "organisation_triples",
     "register_triples",
     "slug",
-    "sort_key",
     "to_graph",
 ]

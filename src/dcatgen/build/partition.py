@@ -1,0 +1,225 @@
+"""A partition: one description file loaded, mapped, validated and serialised in a worker.
+
+The shapes are per node and a partition holds every node its registers mention, so
+per-partition validation gives exactly the findings of whole-catalog validation
+(tests/test_partitions.py proves it).  Nodes that partitions share (code-list values) travel
+back as triples, to be written once.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import multiprocessing
+import os
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from dcatgen import __version__
+from dcatgen.build.results import Summary
+from dcatgen.build.writer import CatalogWriter
+from dcatgen.errors import InputError, Problem
+from dcatgen.mapping.tables import Iris, description_triples
+from dcatgen.model.load import (
+    load_file,
+)
+from dcatgen.rdf.formats import Format
+from dcatgen.rdf.serialize import canonical, fragments, grouped
+from dcatgen.rdf.terms import Triple
+from dcatgen.site.output import SiteWriter, write_site
+from dcatgen.validation.findings import Finding, Severity
+from dcatgen.validation.locate import Locator, locate, unplaced_findings
+from dcatgen.validation.run import run_engine
+
+PARALLEL_THRESHOLD = 2000
+"""Below this many registers, one process is faster than starting a pool."""
+
+# --- partitions --------------------------------------------------------------------------
+
+
+@dataclass
+class Partition:
+    """What one description file contributes: counts, findings, shared nodes, fragments."""
+
+    file: str
+    digest: str
+    registers: int
+    triples: int
+    findings: list[Finding]
+    shared_triples: list[Triple]
+    shared_findings: list[Finding]
+    fragments: dict[Format, bytes]
+    timings: dict[str, float]
+    counts: dict[str, int] = field(default_factory=dict)
+    gaps: dict[str, int] = field(default_factory=dict)
+    catalog: CatalogWriter | None = None
+    site: SiteWriter | None = None
+    """The organisation's pages, written by the worker into a temporary folder."""
+    """The partition's own catalog, written and closed by the worker, not yet installed."""
+    outputs: dict[str, tuple[int, int]] = field(default_factory=dict)
+    about: dict[str, Any] = field(default_factory=dict)
+    """The organisation's id and base IRI (to refuse clashes), the catalog's and the
+    organisation's IRIs and names (for the index)."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One partition to process, and how."""
+
+    file: str
+    digest: str
+    engine: str
+    formats: tuple[Format, ...]
+    summary_only: bool = False
+    """Send back counts and violations only (a build prints no warnings)."""
+    write_to: str = ""
+    """Per-description layout: write the whole catalog (shared nodes too) into this folder
+    as temporary files, for the main process to install; no fragments travel back."""
+    stem: str = "catalog"
+    site: str = ""
+    """Write the organisation's pages under this folder (OUT/site); '' for no site."""
+    link_gaps: bool = False
+
+
+def process(job: Job) -> Partition | list[Problem]:
+    """Load, map, validate and serialise one description file (runs in a worker)."""
+    # Per-partition objects die by reference counting; cycle collection only costs time.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _process(job)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _process(job: Job) -> Partition | list[Problem]:
+    started = time.perf_counter()
+    try:
+        source = load_file(Path(job.file))
+    except InputError as error:
+        return error.problems
+    loaded = time.perf_counter()
+    description = source.description
+    triples = grouped(description_triples(description))
+    base = "<" + str(description.organisation.base_iri)
+    own = [triple for triple in triples if triple[0].startswith(base)]
+    shared = [triple for triple in triples if not triple[0].startswith(base)]
+    mapped = time.perf_counter()
+    locator = Locator(source)
+    own_findings: list[Finding] = []
+    shared_findings: list[Finding] = []
+    tally = Summary()
+    for finding in run_engine(job.engine, triples):
+        if not locator.owns(finding.focus_node):
+            shared_findings.append(finding)
+            continue
+        if job.summary_only:
+            tally.add([finding])
+            if finding.severity is not Severity.VIOLATION:
+                continue
+        own_findings.append(locate(finding, [locator], positions=False))
+    unplaced = unplaced_findings([source])
+    if job.summary_only:
+        tally.add(unplaced)
+    else:
+        own_findings.extend(unplaced)
+    validated = time.perf_counter()
+    bodies = fragments(own, job.formats)
+    catalog = None
+    outputs = {}
+    if job.write_to:
+        catalog = CatalogWriter(Path(job.write_to), job.stem, job.formats)
+        try:
+            catalog.add(bodies)
+            catalog.add(fragments(canonical(shared), job.formats))
+            outputs = catalog.close()
+        except BaseException:
+            catalog.discard()
+            raise
+        bodies = {}
+    serialised = time.perf_counter()
+    site = None
+    if job.site:
+        key = hashlib.sha256(f"{job.file}|{job.digest}".encode()).hexdigest()
+        site = write_site(Path(job.site), key, description, triples, job.link_gaps)
+    rendered = time.perf_counter()
+    iris = Iris(str(description.organisation.base_iri))
+    return Partition(
+        file=job.file,
+        digest=job.digest,
+        registers=len(description.registers()),
+        triples=len(own),
+        findings=own_findings,
+        shared_triples=shared,
+        shared_findings=shared_findings,
+        fragments=bodies,
+        catalog=catalog,
+        site=site,
+        outputs=outputs,
+        about={
+            "id": description.organisation.id,
+            "base": iris.base,
+            "catalog": iris.catalog[1:-1],
+            "organisation": iris.organisation[1:-1],
+            "name": dict(description.organisation.name),
+        },
+        counts=tally.counts,
+        gaps=tally.gaps,
+        timings={
+            "load": loaded - started,
+            "map": mapped - loaded,
+            "validate": validated - mapped,
+            "serialize": serialised - validated,
+            "site": rendered - serialised,
+        },
+    )
+
+
+def code_digest() -> str:
+    """A digest of everything besides the input that shapes the output: code and shapes."""
+    digest = hashlib.sha256(__version__.encode())
+    package = resources.files("dcatgen")
+    for name in ("__init__.py", "errors.py"):
+        digest.update(package.joinpath(name).read_bytes())
+    # The packages whose code shapes a build's bytes, and the shapes, vocabulary and code lists.
+    for folder in ("model", "rdf", "mapping", "build", "validation", "resources"):
+        _digest_tree(digest, package.joinpath(folder))
+    _digest_tree(digest, package.joinpath("site"))  # summary messages and the site's pages
+    return digest.hexdigest()
+
+
+def _digest_tree(digest: Any, folder: Any) -> None:
+    """Feed every file under a package folder, by sorted name, into a digest."""
+    for entry in sorted(folder.iterdir(), key=lambda e: str(e.name)):
+        if entry.is_dir():
+            if entry.name != "__pycache__":
+                _digest_tree(digest, entry)
+        else:
+            digest.update(str(entry.name).encode() + b"\0" + entry.read_bytes())
+
+
+def file_digest(path: Path, salt: str) -> str:
+    """The content hash of one description file, salted with the code digest and options."""
+    return hashlib.sha256(salt.encode() + path.read_bytes()).hexdigest()
+
+
+def default_workers(files: Sequence[Path]) -> int:
+    """One worker per core for large inputs; one process (no pool to start) for small ones."""
+    estimated_registers = sum(path.stat().st_size for path in files) // 1500  # bytes/register
+    return (os.cpu_count() or 1) if estimated_registers >= PARALLEL_THRESHOLD else 1
+
+
+def run_partitions(jobs: list[Job], workers: int) -> Iterator[Partition | list[Problem]]:
+    """Process jobs in order, in a pool of forked workers when there are several."""
+    if workers <= 1 or len(jobs) <= 1:
+        yield from map(process, jobs)
+        return
+    # fork: workers inherit the parsed and compiled shapes instead of rebuilding them.
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers) as pool:
+        yield from pool.imap(process, jobs, chunksize=1)
