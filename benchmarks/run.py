@@ -50,7 +50,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -63,6 +63,7 @@ if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.generate import HEADER, SEED, dump, generate  # noqa: E402
+from benchmarks.serve_reload import ReloadRun, measure_reload, memory_of_tree  # noqa: E402
 
 REFERENCE_LIMIT = 10_000
 """Above this many registers the reference is skipped unless --reference-anyway."""
@@ -337,11 +338,23 @@ class ServeRun:
     peak_rss_mb: float
     query_s: float
     query_rows: int
+    peak_pss_mb: float = 0.0
+    queries: dict[str, float] = field(default_factory=dict)
+    """Each example query over HTTP (/sparql, CSV), after the other queries ran once."""
+    reload: ReloadRun | None = None
 
 
-def measure_serve(command: Sequence[str], out: Path, query: str, timeout: float) -> ServeRun:
+def measure_serve(
+    command: Sequence[str],
+    out: Path,
+    query: str,
+    timeout: float,
+    rebuild: Callable[[], float] | None = None,
+) -> ServeRun:
     """Start `dcatgen serve OUT`, wait until /sparql answers (the workers are up), time one
-    query over HTTP, then stop it with SIGTERM.  Raises RuntimeError if it does not start.
+    query over HTTP, then every example query, then (with ``rebuild``) a rebuild served
+    without a restart while clients keep asking; then stop it with SIGTERM.  Raises
+    RuntimeError if it does not start.
 
     Not tests.servers.started: this one samples the memory of the server and its workers
     while they load, and waits as long as a national build needs (its limit is 60 s).
@@ -354,19 +367,36 @@ def measure_serve(command: Sequence[str], out: Path, query: str, timeout: float)
     with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
         started = time.perf_counter()
         process = subprocess.Popen(
-            [*command, "serve", str(out), "--port", str(port), "--log-level", "warning"],
+            # The example queries answer up to 220,000 rows: above the default cap (10,000).
+            [
+                *command,
+                "serve",
+                str(out),
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+                "--max-results",
+                "1000000",
+            ],
             stdout=log,
             stderr=log,
             start_new_session=True,
         )
         try:
-            peak = 0
+            peak = peak_pss = 0
+
+            def sample() -> None:
+                nonlocal peak, peak_pss
+                with contextlib.suppress(OSError):
+                    rss, pss = memory_of_tree(process.pid)
+                    peak, peak_pss = max(peak, rss), max(peak_pss, pss)
+
             while True:
                 if process.poll() is not None:
                     log.seek(0)
                     raise RuntimeError(f"dcatgen serve exited {process.returncode}:\n{log.read()}")
-                with contextlib.suppress(OSError):
-                    peak = max(peak, _rss_of_tree(process.pid))
+                sample()
                 with contextlib.suppress(requests.RequestException):
                     if requests.get(sparql, params={"query": "ASK {}"}, timeout=2).ok:
                         break
@@ -374,14 +404,41 @@ def measure_serve(command: Sequence[str], out: Path, query: str, timeout: float)
                     raise RuntimeError(f"dcatgen serve did not answer within {timeout:g} s")
                 time.sleep(0.2)
             ready_s = time.perf_counter() - started
-            peak = max(peak, _rss_of_tree(process.pid))
+            sample()
             asked = time.perf_counter()
             answer = requests.post(
                 sparql, data={"query": query}, headers={"Accept": "text/csv"}, timeout=timeout
             )
-            answer.raise_for_status()
             query_s = time.perf_counter() - asked
             rows = max(0, len(answer.text.splitlines()) - 1)
+            if answer.status_code != 200:  # e.g. 503 past --query-timeout: noted, not fatal
+                query_s, rows = float("nan"), 0
+            sample()
+            served: dict[str, list[float]] = {}
+            for _ in range(int(os.environ.get("DCATGEN_SERVE_QUERY_RUNS", "2"))):  # last reported
+                for name, text in query_files().items():
+                    asked = time.perf_counter()
+                    answer = requests.post(
+                        sparql,
+                        data={"query": text},
+                        headers={"Accept": "text/csv"},
+                        timeout=timeout,
+                    )
+                    served.setdefault(name, []).append(time.perf_counter() - asked)
+                    if answer.status_code != 200:
+                        served[name][-1] = float("nan")  # e.g. over the time limit
+                    sample()
+            reload = None
+            if rebuild is not None:
+                health = f"http://127.0.0.1:{port}/health"
+
+                def reloaded(session: requests.Session) -> bool:
+                    sample()
+                    with contextlib.suppress(requests.RequestException, ValueError):
+                        return bool(session.get(health, timeout=30).json()["reloads"] >= 1)
+                    return False
+
+                reload = measure_reload(f"http://127.0.0.1:{port}", rebuild, reloaded)
         finally:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGTERM)
@@ -390,7 +447,27 @@ def measure_serve(command: Sequence[str], out: Path, query: str, timeout: float)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
-    return ServeRun(ready_s, peak / 2**20, query_s, rows)
+    return ServeRun(
+        ready_s,
+        peak / 2**20,
+        query_s,
+        rows,
+        peak_pss / 2**20,
+        {name: times[-1] for name, times in served.items()},
+        reload,
+    )
+
+
+def wait_for_store(out: Path, timeout: float) -> float | None:
+    """Seconds until OUT's query store matches its catalogs (None: not within timeout)."""
+    from dcatgen.sparql import persisted
+
+    started = time.perf_counter()
+    while not persisted.is_current(out):
+        if time.perf_counter() - started > timeout:
+            return None
+        time.sleep(0.5)
+    return time.perf_counter() - started
 
 
 SERVE_QUERY = "counts-per-organisation"
@@ -454,6 +531,8 @@ class Figures:
     sparql: dict[str, Any] = field(default_factory=dict)
     query_cli: ProcessRun | None = None
     serve: ServeRun | None = None
+    store_s: float | None = None
+    """After the first build: seconds until its query store was in place (background)."""
     machine: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -499,6 +578,12 @@ class Figures:
             "serve_ready_s": round(self.serve.ready_s, 3) if self.serve else None,
             "serve_peak_rss_mb": round(self.serve.peak_rss_mb, 1) if self.serve else None,
             "serve_query_s": round(self.serve.query_s, 3) if self.serve else None,
+            "serve_peak_pss_mb": round(self.serve.peak_pss_mb, 1) if self.serve else None,
+            "serve_queries": {k: round(v, 3) for k, v in self.serve.queries.items()}
+            if self.serve
+            else {},
+            "store_s": round(self.store_s, 3) if self.store_s is not None else None,
+            "reload": self.serve.reload.__dict__ if self.serve and self.serve.reload else None,
             "query_cli_s": round(self.query_cli.wall_s, 3) if self.query_cli else None,
             "query_cli_peak_rss_mb": round(self.query_cli.peak_rss_mb, 1)
             if self.query_cli
@@ -589,13 +674,25 @@ def table(figures: Figures) -> Iterator[str]:
             answer = figures.sparql["answers"][name]
             rows = figures.sparql["rows"][name]
             yield f"  {name:38}{seconds:12.3f} s  {answer:11.3f} s  {rows:>8}"
+    if figures.store_s is not None:
+        yield f"{'query store in place':24}{_seconds(figures.store_s)}  (after the first build)"
     if figures.serve is not None:
         yield (
             f"{'dcatgen serve OUT ready':24}{_seconds(figures.serve.ready_s)}  "
-            f"(two query workers; peak RSS of the three processes "
-            f"{figures.serve.peak_rss_mb:.0f} MB); {SERVE_QUERY} over HTTP "
+            f"(two query workers; peak of the three processes: RSS summed "
+            f"{figures.serve.peak_rss_mb:.0f} MB, PSS summed {figures.serve.peak_pss_mb:.0f} MB); "
+            f"{SERVE_QUERY} over HTTP "
             f"{figures.serve.query_s:.3f} s, {figures.serve.query_rows} rows"
         )
+        for name, seconds in figures.serve.queries.items():
+            yield f"  over HTTP (second run)  {name:38}{seconds:8.3f} s"
+        reload = figures.serve.reload
+        if reload is not None:
+            yield (
+                f"{'reload under load':24}{_seconds(reload.reload_s)}  (rebuild "
+                f"{reload.rebuild_s:.1f} s; {reload.requests} requests, {reload.failures} "
+                f"failed, slowest {reload.max_latency_s:.2f} s; {reload.statuses})"
+            )
     if figures.query_cli is not None:
         yield (
             f"{'dcatgen query --data OUT':24}{_seconds(figures.query_cli.wall_s)}  "
@@ -639,7 +736,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         default="per-description",
         help="dcatgen build --layout (default: per-description, one catalog per authority)",
     )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="with --keep DIR holding a previous run's data/ and out/: measure that build "
+        "(rebuild, queries, query, serve) without generating and building again",
+    )
     args = parser.parse_args(argv)
+    if args.reuse and (args.keep is None or not (args.keep / "out").is_dir()):
+        parser.error("--reuse needs --keep DIR with a previous run's DIR/out")
 
     with contextlib.ExitStack() as stack:
         if args.keep is not None:
@@ -648,17 +753,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="dcatgen-bench-")))
         data, out, reference_out = work / "data", work / "out", work / "reference-out"
-        for folder in (data, out, reference_out):
+        for folder in (data, out, reference_out) if not args.reuse else ():
             shutil.rmtree(folder, ignore_errors=True)
 
         started = time.perf_counter()
-        generated = generate(args.registers, data, args.organisations, args.seed)
-        figures = Figures(generated.registers, generated.organisations, 0.0, args.layout)
+        if args.reuse:  # the figures' counts are then the ones asked for
+            organisations = args.organisations or max(1, args.registers // 100)
+            figures = Figures(args.registers, organisations, 0.0, args.layout)
+        else:
+            generated = generate(args.registers, data, args.organisations, args.seed)
+            figures = Figures(generated.registers, generated.organisations, 0.0, args.layout)
         figures.generate_s = time.perf_counter() - started
         figures.machine = machine()
         print(
-            f"generated {generated.registers:,} registers in {generated.organisations:,} "
-            f"files in {figures.generate_s:.1f} s ({work})",
+            f"{'reusing' if args.reuse else 'generated'} {figures.registers:,} registers in "
+            f"{figures.organisations:,} files in {figures.generate_s:.1f} s ({work})",
             flush=True,
         )
 
@@ -666,6 +775,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         build = [*command, "build", str(data), "-o", str(out), "--timings"]
         build += ["--layout", args.layout]
         print("running dcatgen build…", flush=True)
+        # --reuse: the build is only brought up to date (its query store written if missing).
         figures.dcatgen = run_measured(build, args.timeout)
         if figures.dcatgen.returncode != 0:
             print(
@@ -703,6 +813,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print("reference failed:\n" + figures.reference.tail(), file=sys.stderr)
 
         built = figures.dcatgen.returncode == 0
+        if built and "query store" in figures.dcatgen.stdout:
+            print("waiting for the query store…", flush=True)
+            figures.store_s = wait_for_store(out, args.timeout or 3600.0)
         if built and not args.no_rebuild:
             changed = change_one_register(data)
             # The build just wrote ~2 GB; let the kernel finish writing it out first, so that
@@ -724,12 +837,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             if figures.query_cli.returncode != 0:
                 print("dcatgen query failed:\n" + figures.query_cli.tail(), file=sys.stderr)
             print("starting dcatgen serve OUT…", flush=True)
+
+            def rebuild_while_served() -> float:
+                change_one_register(data)
+                return run_measured(build, args.timeout).wall_s
+
             try:
                 figures.serve = measure_serve(
                     command,
                     out,
                     query_files().get(SERVE_QUERY, ANALYST_QUERY),
                     args.timeout or 900.0,
+                    None if args.no_rebuild else rebuild_while_served,
                 )
             except (RuntimeError, OSError) as problem:
                 print(f"dcatgen serve failed: {problem}", file=sys.stderr)

@@ -88,8 +88,12 @@ def build(
     site: bool = True,
     link_gaps: bool = False,
     history: Path | bool | None = True,
+    store: bool = True,
 ) -> BuildResult:
     """Build catalogs from descriptions; write nothing when violations are found unless forced.
+
+    With ``store``, the query store beside the catalogs is brought up to date once they are
+    in place (dcatgen.sparql.persisted: what `serve` and `query` open instead of parsing).
 
     With ``site``, each organisation's web pages go to OUT/site/<organisation id>/ (in either
     layout); ``link_gaps`` links the publisher's §28 gaps page from the public pages.
@@ -110,6 +114,12 @@ def build(
     try:
         remove_stale_generations(out_dir, stem)
         result = _build(_plan(target, out_dir, options), progress)
+        if store and stem == "catalog" and (result.written or result.up_to_date):
+            from dcatgen.sparql import persisted
+
+            started = time.perf_counter()
+            result.store = persisted.refresh(out_dir)
+            result.timings["store"] = time.perf_counter() - started
         return result
     except OSError as error:
         raise OutputError.from_os_error(out_dir, error) from error

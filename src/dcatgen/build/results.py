@@ -94,6 +94,8 @@ class BuildResult:
     """Nothing changed since the previous build, whose outputs stand as they are."""
     site_pages: int = 0
     """Files written into OUT/site by this build (pages and the RDF beside them)."""
+    store: str = ""
+    """What became of the query store (dcatgen.sparql.persisted.refresh); "" when none."""
 
     @property
     def refused(self) -> bool:
@@ -166,6 +168,9 @@ class BuildResult:
                     f"(open {site / 'index.html'})"
                 )
             )
+        if self.store in ("written", "background"):
+            how = "wrote" if self.store == "written" else "writing in the background"
+            lines.append(Line(f"{how} the query store {out_dir / '.store.current'}/"))
         return lines
 
 

@@ -68,6 +68,7 @@ from dcatgen.server import describe, pages
 
 if TYPE_CHECKING:
     from dcatgen.site.serving import Pages
+from dcatgen.server.reload import Reload, Reloader, pool_for, upgrade
 from dcatgen.server.workers import DEFAULT_QUERY_MEMORY_MB, QueryPool
 from dcatgen.sparql.engine import QueryAnswer, QueryError, QueryRequest, check_query, string_triples
 from dcatgen.sparql.store import VOCABULARY, StoreSpec, catalog_iris, context_text
@@ -112,6 +113,8 @@ class Settings:
     proxy_headers: bool = True
     forwarded_allow_ips: str = DEFAULT_FORWARDED_ALLOW_IPS
     header_timeout: float = DEFAULT_HEADER_TIMEOUT
+    memory_workers: int = 0
+    """Query workers that load a query store's data into memory and then take over."""
 
 
 # --- rendering ------------------------------------------------------------------------
@@ -213,6 +216,7 @@ class Site:
         default_factory=OrderedDict
     )
     _served: dict[str, bool] = field(default_factory=dict)
+    _served_size: dict[str, int] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -273,6 +277,26 @@ class Site:
             path = prefix.rstrip("/") + quote(rest, safe="/:@!$&'()*+,;=-._~")
             return (path or "/") + hash_sign + fragment
         return None
+
+    def size(self) -> int:
+        """How many quads the store holds, counted once (a store on disk counts by reading
+        every quad: seconds at national scale)."""
+        if "size" not in self._served_size:  # (the same dict notes whether it was closed)
+            from dcatgen.sparql.persisted import quads
+
+            recorded = quads(self.spec)
+            self._served_size["size"] = len(self.store) if recorded is None else recorded
+        return self._served_size["size"]
+
+    def close(self) -> None:
+        """Release the data once nothing uses it: a snapshot's folder, a build store's lock."""
+        from dcatgen.sparql.persisted import release
+
+        if self._served_size.setdefault("closed", 0):
+            return  # closed already (after a reload, and again at the end)
+        self._served_size["closed"] = 1
+        release(self.spec)
+        self.spec.remove()
 
     def cached(
         self, key: tuple[str, ...], make: Callable[[], tuple[bytes, str]]
@@ -466,11 +490,12 @@ async def health(request: Request) -> Response:
     return JSONResponse(
         {
             "status": "ok",
-            "triples": len(site.store),
+            "triples": await run_in_threadpool(site.size),
             "catalogs": site.catalogs,
             "base": site.base,
             "query_workers": pool.pids(),
             "queries_killed": pool.killed,
+            "reloads": getattr(getattr(request.app.state, "reloader", None), "reloads", 0),
         }
     )
 
@@ -837,25 +862,38 @@ class AccessLog:
 # --- the application ------------------------------------------------------------------
 
 
-def create_app(site: Site) -> Starlette:
-    """The ASGI application over a site; the query workers start with it and stop with it."""
+def create_app(site: Site, reload: Reload | None = None) -> Starlette:
+    """The ASGI application over a site; the query workers start with it and stop with it.
+
+    With ``reload``, the server switches to a new build when one appears (or on SIGHUP)
+    without refusing requests: see dcatgen.server.reload.
+    """
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        pool = QueryPool(
-            site.spec,
-            site.settings.workers,
-            site.settings.query_timeout,
-            memory_mb=site.settings.query_memory_mb,
-        )
+        pool = pool_for(site)
         await pool.start()
         app.state.pool = pool
         log.info("query workers ready: %s", ", ".join(map(str, pool.pids())))
+        reloader = Reloader(app, reload) if reload is not None else None
+        watching = asyncio.get_running_loop().create_task(reloader.watch()) if reloader else None
+        app.state.reloader = reloader
+        upgrading = asyncio.get_running_loop().create_task(upgrade(app, site))
         try:
             yield
         finally:
-            await pool.close()
+            upgrading.cancel()
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await upgrading
+            if watching is not None and reloader is not None:
+                watching.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await watching
+                await reloader.close()
+            await app.state.pool.close()
             log.info("query workers stopped")
+            if app.state.site is not site:
+                app.state.site.close()  # a reloaded site: the first is the caller's to close
 
     routes = [
         Route("/", index, methods=["GET", "HEAD"]),
@@ -998,14 +1036,19 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def run(site: Site, settings: Settings, sock: socket.socket | None = None) -> None:
+def run(
+    site: Site,
+    settings: Settings,
+    sock: socket.socket | None = None,
+    reload: Reload | None = None,
+) -> None:
     """Serve until SIGTERM or SIGINT (uvicorn shuts down gracefully, then the workers stop).
 
     ``sock`` is the socket from bind(); without one it is bound here.
     """
     sock = sock or bind(settings.host, settings.port)
     config = uvicorn.Config(
-        create_app(site),
+        create_app(site, reload),
         log_config=None,
         log_level=settings.log_level,
         access_log=False,

@@ -123,7 +123,9 @@ class Worker:
         self.kill()
 
 
-def _start_worker(spec: StoreSpec, memory_mb: int = 0) -> Worker:
+def _start_worker(
+    spec: StoreSpec, memory_mb: int = 0, start_timeout: float = START_TIMEOUT_S
+) -> Worker:
     context = multiprocessing.get_context("spawn")
     parent, child = context.Pipe(duplex=True)
     process = context.Process(
@@ -135,7 +137,7 @@ def _start_worker(spec: StoreSpec, memory_mb: int = 0) -> Worker:
     process.start()
     child.close()
     worker = Worker(process, parent)
-    if not parent.poll(START_TIMEOUT_S):
+    if not parent.poll(start_timeout):
         worker.kill()
         raise RuntimeError("a query worker did not start in time")
     try:
@@ -170,8 +172,10 @@ class QueryPool:
         timeout: float,
         queue_timeout: float = 30.0,
         memory_mb: int = DEFAULT_QUERY_MEMORY_MB,
+        start_timeout: float = START_TIMEOUT_S,
     ) -> None:
         self.spec = spec
+        self.start_timeout = start_timeout
         self.size = max(1, size)
         self.timeout = timeout
         self.memory_mb = memory_mb
@@ -181,13 +185,18 @@ class QueryPool:
         self._closing = False
         self._starting: set[asyncio.Task[None]] = set()
         self.killed = 0
+        self._users = 0
+        self._unused = asyncio.Event()
+        self._unused.set()
 
     async def start(self) -> None:
         """Start every worker (in parallel) and wait until all are ready."""
         loop = asyncio.get_running_loop()
         started = await asyncio.gather(
             *(
-                loop.run_in_executor(None, _start_worker, self.spec, self.memory_mb)
+                loop.run_in_executor(
+                    None, _start_worker, self.spec, self.memory_mb, self.start_timeout
+                )
                 for _ in range(self.size)
             )
         )
@@ -198,7 +207,9 @@ class QueryPool:
     async def _replace(self) -> None:
         loop = asyncio.get_running_loop()
         try:
-            worker = await loop.run_in_executor(None, _start_worker, self.spec, self.memory_mb)
+            worker = await loop.run_in_executor(
+                None, _start_worker, self.spec, self.memory_mb, self.start_timeout
+            )
         except RuntimeError as error:
             log.error("could not replace a query worker: %s", error)
             return
@@ -225,6 +236,26 @@ class QueryPool:
         The time limit counts from when a worker takes the query; waiting for a free worker
         (all busy, or one restarting after a kill) is bounded by ``queue_timeout``.
         """
+        self._users += 1
+        self._unused.clear()
+        try:
+            return await self._run(request)
+        finally:
+            self._users -= 1
+            if self._users == 0:
+                self._unused.set()
+
+    async def drain(self, timeout: float) -> None:
+        """Wait until no request uses the pool (at most ``timeout`` seconds), then close it.
+
+        After a reload the server sends new queries to a new pool; the queries this one took
+        before (running, or waiting for a worker) finish here, on the data they started with.
+        """
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._unused.wait(), timeout)
+        await self.close()
+
+    async def _run(self, request: QueryRequest) -> QueryAnswer:
         loop = asyncio.get_running_loop()
         try:
             worker = await asyncio.wait_for(self._idle.get(), timeout=self.queue_timeout)
