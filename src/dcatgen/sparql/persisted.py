@@ -46,6 +46,7 @@ from dcatgen.sparql.store import (
     StoreSpec,
     indexed_catalogs,
     indexed_files,
+    quality_files,
     vocabulary_text,
 )
 
@@ -53,7 +54,7 @@ STORE_LINK = ".store.current"
 STORE_PREFIX = ".store.gen-"
 RECORD = "source.json"
 DATABASE = "db"
-RECORD_VERSION = 1
+RECORD_VERSION = 2
 """Bumped when the store's content or layout changes: older stores are then rebuilt."""
 
 
@@ -86,11 +87,16 @@ def fingerprint(
         entries.append(
             [path.relative_to(out_dir).as_posix(), shown, stat.st_size, stat.st_mtime_ns]
         )
+    quality = [
+        [path.relative_to(out_dir).as_posix(), path.stat().st_size, path.stat().st_mtime_ns]
+        for path in quality_files(CatalogSource(files))
+    ]
     return {
         "version": RECORD_VERSION,
         "pyoxigraph": _pyoxigraph_version(),
         "vocabulary": _vocabulary_digest(),
         "files": entries,
+        "quality": quality,
     }
 
 
@@ -244,8 +250,9 @@ class _Chained(io.RawIOBase):
         super().close()
 
 
-def _fill(location: Path, source: CatalogSource) -> int:
-    """Write the catalog files and the vocabulary into a new store at ``location``."""
+def _fill(location: Path, source: CatalogSource, quality: list[Path]) -> int:
+    """Write the catalog files, their quality graphs and the vocabulary into a new store at
+    ``location``."""
     store = ox.Store(str(location))
     ntriples = all(path.suffix == ".nt" for path in source.files)
     if ntriples:
@@ -258,6 +265,8 @@ def _fill(location: Path, source: CatalogSource) -> int:
 
         for path in source.files:
             load_rdf_file(store, path)
+    for path in quality:
+        store.load(path=str(path), format=ox.RdfFormat.TRIG)
     store.load(
         vocabulary_text(),
         format=ox.RdfFormat.TURTLE,
@@ -340,7 +349,7 @@ def write(out_dir: Path, full: bool = True) -> bool | None:
                     shutil.rmtree(generation, ignore_errors=True)
                     return None
                 shutil.rmtree(generation / DATABASE, ignore_errors=True)
-                count = _fill(generation / DATABASE, fixed)
+                count = _fill(generation / DATABASE, fixed, quality_files(source))
             _keep_sources(generation, targets)
             text = json.dumps({**record, "quads": count}, indent=1) + "\n"
             (generation / RECORD).write_text(text, encoding="utf-8")
@@ -396,8 +405,8 @@ def _update(
         before = json.loads((previous / RECORD).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if {k: v for k, v in before.items() if k not in ("files", "quads")} != {
-        k: v for k, v in record.items() if k != "files"
+    if {k: v for k, v in before.items() if k not in ("files", "quads", "quality")} != {
+        k: v for k, v in record.items() if k not in ("files", "quality")
     } or not all(path.suffix == ".nt" for path in source.files):
         return None
     old = {
@@ -452,9 +461,45 @@ def _update(
         if quad not in store:
             count += 1
             store.add(quad)
+    count += _replace_quality(store, out_dir, {name: bases.get(name) for name in changed})
+    count -= _drop_stale_quality(store, set(bases.values()))
     store.flush()
     del store
     return count
+
+
+def _replace_quality(store: ox.Store, out_dir: Path, changed: dict[str, str | None]) -> int:
+    """Replace the quality graphs ({base}quality) of changed catalogs (by their file under
+    OUT) with the quality file beside each now; return the change in the number of quads."""
+    change = 0
+    for name, base in changed.items():
+        if not base:
+            continue
+        graph = ox.NamedNode(base + "quality")
+        change -= sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
+        store.remove_graph(graph)
+        path = out_dir / Path(name).parent / "quality.trig"
+        if path.is_file():
+            quads = [
+                q
+                for q in ox.parse(path=str(path), format=ox.RdfFormat.TRIG)
+                if q.graph_name == graph
+            ]
+            store.extend(quads)
+            change += sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
+    return change
+
+
+def _drop_stale_quality(store: ox.Store, bases: set[str]) -> int:
+    """Drop the quality graphs of catalogs no longer built; return how many quads went."""
+    wanted = {base + "quality" for base in bases}
+    dropped = 0
+    for graph in list(store.named_graphs()):
+        stale = isinstance(graph, ox.NamedNode) and graph.value.endswith("quality")
+        if stale and graph.value not in wanted:
+            dropped += sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
+            store.remove_graph(graph)
+    return dropped
 
 
 def remove_old_generations(out_dir: Path) -> list[Path]:
