@@ -36,6 +36,7 @@ from dcatgen.validation.run import DEFAULT_ENGINE, ENGINES, validate_triples
 
 if TYPE_CHECKING:
     from dcatgen.publish.graph_store import Published  # imports requests: only where it is needed
+    from dcatgen.server.app import Settings, Site
     from dcatgen.site.serving import Pages  # imports Jinja2: only for serve
 
 
@@ -413,6 +414,7 @@ def read_data(data: Path, force: bool, validate_yaml: bool = True) -> CatalogSou
 )
 @click.option(
     "--query-memory",
+    "query_memory_mb",
     type=click.IntRange(min=16),
     default=1024,
     show_default=True,
@@ -497,26 +499,11 @@ def read_data(data: Path, force: bool, validate_yaml: bool = True) -> CatalogSou
 )
 def serve(
     data: Path,
-    host: str,
-    port: int,
-    page_size: int,
     store_dir: Path | None,
-    base: str | None,
-    query_timeout: float,
-    max_results: int,
-    query_memory: int,
-    allow_service: bool,
-    workers: int,
-    max_request_bytes: int,
-    public_url: str | None,
-    proxy_headers: bool,
-    forwarded_allow_ips: str,
-    header_timeout: float,
     force: bool,
-    log_level: str,
     in_memory: bool,
-    memory_workers: int,
     reload_interval: float,
+    **options: Any,
 ) -> None:
     """Serve DATA (YAML, or a build's out/ folder) to harvesters, browsers and SPARQL clients.
 
@@ -536,95 +523,45 @@ def serve(
     from dcatgen.server.app import (
         AddressInUse,
         Settings,
-        Site,
         TrustedPeers,
         bind,
         configure_logging,
-        default_base,
-        describe_site,
         public_origin,
         run,
     )
     from dcatgen.server.reload import Reload, folder_state
-    from dcatgen.sparql.persisted import open_persisted
-    from dcatgen.sparql.store import (
-        catalog_iris,
-        open_store,
-        vocabulary_last_modified,
-        vocabulary_size,
-    )
 
+    # Every other option is a field of the server's Settings, by the same name.
+    settings = Settings(**options)
+    public_url = settings.public_url
     try:
         if public_url is not None:
             public_origin(public_url)
     except ValueError as problem:
         raise click.BadParameter(str(problem), param_hint="'--public-url'") from None
     try:
-        TrustedPeers(forwarded_allow_ips)
+        TrustedPeers(settings.forwarded_allow_ips)
     except ValueError as problem:
         raise click.BadParameter(str(problem), param_hint="'--forwarded-allow-ips'") from None
     # The port first: a busy one is reported at once, before the data is read and before
     # anything says where the catalog is served.
     try:
-        sock = bind(host, port)
+        sock = bind(settings.host, settings.port)
     except AddressInUse as problem:
         raise DcatgenError(str(problem)) from None
     with sock:
         source = read_data(data, force)
-        settings = Settings(
-            host=host,
-            port=port,
-            page_size=page_size,
-            base=base,
-            query_timeout=query_timeout,
-            max_results=max_results,
-            query_memory_mb=query_memory,
-            allow_service=allow_service,
-            workers=workers,
-            max_request_bytes=max_request_bytes,
-            log_level=log_level,
-            public_url=public_url,
-            proxy_headers=proxy_headers,
-            forwarded_allow_ips=forwarded_allow_ips,
-            header_timeout=header_timeout,
-            memory_workers=memory_workers,
-        )
-        configure_logging(log_level)
-
-        def open_site(source: CatalogSource) -> Site:
-            # A build's own query store opens in a moment and is shared by every process;
-            # without one (YAML, an RDF file, --store, --in-memory) the data is parsed.
-            opened = None if store_dir or in_memory else open_persisted(data)
-            store, spec = opened or open_store(source, store_dir)
-            chosen_base = base or default_base(catalog_iris(store))
-            return Site(
-                store,
-                spec,
-                chosen_base,
-                max(source.last_modified, vocabulary_last_modified()),
-                settings,
-                pages=site_pages(source, data),
-            )
+        configure_logging(settings.log_level)
 
         def reopen() -> Site:
             # As at start-up, but a problem is raised (and logged: the server goes on).
-            return open_site(read_checked(data, force)[0])
+            return _open_site(data, read_checked(data, force)[0], settings, store_dir, in_memory)
 
-        site = open_site(source)
+        site = _open_site(data, source, settings, store_dir, in_memory)
         try:
-            catalogs = len(site.catalogs)
-            click.echo(
-                f"{site.size() - vocabulary_size():,} triples from {files_read(source.files)}"
-                f"{' (query store)' if site.spec.location and not store_dir else ''}; "
-                f"{catalogs:,} catalog{'s' if catalogs != 1 else ''}",
-                err=True,
-            )
-            shown_host = f"[{host}]" if ":" in host else host
-            listening = f"http://{shown_host}:{sock.getsockname()[1]}"
-            for line in describe_site(site, public_url.rstrip("/") if public_url else listening):
+            address = sock.getsockname()[1]
+            for line in _startup_lines(site, source, settings, address, bool(store_dir)):
                 click.echo(line, err=True)
-            if public_url:
-                click.echo(f"  listening   {listening}/ (behind the proxy)", err=True)
             # --store: the folder is rewritten at start while workers read it, so a new build
             # is served by a restart there (reloading would rewrite it under them).
             reload = (
@@ -633,6 +570,45 @@ def serve(
             run(site, settings, sock, reload)
         finally:
             site.close()
+
+
+def _open_site(
+    data: Path, source: CatalogSource, settings: Settings, store_dir: Path | None, in_memory: bool
+) -> Site:
+    """The served site of DATA: a build's own query store opens in a moment and is shared by
+    every process; without one (YAML, an RDF file, --store, --in-memory) the data is parsed."""
+    from dcatgen.server.app import Site, default_base
+    from dcatgen.sparql.persisted import open_persisted
+    from dcatgen.sparql.store import catalog_iris, open_store, vocabulary_last_modified
+
+    opened = None if store_dir or in_memory else open_persisted(data)
+    store, spec = opened or open_store(source, store_dir)
+    chosen_base = settings.base or default_base(catalog_iris(store))
+    last_modified = max(source.last_modified, vocabulary_last_modified())
+    return Site(store, spec, chosen_base, last_modified, settings, pages=site_pages(source, data))
+
+
+def _startup_lines(
+    site: Site, source: CatalogSource, settings: Settings, port: int, own_store: bool
+) -> list[str]:
+    """What `serve` says once the data is open: how much, from where, and the addresses."""
+    from dcatgen.server.app import describe_site
+    from dcatgen.sparql.store import vocabulary_size
+
+    catalogs = len(site.catalogs)
+    lines = [
+        f"{site.size() - vocabulary_size():,} triples from {files_read(source.files)}"
+        f"{' (query store)' if site.spec.location and not own_store else ''}; "
+        f"{catalogs:,} catalog{'s' if catalogs != 1 else ''}"
+    ]
+    host = settings.host
+    shown_host = f"[{host}]" if ":" in host else host
+    listening = f"http://{shown_host}:{port}"
+    public_url = settings.public_url
+    lines += describe_site(site, public_url.rstrip("/") if public_url else listening)
+    if public_url:
+        lines.append(f"  listening   {listening}/ (behind the proxy)")
+    return lines
 
 
 def site_pages(source: CatalogSource, data: Path) -> Pages | None:
