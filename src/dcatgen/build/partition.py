@@ -214,7 +214,16 @@ def code_digest() -> str:
     for name in ("__init__.py", "errors.py"):
         digest.update(package.joinpath(name).read_bytes())
     # The packages whose code shapes a build's bytes, and the shapes, vocabulary and code lists.
-    for folder in ("model", "rdf", "mapping", "build", "validation", "resources"):
+    for folder in (
+        "model",
+        "rdf",
+        "mapping",
+        "build",
+        "validation",
+        "resources",
+        "history",
+        "quality",
+    ):
         _digest_tree(digest, package.joinpath(folder))
     _digest_tree(digest, package.joinpath("site"))  # summary messages and the site's pages
     return digest.hexdigest()

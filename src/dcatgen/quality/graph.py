@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -34,6 +35,7 @@ def graph_iri(base: str) -> str:
     return base + GRAPH_SUFFIX
 
 
+@cache
 def _kebab(name: str) -> str:
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", name).lower()
 
@@ -88,58 +90,6 @@ def nquads(quads: Iterable[Quad]) -> bytes:
 TRIG_PREFIXES = (("dg", DG_NAMESPACE), ("dqv", DQV_NAMESPACE), ("xsd", iri_value(XSD[""])))
 
 
-def _short(term: Term) -> str:
-    if term == RDF_TYPE:
-        return "a"
-    if term.startswith("<"):
-        value = term[1:-1]
-        for prefix, namespace in TRIG_PREFIXES:
-            local = value.removeprefix(namespace)
-            if local != value and re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", local):
-                return f"{prefix}:{local}"
-        return term
-    lexical, _, datatype = term.rpartition("^^")
-    return f"{lexical}^^{_short(datatype)}" if datatype.startswith("<") else term
-
-
-def trig(quads: list[Quad], base: str = "") -> bytes:
-    """TriG text, written here (not by a library) so that the bytes are the same on every
-    run; IRIs under ``base`` are written relative to it (``@base``: a third less text).
-    Pieces can be concatenated (each states its own prefixes and base, which TriG allows)."""
-    lines = [f"@prefix {prefix}: <{namespace}> ." for prefix, namespace in TRIG_PREFIXES]
-    if base:
-        lines.append(f"@base <{base}> .")
-
-    def short(term: Term) -> str:
-        if base and term.startswith("<" + base):
-            return "<" + term[len(base) + 1 :]
-        return _short(term)
-
-    graph = subject = predicate = ""
-    for s, p, o, g in quads:
-        if g != graph:
-            if graph:
-                lines[-1] += " ."
-                lines.append("}")
-            lines.append(f"{short(g)} {{")
-            graph, subject = g, ""
-        if s != subject:
-            if subject:
-                lines[-1] += " ."
-            lines.append(f"\t{short(s)} {_short(p)} {short(o)}")
-            subject, predicate = s, p
-        elif p == predicate:
-            lines[-1] += f" , {short(o)}"
-        else:
-            lines[-1] += " ;"
-            lines.append(f"\t\t{_short(p)} {short(o)}")
-            predicate = p
-    if graph:
-        lines[-1] += " ."
-        lines.append("}")
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
 QUALITY_FILES = ("quality.trig",)
 """The quality file a build writes beside each catalog (TriG: named graphs, and a third of
 the size of N-Quads)."""
@@ -189,3 +139,35 @@ def _python(value: ox.Literal) -> bool | int | Decimal:
     if datatype == iri_value(XSD.integer):
         return int(value.value)
     return Decimal(value.value)
+
+
+def _literal(value: bool | int | Decimal) -> str:
+    if isinstance(value, bool):
+        return '"true"^^xsd:boolean' if value else '"false"^^xsd:boolean'
+    if isinstance(value, int):
+        return f'"{value}"^^xsd:integer'
+    return f'"{format(value, "f")}"^^xsd:decimal'
+
+
+def quality_trig(quality: CatalogQuality, base: str) -> bytes:
+    """The quality graph of one catalog as TriG, written straight from the measurements
+    (resources in the catalog's order, metrics in the table's): the same quads as
+    `quality_quads`, in a fixed order, at a fraction of the cost of sorting them."""
+    lines = [f"@prefix {prefix}: <{namespace}> ." for prefix, namespace in TRIG_PREFIXES]
+    lines += [f"@base <{base}> .", f"<{GRAPH_SUFFIX}> {{"]
+    groups = [quality.measurements, *quality.registers.values()]
+    for measurements in groups:
+        if not measurements:
+            continue
+        resource = "<" + measurements[0].subject.removeprefix(base) + ">"
+        nodes = [f"{resource[:-1]}#quality-{_kebab(m.metric.name)}>" for m in measurements]
+        lines.append(f"\t{resource} dqv:hasQualityMeasurement {' , '.join(nodes)} .")
+        for node, measurement in zip(nodes, measurements, strict=True):
+            lines.append(f"\t{node} a dqv:QualityMeasurement ;")
+            if measurement.suppliable is not None:
+                lines.append(f"\t\tdg:canBeSupplied {_literal(measurement.suppliable)} ;")
+            lines.append(f"\t\tdqv:computedOn {resource} ;")
+            lines.append(f"\t\tdqv:isMeasurementOf dg:{measurement.metric.name} ;")
+            lines.append(f"\t\tdqv:value {_literal(measurement.value)} .")
+    lines.append("}")
+    return ("\n".join(lines) + "\n").encode("utf-8")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from dcatgen.model.description import Description
 from dcatgen.model.load import Source
-from dcatgen.quality.graph import QUALITY_FILES, Quad, quality_quads, trig
+from dcatgen.quality.graph import QUALITY_FILES, Quad, quality_quads, quality_trig
 from dcatgen.quality.measure import measure
 from dcatgen.rdf.serialize import file_mode, write_atomic
 from dcatgen.rdf.terms import Triple
@@ -48,12 +48,12 @@ def has_piece(out_dir: Path, folder: str) -> bool:
 def write_piece(
     stem: Path, description: Description, triples: Sequence[Triple], violations: list[str]
 ) -> int:
-    """Measure one description and write its new pieces; return the number of quads."""
+    """Measure one description and write its new piece; return its number of lines."""
     quality = measure(description, triples, violations)
-    quads = quality_quads(quality, str(description.organisation.base_iri))
     base = str(description.organisation.base_iri)
-    write_atomic(_piece(stem, ".trig", new=True), trig(quads, base), durable=False)
-    return len(quads)
+    text = quality_trig(quality, base)
+    write_atomic(_piece(stem, ".trig", new=True), text, durable=False)
+    return text.count(b"\n")
 
 
 def quads_for(
