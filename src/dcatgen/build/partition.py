@@ -25,9 +25,8 @@ from dcatgen.build.writer import CatalogWriter
 from dcatgen.errors import InputError, Problem
 from dcatgen.history import ledger as change_ledger
 from dcatgen.mapping.tables import Iris, description_triples
-from dcatgen.model.load import (
-    load_file,
-)
+from dcatgen.model.description import Description
+from dcatgen.model.load import Source, load_file
 from dcatgen.quality import output as quality_output
 from dcatgen.rdf.formats import Format
 from dcatgen.rdf.serialize import canonical, fragments, grouped
@@ -117,54 +116,16 @@ def _process(job: Job) -> Partition | list[Problem]:
         return error.problems
     loaded = time.perf_counter()
     description = source.description
-    record = None
-    mapped_triples = description_triples(description)
-    if job.day:
-        previous = change_ledger.record_from_text(job.history)
-        record = change_ledger.update(previous, description, job.history_file, job.day)
-        mapped_triples += change_ledger.date_triples(record)
-    triples = grouped(mapped_triples)
+    triples, record = _mapped(job, description)
     base = "<" + str(description.organisation.base_iri)
     own = [triple for triple in triples if triple[0].startswith(base)]
     shared = [triple for triple in triples if not triple[0].startswith(base)]
     mapped = time.perf_counter()
-    locator = Locator(source)
-    own_findings: list[Finding] = []
-    shared_findings: list[Finding] = []
-    tally = Summary()
-    violated: list[str] = []  # focus nodes of violations, for the DCAT-AP compliance metric
-    for finding in run_engine(job.engine, triples):
-        if finding.severity is Severity.VIOLATION:
-            violated.append(finding.focus_node.strip("<>"))
-        if not locator.owns(finding.focus_node):
-            shared_findings.append(finding)
-            continue
-        if job.summary_only:
-            tally.add([finding])
-            if finding.severity is not Severity.VIOLATION:
-                continue
-        own_findings.append(locate(finding, [locator], positions=False))
-    unplaced = unplaced_findings([source])
-    if job.summary_only:
-        tally.add(unplaced)
-    else:
-        own_findings.extend(unplaced)
+    checked = _validated(job, source, triples)
     validated = time.perf_counter()
-    bodies = fragments(own, job.formats)
-    catalog = None
-    outputs = {}
-    if job.write_to:
-        catalog = CatalogWriter(Path(job.write_to), job.stem, job.formats)
-        try:
-            catalog.add(bodies)
-            catalog.add(fragments(canonical(shared), job.formats))
-            outputs = catalog.close()
-        except BaseException:
-            catalog.discard()
-            raise
-        bodies = {}
+    bodies, catalog, outputs = _serialised(job, own, shared)
     if job.quality:
-        quality_output.write_piece(Path(job.quality), description, triples, violated)
+        quality_output.write_piece(Path(job.quality), description, triples, checked.violated)
     serialised = time.perf_counter()
     site = None
     if job.site:
@@ -174,28 +135,21 @@ def _process(job: Job) -> Partition | list[Problem]:
         undated = change_ledger.without_dates(triples) if record is not None else triples
         site = write_site(Path(job.site), key, description, undated, job.link_gaps)
     rendered = time.perf_counter()
-    iris = Iris(str(description.organisation.base_iri))
     return Partition(
         file=job.file,
         digest=job.digest,
         registers=len(description.registers()),
         triples=len(own),
-        findings=own_findings,
+        findings=checked.own,
         shared_triples=shared,
-        shared_findings=shared_findings,
+        shared_findings=checked.shared,
         fragments=bodies,
         catalog=catalog,
         site=site,
         outputs=outputs,
-        about={
-            "id": description.organisation.id,
-            "base": iris.base,
-            "catalog": iris.catalog[1:-1],
-            "organisation": iris.organisation[1:-1],
-            "name": dict(description.organisation.name),
-        },
-        counts=tally.counts,
-        gaps=tally.gaps,
+        about=_about(description),
+        counts=checked.tally.counts,
+        gaps=checked.tally.gaps,
         history=record,
         timings={
             "load": loaded - started,
@@ -205,6 +159,83 @@ def _process(job: Job) -> Partition | list[Problem]:
             "site": rendered - serialised,
         },
     )
+
+
+def _mapped(
+    job: Job, description: Description
+) -> tuple[list[Triple], change_ledger.OrganisationRecord | None]:
+    """The description's triples (with the ledger's dates when the build keeps one), and its
+    ledger record after this build."""
+    record = None
+    triples = description_triples(description)
+    if job.day:
+        previous = change_ledger.record_from_text(job.history)
+        record = change_ledger.update(previous, description, job.history_file, job.day)
+        triples += change_ledger.date_triples(record)
+    return grouped(triples), record
+
+
+@dataclass
+class _Checked:
+    """A partition's findings: on its own nodes (located) and on shared ones, and counts."""
+
+    own: list[Finding] = field(default_factory=list)
+    shared: list[Finding] = field(default_factory=list)
+    tally: Summary = field(default_factory=Summary)
+    violated: list[str] = field(default_factory=list)
+    """Focus nodes of violations, for the DCAT-AP compliance metric of the quality graph."""
+
+
+def _validated(job: Job, source: Source, triples: list[Triple]) -> _Checked:
+    locator = Locator(source)
+    checked = _Checked()
+    for finding in run_engine(job.engine, triples):
+        if finding.severity is Severity.VIOLATION:
+            checked.violated.append(finding.focus_node.strip("<>"))
+        if not locator.owns(finding.focus_node):
+            checked.shared.append(finding)
+            continue
+        if job.summary_only:  # a build prints no warnings: count them, keep the violations
+            checked.tally.add([finding])
+            if finding.severity is not Severity.VIOLATION:
+                continue
+        checked.own.append(locate(finding, [locator], positions=False))
+    unplaced = unplaced_findings([source])
+    if job.summary_only:
+        checked.tally.add(unplaced)
+    else:
+        checked.own.extend(unplaced)
+    return checked
+
+
+def _serialised(
+    job: Job, own: list[Triple], shared: list[Triple]
+) -> tuple[dict[Format, bytes], CatalogWriter | None, dict[str, tuple[int, int]]]:
+    """The partition's fragments; per description, its whole catalog written instead (then
+    no fragments travel back), with each file's stamp."""
+    bodies = fragments(own, job.formats)
+    if not job.write_to:
+        return bodies, None, {}
+    catalog = CatalogWriter(Path(job.write_to), job.stem, job.formats)
+    try:
+        catalog.add(bodies)
+        catalog.add(fragments(canonical(shared), job.formats))
+        outputs = catalog.close()
+    except BaseException:
+        catalog.discard()
+        raise
+    return {}, catalog, outputs
+
+
+def _about(description: Description) -> dict[str, Any]:
+    iris = Iris(str(description.organisation.base_iri))
+    return {
+        "id": description.organisation.id,
+        "base": iris.base,
+        "catalog": iris.catalog[1:-1],
+        "organisation": iris.organisation[1:-1],
+        "name": dict(description.organisation.name),
+    }
 
 
 def code_digest() -> str:
