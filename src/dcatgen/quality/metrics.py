@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from dcatgen.rdf.formats import Format
+
 
 class Level(StrEnum):
     """What a metric is measured on."""
@@ -531,46 +533,31 @@ def rating(points: float | Decimal) -> str:
     return next(label for floor, label in RATINGS if points >= floor)
 
 
-OPEN_MEDIA_TYPES = frozenset(
-    {
+_OPEN_AND_MACHINE_READABLE = frozenset(
+    {f.media_type for f in Format}  # the RDF formats dcatgen itself writes
+    | {
         "text/csv",
         "application/json",
         "application/xml",
         "text/xml",
-        "application/ld+json",
-        "text/turtle",
-        "application/rdf+xml",
-        "application/n-triples",
         "application/geo+json",
         "application/vnd.geo+json",
         "application/gml+xml",
-        "text/plain",
-        "text/html",
-        "application/pdf",
         "application/vnd.oasis.opendocument.spreadsheet",
-        "application/vnd.oasis.opendocument.text",
-        "application/zip",
     }
 )
+OPEN_MEDIA_TYPES = _OPEN_AND_MACHINE_READABLE | {
+    "text/plain",
+    "text/html",
+    "application/pdf",
+    "application/vnd.oasis.opendocument.text",
+    "application/zip",
+}
 """Media types of non-proprietary formats (after the EU file-type table's flags)."""
-MACHINE_READABLE_MEDIA_TYPES = frozenset(
-    {
-        "text/csv",
-        "application/json",
-        "application/xml",
-        "text/xml",
-        "application/ld+json",
-        "text/turtle",
-        "application/rdf+xml",
-        "application/n-triples",
-        "application/geo+json",
-        "application/vnd.geo+json",
-        "application/gml+xml",
-        "application/vnd.oasis.opendocument.spreadsheet",
-        "application/vnd.ms-excel",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    }
-)
+MACHINE_READABLE_MEDIA_TYPES = _OPEN_AND_MACHINE_READABLE | {
+    "application/vnd.ms-excel",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 """Media types of machine-readable formats (after the EU file-type table's flags)."""
 LICENCE_VOCABULARIES = (
     "http://publications.europa.eu/resource/authority/licence/",
