@@ -419,13 +419,17 @@ def validate_all(
     abouts: list[tuple[str, dict[str, object]]] = []
     # Dates as a build would write them now (the ledger is only read), so that validate
     # reports what build does.
-    ledger_path = change_ledger.default_path(target)
-    ledger = change_ledger.read_ledger(ledger_path)
-    names = {str(p): change_ledger.relative_name(target, p) for p in files}
-    records = change_ledger.records_by_file(ledger, names)
-    day = change_ledger.today() if ledger_path is not None else ""
+    history = _History.read(target, {p: str(p) for p in files}, True)
     jobs = [
-        Job(str(p), "", engine, (), day=day, history=records[str(p)], history_file=names[str(p)])
+        Job(
+            str(p),
+            "",
+            engine,
+            (),
+            day=history.day,
+            history=history.records.get(str(p), ""),
+            history_file=history.names[str(p)],
+        )
         for p in files
     ]
     for result in run_partitions(jobs, workers):

@@ -88,8 +88,9 @@ def fingerprint(
             [path.relative_to(out_dir).as_posix(), shown, stat.st_size, stat.st_mtime_ns]
         )
     quality = [
-        [path.relative_to(out_dir).as_posix(), path.stat().st_size, path.stat().st_mtime_ns]
+        [path.relative_to(out_dir).as_posix(), stat.st_size, stat.st_mtime_ns]
         for path in quality_files(CatalogSource(files))
+        for stat in (path.stat(),)
     ]
     return {
         "version": RECORD_VERSION,
