@@ -179,13 +179,17 @@ class _Plan:
         """Where the organisations' web pages go."""
         return self.out_dir / SITE
 
+    @property
+    def given(self) -> dict[str, Path]:
+        """Each description file by the name the manifest knows it by."""
+        return {key: path for path, key in self.keys.items()}
+
     def output(self) -> CombinedOutput | PerDescriptionOutput:
         """The output of this plan's layout."""
         options = self.options
         if options.layout == PER_DESCRIPTION:
-            given = {key: path for path, key in self.keys.items()}
             return PerDescriptionOutput(
-                self.out_dir, options.stem, options.formats, self.target, given, self.folders
+                self.out_dir, options.stem, options.formats, self.target, self.given, self.folders
             )
         unchanged = (
             not self.jobs
@@ -333,7 +337,7 @@ def _collect(
         collected.entries.append(entry)
         if progress is not None:
             progress(index)
-    given = {key: path for path, key in plan.keys.items()}
+    given = plan.given
     problems.extend(clashes([(str(given[e.file]), e.about) for e in collected.entries]))
     if problems:
         raise InputError(problems)
