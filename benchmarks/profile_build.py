@@ -57,19 +57,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("-o", "--out", type=Path, default=None)
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--pstats", type=Path, default=None, help="also save the raw profile")
+    parser.add_argument(
+        "--layout", default="per-description", help="combined or per-description (default)"
+    )
+    parser.add_argument("--no-site", action="store_true", help="build without the web pages")
     args = parser.parse_args(argv)
     out = args.out or Path(tempfile.mkdtemp(prefix="dcatgen-profile-"))
     profiler = cProfile.Profile()
     started = time.perf_counter()
     profiler.enable()
-    result = build(args.data, out)
+    # One process, so that cProfile sees the work (a pool's workers would hide it).
+    result = build(args.data, out, workers=1, layout=args.layout, site=not args.no_site)
     profiler.disable()
     total = time.perf_counter() - started
     print(
-        f"{result.catalog.registers} registers, {len(result.catalog.triples)} triples, "
-        f"{total:.1f} s under cProfile; {result.report.summary()}"
+        f"{result.summary.registers} registers, {result.summary.triples} triples, "
+        f"{total:.1f} s under cProfile; validation: {result.summary.text()}"
     )
-    for stage, seconds in result.catalog.timings.items():
+    for stage, seconds in result.timings.items():
         print(f"  {stage:10} {seconds:8.2f} s  {seconds / total:6.1%}")
     print()
     stats = pstats.Stats(profiler)

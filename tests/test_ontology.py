@@ -55,6 +55,7 @@ OBJECT_PROPERTIES = frozenset(
         "referenceTarget",
         "privacyNotice",
         "systemKind",
+        "missingS28Item",
     }
 )
 DATATYPE_PROPERTIES = frozenset(
@@ -145,6 +146,7 @@ EXPECTED_DOMAIN_RANGE: dict[str, tuple[URIRef | None, URIRef]] = {
     "targetRegisterName": (DG.CrossReference, RDF.PlainLiteral),
     "mqaPoints": (DQV.Metric, XSD.integer),
     "canBeSupplied": (DQV.QualityMeasurement, XSD.boolean),
+    "missingS28Item": (DCAT.Dataset, DQV.Metric),
 }
 
 # Personal search criteria and the W3C DPV categories they map to. These IRIs were checked

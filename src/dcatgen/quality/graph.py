@@ -3,8 +3,9 @@
 Each measurement is ``{resource}#quality-{metric}``: ``dqv:computedOn`` the register's
 dataset (or the catalog), ``dqv:isMeasurementOf`` a `dg:` metric, with its ``dqv:value``;
 the resource links it with ``dqv:hasQualityMeasurement``.  A measurement that fails says
-with ``dg:canBeSupplied`` whether the description could supply what is missing.  Its own
-graph keeps the catalog exactly as the authority wrote it.
+with ``dg:canBeSupplied`` whether the description could supply what is missing, and a
+register links each §28 item it lacks with ``dg:missingS28Item`` (the fact the query for the
+gaps reads).  Its own graph keeps the catalog exactly as the authority wrote it.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from dcatgen.quality.measure import CatalogQuality, Measurement
-from dcatgen.quality.metrics import BY_NAME
+from dcatgen.quality.metrics import BY_NAME, S28_ITEMS
 from dcatgen.rdf.terms import DG, RDF_TYPE, XSD, Term, Vocabulary, iri, iri_value, typed
 
 DQV_NAMESPACE = "http://www.w3.org/ns/dqv#"
@@ -66,7 +67,16 @@ def measurement_triples(measurement: Measurement) -> list[tuple[Term, Term, Term
     ]
     if measurement.suppliable is not None:
         triples.append((node, DG.canBeSupplied, _value(measurement.suppliable)))
+    if is_gap(measurement):
+        triples.append((resource, DG.missingS28Item, DG[measurement.metric.name]))
     return triples
+
+
+def is_gap(measurement: Measurement) -> bool:
+    """A §28 item the register does not state: also published as ``dg:missingS28Item``, so
+    that a query for the gaps reads only the gaps (one index look-up per item), not every
+    measurement of every register."""
+    return measurement.metric in S28_ITEMS and measurement.value is False
 
 
 def quality_quads(quality: CatalogQuality, base: str) -> list[Quad]:
@@ -162,6 +172,9 @@ def quality_trig(quality: CatalogQuality, base: str) -> bytes:
         resource = "<" + measurements[0].subject.removeprefix(base) + ">"
         nodes = [f"{resource[:-1]}#quality-{_kebab(m.metric.name)}>" for m in measurements]
         lines.append(f"\t{resource} dqv:hasQualityMeasurement {' , '.join(nodes)} .")
+        gaps = [f"dg:{m.metric.name}" for m in measurements if is_gap(m)]
+        if gaps:
+            lines.append(f"\t{resource} dg:missingS28Item {' , '.join(gaps)} .")
         for node, measurement in zip(nodes, measurements, strict=True):
             lines.append(f"\t{node} a dqv:QualityMeasurement ;")
             if measurement.suppliable is not None:

@@ -149,9 +149,10 @@ def vocabulary_block() -> str:
         )
         lines += ["    rdfs:isDefinedBy <https://w3id.org/dcatgen/ns> .", ""]
     for name, domain, range_, labels, definitions in PROPERTIES:
+        kind = "owl:ObjectProperty" if name in OBJECT_PROPERTIES else "owl:DatatypeProperty"
         lines += [
             f"dg:{name}",
-            "    a owl:DatatypeProperty ;",
+            f"    a {kind} ;",
             f"    rdfs:domain {domain} ;",
             f"    rdfs:range {range_} ;",
         ]
@@ -161,7 +162,28 @@ def vocabulary_block() -> str:
     return "\n".join(lines) + "\n"
 
 
+OBJECT_PROPERTIES = frozenset({"missingS28Item"})
+"""The properties of PROPERTIES whose values are resources (the others are literals)."""
+
 PROPERTIES = (
+    (
+        "missingS28Item",
+        "dcat:Dataset",
+        "dqv:Metric",
+        ("puuttuva §28-tieto", "saknad §28-uppgift", "missing §28 item"),
+        (
+            "Tiedonhallintalain 28 §:n kohta, jota rekisterin kuvaus ei kerro: sen mittarin "
+            "mittaus on arvoltaan epätosi. Sama tieto kuin mittauksissa, yhtenä kolmikkona, "
+            "jotta puutteet löytyvät lukematta kaikkia mittauksia.",
+            "En punkt i 28 § i informationshanteringslagen som registrets beskrivning inte "
+            "anger: mätningen av dess mått har värdet falskt. Samma uppgift som i mätningarna, "
+            "som en trippel, så att luckorna hittas utan att läsa alla mätningar.",
+            "An item of §28 of the Information Management Act that the register's description "
+            "does not state: the measurement of its metric has the value false. The same fact "
+            "as in the measurements, as one triple, so that the gaps are found without reading "
+            "every measurement.",
+        ),
+    ),
     (
         "mqaPoints",
         "dqv:Metric",
