@@ -17,7 +17,12 @@ from click.testing import CliRunner
 
 from dcatgen.build.catalog import make_catalog
 from dcatgen.cli import main
-from dcatgen.publish.graph_store import graph_store_url, skolemise, update_endpoint
+from dcatgen.publish.graph_store import (
+    ORDER_GRAPH,
+    graph_store_url,
+    skolemise,
+    update_endpoint,
+)
 from dcatgen.sparql.store import parse_rdf_file
 from tests.conftest import DATA
 from tests.servers import Running, oxigraph_serve
@@ -335,21 +340,26 @@ class _HeldRequest:
         self.held = head + b"\r\n\r\n" + kept
         self.taken.set()
 
-    def release(self) -> bytes:
-        """Send what was held to the store, end the stream, and return the store's answer."""
+    def release(self, answer_client: bool = False) -> bytes:
+        """Send what was held to the store, end the stream, and return the store's answer
+        (also to the client that sent the request, with ``answer_client``)."""
         with socket.create_connection(("127.0.0.1", self.store_port), timeout=120) as store:
             store.sendall(self.held)
             store.shutdown(socket.SHUT_WR)
             answer = b""
             while chunk := store.recv(65536):
                 answer += chunk
+        if answer_client:
+            self.client.sendall(answer)
+            self.client.close()
         self.listener.close()
         return answer
 
 
 def _killed_publish(held: _HeldRequest, *options: str) -> None:
     """`dcatgen publish DATA` through the holding relay, killed once its request is held."""
-    command = [sys.executable, "-m", "dcatgen", "publish", "--to", held.url + "/store"]
+    command = [sys.executable, "-m", "dcatgen", "publish"]
+    options = options or ("--to", held.url + "/store")
     publisher = subprocess.Popen(
         [*command, *options, "--graph", GRAPH, str(DATA)],
         stdout=subprocess.DEVNULL,
@@ -390,11 +400,74 @@ def test_a_killed_publish_never_lands_over_a_later_one(oxigraph: Running, tmp_pa
     answer = held.release()
     assert answer.startswith(b"HTTP/1.1 2"), answer  # the store did take the killed request
     assert _count(oxigraph) == 1
-    # Its staging graph is there, holding the killed publish's triples ...
-    assert _total(oxigraph) == 1 + SEED_TRIPLES
+    # Its staging graph is there, holding the killed publish's triples (beside the graph
+    # and the order graph's one triple) ...
+    assert _total(oxigraph) == 2 + SEED_TRIPLES
     # ... until the next publish of the graph.
     assert _publish("--to", oxigraph.url + "/store", "--graph", GRAPH, str(later))[0] == 0
-    assert _count(oxigraph) == 1 and _total(oxigraph) == 1
+    assert _count(oxigraph) == 1 and _total(oxigraph) == 2
+
+
+def test_a_publish_killed_after_sending_its_move_never_lands_over_a_later_one(
+    oxigraph: Running, tmp_path: Path
+) -> None:
+    """The killed publisher had seen its staging graph taken and had sent the update that
+    moves it into place; the store applies that update only after a newer publish (as a busy
+    store did in benchmarks/reliability_serve.py): it changes nothing, the newer graph stays."""
+    port = int(oxigraph.url.rsplit(":", 1)[1])
+    held = _HeldRequest(port)  # holds the update; the staging PUT goes straight to the store
+    _killed_publish(held, "--to", oxigraph.url + "/store", "--update", held.url + "/update")
+    assert b"publish-sequence" in held.held and b"POST /update" in held.held
+    later = tmp_path / "later.nt"
+    later.write_text(LATER, encoding="utf-8")
+    code, output = _publish("--to", oxigraph.url + "/store", "--graph", GRAPH, str(later))
+    assert code == 0, output
+    answer = held.release()
+    assert answer.startswith(b"HTTP/1.1 2"), answer  # the store did apply the late update
+    assert _count(oxigraph) == 1
+    # Besides the graph, only the order graph's one triple: no staging graph is left.
+    assert _count(oxigraph, ORDER_GRAPH) == 1
+    assert _total(oxigraph) == 2
+
+
+def test_a_publish_overtaken_by_a_newer_one_says_so(oxigraph: Running, tmp_path: Path) -> None:
+    """A publisher whose update reaches the store after a newer publish's is told that its
+    graph did not replace the newer one, and exits 1."""
+    port = int(oxigraph.url.rsplit(":", 1)[1])
+    held = _HeldRequest(port)
+    command = [sys.executable, "-m", "dcatgen", "publish", "--to", oxigraph.url + "/store"]
+    older = subprocess.Popen(
+        [*command, "--update", held.url + "/update", "--graph", GRAPH, str(DATA)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        assert held.taken.wait(120), "the publisher never sent its update"
+        later = tmp_path / "later.nt"
+        later.write_text(LATER, encoding="utf-8")
+        assert _publish("--to", oxigraph.url + "/store", "--graph", GRAPH, str(later))[0] == 0
+        held.release(answer_client=True)
+        output, _ = older.communicate(timeout=120)
+    finally:
+        older.kill()
+    text = output.decode("utf-8")
+    assert older.returncode == 1, text
+    assert "a newer publish of <" + GRAPH + "> (started " in text
+    assert "this one changed nothing: the newer graph stands" in text
+    assert _count(oxigraph) == 1
+
+
+def test_publishes_in_order_replace_each_other(oxigraph: Running, tmp_path: Path) -> None:
+    """The order graph holds one number per graph, the latest publish's."""
+    store = oxigraph.url + "/store"
+    later = tmp_path / "later.nt"
+    later.write_text(LATER, encoding="utf-8")
+    for source, triples in ((DATA, SEED_TRIPLES), (later, 1), (DATA, SEED_TRIPLES)):
+        code, output = _publish("--to", store, "--graph", GRAPH, str(source))
+        assert code == 0, output
+        assert _count(oxigraph) == triples
+        assert _count(oxigraph, ORDER_GRAPH) == 1
+    assert _total(oxigraph) == SEED_TRIPLES + 1
 
 
 def test_a_publish_killed_during_its_upload_leaves_the_graph_as_it_was(

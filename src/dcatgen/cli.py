@@ -777,9 +777,10 @@ def publish(
     DATA is YAML (built and validated), a build's out/ folder, or one RDF file. Publishing
     again replaces the graph, so nothing is duplicated; blank nodes are skolemised first.
 
-    The graph is sent into a staging graph, then moved into place by one SPARQL Update
-    (MOVE), so readers never see it empty or half-replaced, and a publish that is killed
-    can never land later. Writes never follow redirects.
+    The graph is sent into a staging graph, then moved into place by one SPARQL Update, so
+    readers never see it empty or half-replaced; the move is ordered (the publish started
+    last wins), so a publish that is killed can never land over a newer one later. Writes
+    never follow redirects.
 
     A national build is too large for one request: build it with --layout per-description
     and publish it with --graph-per-catalog, one request per authority.

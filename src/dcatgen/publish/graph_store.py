@@ -13,9 +13,20 @@ the body fixes that: a streamed (chunked) body is complete once its last chunk i
 too, and a dead client cannot take bytes back from the buffers.
 So when the store's SPARQL Update endpoint is known, the graph is first PUT into a staging
 graph of its own (``urn:dcatgen:staging:{hash of the graph}:{uuid}``), and only a publisher
-that saw that PUT succeed sends the one small request that moves it into place (``MOVE``, one
+that saw that PUT succeed sends the one small request that moves it into place (one
 transaction).  A killed publish at most leaves its staging graph behind, which the next
 publish of the same graph empties; the target is never touched by it.
+
+Ordered moves.  A publisher killed after it sent that update cannot stop it either: on a
+busy store the update of a killed publish was applied after a newer publish had already
+moved its graph into place, and replaced it.  So every staged publish carries a sequence
+number (the time it started, in nanoseconds), and the move is one conditional update: the
+store replaces the graph only if no publish with a larger number has moved one into place
+before (the numbers are kept in the graph ``urn:dcatgen:publish-order``), and records its
+own number in the same transaction.  An older publish that arrives late changes nothing,
+and its publisher, when still alive, reads the order graph back and says it was superseded.
+The order is that of the publishers' clocks: publishers on different machines need
+synchronised clocks (NTP), as any time-ordered write does.  A direct PUT cannot be ordered.
 
 Writes never follow redirects: a store that answers 3xx is reported with the address it
 points to, and nothing is sent there.
@@ -24,7 +35,9 @@ points to, and nothing is sent there.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import hashlib
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -43,6 +56,10 @@ from dcatgen.sparql.engine import has_blank_nodes
 SKOLEM_PATH = "/.well-known/genid/dcatgen/"
 STAGING_PREFIX = "urn:dcatgen:staging:"
 """Staging graphs are named with this prefix, a hash of the target graph and a fresh UUID."""
+ORDER_GRAPH = "urn:dcatgen:publish-order"
+"""The graph in which each staged publish records its sequence number for its target graph."""
+SEQUENCE = "urn:dcatgen:publish-sequence"
+"""``<target graph> <SEQUENCE> n`` in ORDER_GRAPH: the number of the publish in place."""
 UPDATE_SIBLINGS = {
     "/store": "/update",  # Oxigraph
     "/data": "/update",  # Fuseki
@@ -66,7 +83,7 @@ class PublishError(DcatgenError):
 
 @dataclass(frozen=True)
 class Published:
-    """What a publish did (status: of the PUT, or of the MOVE when staged)."""
+    """What a publish did (status: of the PUT, or of the move when staged)."""
 
     url: str
     graph: str
@@ -74,6 +91,8 @@ class Published:
     status: int
     skolemised: int
     staged: bool = False
+    sequence: int | None = None
+    """The staged publish's sequence number (the time it started, in nanoseconds)."""
 
 
 def staging_prefix(graph: str) -> str:
@@ -81,19 +100,47 @@ def staging_prefix(graph: str) -> str:
     return f"{STAGING_PREFIX}{hashlib.sha256(graph.encode('utf-8')).hexdigest()[:16]}:"
 
 
-def move_update(staging: str, graph: str) -> str:
-    """The SPARQL Update that puts a staging graph in place of the graph, in one transaction.
+def move_update(staging: str, graph: str, sequence: int) -> str:
+    """The SPARQL Update that puts a staging graph in place of the graph, in one transaction,
+    unless a publish with a larger sequence number has already put its graph there.
 
-    It also empties the target's other staging graphs: those of killed publishes, which may
-    have been committed after their publisher died (a union-default-graph query would see
-    them).  A publish of the same graph running at that very moment loses its staging graph
-    and fails at its own MOVE (the source graph is gone), leaving this one in place.
+    Every operation is conditional on that (the number is recorded last), so a late update of
+    an older publish changes nothing.  It also empties the target's staging graphs: those of
+    killed publishes, which may have been committed after their publisher died (a
+    union-default-graph query would see them), and its own.
     """
+    newer = (
+        f"FILTER NOT EXISTS {{ GRAPH <{ORDER_GRAPH}> {{ <{graph}> <{SEQUENCE}> ?newer }} "
+        f"FILTER(?newer > {sequence}) }}"
+    )
+    recorded = f"GRAPH <{ORDER_GRAPH}> {{ <{graph}> <{SEQUENCE}> ?old }}"
     return (
-        f"MOVE <{staging}> TO <{graph}> ;\n"
+        f"DELETE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}\n"
+        f"WHERE {{ {newer} GRAPH <{graph}> {{ ?s ?p ?o }} }} ;\n"
+        f"INSERT {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}\n"
+        f"WHERE {{ {newer} GRAPH <{staging}> {{ ?s ?p ?o }} }} ;\n"
+        f"DELETE {{ {recorded} }}\n"
+        f"INSERT {{ GRAPH <{ORDER_GRAPH}> {{ <{graph}> <{SEQUENCE}> {sequence} }} }}\n"
+        f"WHERE {{ {newer} OPTIONAL {{ {recorded} }} }} ;\n"
         "DELETE { GRAPH ?staging { ?s ?p ?o } } WHERE { GRAPH ?staging { ?s ?p ?o } "
         f'FILTER(STRSTARTS(STR(?staging), "{staging_prefix(graph)}")) }}'
     )
+
+
+def recorded_sequence(turtle: bytes, graph: str) -> int | None:
+    """The sequence number the order graph (as Turtle or N-Triples) records for a graph."""
+    try:
+        quads = ox.parse(turtle, format=ox.RdfFormat.TURTLE)
+        for quad in quads:
+            if (
+                quad.subject == ox.NamedNode(graph)
+                and quad.predicate == ox.NamedNode(SEQUENCE)
+                and isinstance(quad.object, ox.Literal)
+            ):
+                return int(quad.object.value)
+    except (SyntaxError, ValueError):
+        return None
+    return None
 
 
 def update_endpoint(store: str) -> str | None:
@@ -201,7 +248,7 @@ def publish(
     """Replace a named graph of a Graph Store with the triples.
 
     With ``update`` (the store's SPARQL Update endpoint), staged: PUT into a staging graph,
-    then ``MOVE`` it onto the graph in one update (see the module's docstring); without, one
+    then move it onto the graph in one ordered update (see the module's docstring); without, one
     PUT of the graph itself.  ``auth`` is basic, digest, or auto (ask the store which, by an
     unauthenticated HEAD).  Raises PublishError with a message naming the cause.
     """
@@ -216,6 +263,7 @@ def publish(
     body_triples, skolemised = skolemise(triples, graph)
     body = ox.serialize(body_triples, format=Format.TURTLE.oxigraph, prefixes=PREFIXES)
     assert body is not None
+    sequence = time.time_ns()  # taken first: a publish started later is the newer one
     staging = f"{staging_prefix(graph)}{uuid.uuid4()}" if update is not None else None
     url = graph_store_url(store, staging or graph)
     writer = _Writer(requests.Session(), user, password, auth, timeout, store, len(body))
@@ -224,7 +272,7 @@ def publish(
         raise PublishError(_explain(response, store, user))
     if update is None or staging is None:
         return Published(url, graph, len(body_triples), response.status_code, skolemised)
-    move = urlencode({"update": move_update(staging, graph)}).encode("ascii")
+    move = urlencode({"update": move_update(staging, graph, sequence)}).encode("ascii")
     form = {"Content-Type": "application/x-www-form-urlencoded"}
     try:
         moved = writer.send("POST", update, move, form)
@@ -238,6 +286,13 @@ def publish(
             f"unchanged: {_explain(moved, update, user)} (check --update, or publish with "
             "--no-staging)"
         )
+    in_place = writer.recorded(graph_store_url(store, ORDER_GRAPH), graph)
+    if in_place is not None and in_place > sequence:
+        raise PublishError(
+            f"a newer publish of <{graph}> (started {_when(in_place)}) was moved into place "
+            f"before this one (started {_when(sequence)}), so this one changed nothing: the "
+            "newer graph stands"
+        )
     return Published(
         graph_store_url(store, graph),
         graph,
@@ -245,7 +300,13 @@ def publish(
         moved.status_code,
         skolemised,
         staged=True,
+        sequence=sequence,
     )
+
+
+def _when(sequence: int) -> str:
+    moment = datetime.datetime.fromtimestamp(sequence / 1e9, tz=datetime.UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class _Writer:
@@ -315,6 +376,23 @@ class _Writer:
             timeout=self.timeout,
             allow_redirects=False,
         )
+
+    def recorded(self, url: str, graph: str) -> int | None:
+        """The sequence number of the publish of ``graph`` now in place, read from the order
+        graph (None when the store does not show it: then nothing more can be said)."""
+        try:
+            response = self.session.get(
+                url,
+                headers={"Accept": "text/turtle"},
+                auth=self.credentials,
+                timeout=self.timeout,
+                allow_redirects=False,
+            )
+        except requests.RequestException:
+            return None
+        if response.status_code != 200:
+            return None
+        return recorded_sequence(response.content, graph)
 
     def discard(self, url: str) -> None:
         """Delete a staging graph after a failed move (best effort: it names nothing real)."""
