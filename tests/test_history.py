@@ -128,6 +128,58 @@ def test_a_removed_register_is_remembered(tmp_path: Path, monkeypatch: pytest.Mo
     assert record["catalog"]["modified"] == "2026-01-02"
 
 
+@pytest.mark.parametrize("layout", ["combined", "per-description"])
+def test_renaming_the_description_file_keeps_every_date(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: str
+) -> None:
+    """The ledger knows an organisation by its base IRI: a description file renamed (or moved
+    into a subfolder) continues its record, so no register is new again."""
+    data = _data(tmp_path / "data")
+    out = tmp_path / "out"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", DAY_1)
+    build(data, out, site=False, layout=layout)
+    (data / "kunnat").mkdir()
+    (data / "mynamaki.yaml").rename(data / "kunnat" / "mynamaen-kunta.yaml")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", DAY_2)
+    build(data, out, site=False, layout=layout)
+    catalog = out if layout == "combined" else out / "kunnat" / "mynamaen-kunta"
+    assert set(_dates(catalog).values()) == {("2025-12-02", "2025-12-02")}
+    ledger = json.loads((data / "history.json").read_text(encoding="utf-8"))
+    assert list(ledger["organisations"]) == [BASE]
+    record = ledger["organisations"][BASE]
+    assert record["file"] == "kunnat/mynamaen-kunta.yaml"
+    assert record["removed"] == {} and sorted(record["registers"]) == REGISTERS
+    # The next build of the renamed file reuses its outputs: its ledger record is settled.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", DAY_2)
+    assert build(data, out, site=False, layout=layout).summary.reused == 1
+
+
+def test_a_file_that_now_describes_another_organisation_starts_its_dates_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new base IRI means new dataset IRIs, which harvesters see as new datasets: they are
+    issued today, and the registers under the old base are remembered as removed."""
+    data = _data(tmp_path / "data")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", DAY_1)
+    build(data, tmp_path / "out", site=False)
+    other = "https://w3id.org/dcatgen/id/mynamaki-sivistys/"
+    path = data / "mynamaki.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(BASE) == 1
+    path.write_text(text.replace(BASE, other), encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", DAY_2)
+    build(data, tmp_path / "out", site=False)
+    graph = Graph().parse(tmp_path / "out" / "catalog.ttl", format="turtle")
+    issued = {str(o) for s, o in graph.subject_objects(DCTERMS.issued)}
+    assert issued == {"2026-01-02"}
+    ledger = json.loads((data / "history.json").read_text(encoding="utf-8"))["organisations"]
+    assert sorted(ledger) == sorted([BASE, other])
+    assert ledger[BASE]["registers"] == {} and sorted(ledger[BASE]["removed"]) == REGISTERS
+    assert ledger[BASE]["file"] == ""
+    assert ledger[other]["file"] == "mynamaki.yaml"
+    assert {r["issued"] for r in ledger[other]["registers"].values()} == {"2026-01-02"}
+
+
 def test_a_broken_ledger_is_refused_with_its_name(tmp_path: Path) -> None:
     """Not a ledger: exit 2, naming the file and what to do; nothing written."""
     data = _data(tmp_path / "data")

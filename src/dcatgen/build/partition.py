@@ -169,7 +169,7 @@ def _mapped(
     record = None
     triples = description_triples(description)
     if job.day:
-        previous = change_ledger.record_from_text(job.history)
+        previous = change_ledger.pick(change_ledger.records_from_text(job.history), description)
         record = change_ledger.update(previous, description, job.history_file, job.day)
         triples += change_ledger.date_triples(record)
     return grouped(triples), record

@@ -328,7 +328,7 @@ def _collect(
             if part.history is not None:
                 plan.history.new_records.append(part.history)
                 # Salted with the record after this build: the next one reuses the output.
-                text = change_ledger.record_text(part.history)
+                text = change_ledger.records_text([part.history])
                 part.digest = file_digest(path, plan.salt + text)
             entry = Entry.of(name, part)
             collected.processed(part, entry)

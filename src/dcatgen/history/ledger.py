@@ -218,12 +218,16 @@ class Ledger:
     path: Path | None
     organisations: dict[str, OrganisationRecord] = field(default_factory=dict)
 
-    def for_file(self, file: str) -> OrganisationRecord | None:
-        """The record of the organisation last read from a description file, if any."""
-        for record in self.organisations.values():
-            if record.file == file:
-                return record
-        return None
+    def for_file(self, file: str, files: Iterable[str] = ()) -> list[OrganisationRecord]:
+        """The records a description file may continue: those last read from it, or, for a
+        file the ledger does not know (new, or renamed), those whose file is no longer among
+        ``files`` (the build's description files).  The description's base IRI picks one
+        (`pick`): so renaming a file keeps its registers' dates."""
+        own = [record for record in self.organisations.values() if record.file == file]
+        if own:
+            return own
+        present = set(files)
+        return [record for record in self.organisations.values() if record.file not in present]
 
     def text(self) -> str:
         """The ledger as written: sorted keys, one register a line block, a final newline."""
@@ -239,12 +243,6 @@ class Ledger:
         """Take in the records a build made (replacing those of the same organisations)."""
         for item in records:
             self.organisations[item.base] = item
-
-    def forget_files(self, files: Iterable[str]) -> list[OrganisationRecord]:
-        """Organisations whose description file is gone: every register removed, kept in
-        the ledger (so `diff` and publishers can report them); returns them."""
-        gone = set(files)
-        return [record for record in self.organisations.values() if record.file in gone]
 
     def save(self) -> bool:
         """Write the ledger (atomically) when it differs from the file; True if written."""
@@ -287,18 +285,25 @@ def after_build(
     ledger: Ledger, records: Iterable[OrganisationRecord], files: set[str], day: str
 ) -> bool:
     """Take a build's records into the ledger, remember the registers of descriptions that
-    are gone, and save it; True when the file changed."""
+    are gone (their file is gone, or it now describes another organisation), and save it;
+    True when the file changed."""
     records = list(records)
     ledger.record(records)
     built = {record.base for record in records}
+    rebuilt = {record.file for record in records}
     for record in list(ledger.organisations.values()):
-        if record.file not in files and record.base not in built and record.registers:
+        if record.base in built:
+            continue
+        if record.file in rebuilt:  # the file now describes another organisation
+            ledger.organisations[record.base] = remove_all(record, day, file="")
+        elif record.file not in files and record.registers:
             ledger.organisations[record.base] = remove_all(record, day)
     return ledger.save()
 
 
-def remove_all(record: OrganisationRecord, day: str) -> OrganisationRecord:
-    """The record of an organisation whose description is gone: every register removed."""
+def remove_all(record: OrganisationRecord, day: str, file: str | None = None) -> OrganisationRecord:
+    """The record of an organisation whose description is gone: every register removed
+    (``file``: what it was last read from, when no longer the record's own)."""
     removed = dict(record.removed)
     for key, value in record.registers.items():
         removed[key] = {
@@ -308,7 +313,12 @@ def remove_all(record: OrganisationRecord, day: str) -> OrganisationRecord:
             "title": value.get("title", ""),
         }
     return OrganisationRecord(
-        record.base, record.file, record.catalog_hash, record.catalog, {}, removed
+        record.base,
+        record.file if file is None else file,
+        record.catalog_hash,
+        record.catalog,
+        {},
+        removed,
     )
 
 
@@ -319,12 +329,18 @@ def record_text(record: OrganisationRecord) -> str:
 
 
 def records_by_file(ledger: Ledger, files: Mapping[str, str]) -> dict[str, str]:
-    """Description file (as the build names it) → its organisation's record as JSON text,
-    for the jobs of a build ("" for a file the ledger does not know)."""
+    """Description file (as the build names it) → the records it may continue, as JSON text,
+    for the jobs of a build ("" when there are none): see `Ledger.for_file`."""
+    names = list(files.values())
     return {
-        name: record_text(record) if (record := ledger.for_file(relative)) is not None else ""
-        for name, relative in files.items()
+        name: records_text(ledger.for_file(relative, names)) for name, relative in files.items()
     }
+
+
+def records_text(records: Iterable[OrganisationRecord]) -> str:
+    """Records as JSON text, what a worker is handed ('' for none)."""
+    texts = [record_text(record) for record in records]
+    return "[" + ",".join(texts) + "]" if texts else ""
 
 
 def relative_name(target: Path, path: Path) -> str:
@@ -340,17 +356,28 @@ def dates_for_sources(target: Path, sources: Iterable[Source]) -> list[Triple]:
         return []
     ledger = read_ledger(path)
     day = today()
+    sources = list(sources)
+    names = [relative_name(target, source.path) for source in sources]
     triples: list[Triple] = []
-    for source in sources:
-        name = relative_name(target, source.path)
-        record = update(ledger.for_file(name), source.description, name, day)
-        triples += date_triples(record)
+    for source, name in zip(sources, names, strict=True):
+        previous = pick(ledger.for_file(name, names), source.description)
+        triples += date_triples(update(previous, source.description, name, day))
     return triples
 
 
-def record_from_text(text: str) -> OrganisationRecord | None:
-    """A record handed to a worker as JSON text ('' for none)."""
+def pick(
+    records: Iterable[OrganisationRecord], description: Description
+) -> OrganisationRecord | None:
+    """The record of the description's organisation (by base IRI) among candidates."""
+    base = str(description.organisation.base_iri)
+    return next((record for record in records if record.base == base), None)
+
+
+def records_from_text(text: str) -> list[OrganisationRecord]:
+    """Records handed to a worker as JSON text ('' for none)."""
     if not text:
-        return None
-    data = json.loads(text)
-    return OrganisationRecord.from_json(str(data.pop("base")), data)
+        return []
+    records = []
+    for data in json.loads(text):
+        records.append(OrganisationRecord.from_json(str(data.pop("base")), data))
+    return records
