@@ -23,7 +23,7 @@ from dcatgen.publish.graph_store import (
     skolemise,
     update_endpoint,
 )
-from dcatgen.sparql.store import parse_rdf_file
+from dcatgen.sparql.store import CatalogSource, parse_rdf_file, quality_graphs, read_source
 from tests.conftest import DATA
 from tests.servers import Running, oxigraph_serve
 
@@ -94,6 +94,44 @@ def test_publish_an_out_folder_and_the_vocabulary(oxigraph: Running, tmp_path: P
     assert _count(oxigraph, vocabulary) == len(parse_rdf_file(ontology))
 
 
+QUALITY = "https://w3id.org/dcatgen/id/mynamaki/quality"
+
+
+@pytest.mark.parametrize("built", [False, True], ids=["yaml", "out"])
+def test_the_quality_graph_is_published_beside_the_catalog(
+    oxigraph: Running, tmp_path: Path, built: bool
+) -> None:
+    """The organisation's quality measurements go to their own graph ({base}quality), as
+    `serve` loads them: missing-s28-items then answers from the store; --no-quality leaves
+    them out."""
+    from dcatgen.build.pipeline import build
+
+    source = DATA
+    if built:
+        source = tmp_path / "out"
+        build(DATA, source, site=False)
+    store = oxigraph.url + "/store"
+    code, output = _publish("--to", store, "--graph", GRAPH, str(source))
+    assert code == 0, output
+    expected = quality_graphs(read_source(source))
+    assert [name for name, _ in expected] == [QUALITY]
+    assert f"replaced graph <{QUALITY}> with {len(expected[0][1])} triples" in output
+    assert _count(oxigraph, QUALITY) == len(expected[0][1])
+    query = (
+        Path(__file__).resolve().parents[1] / "examples/queries/missing-s28-items.rq"
+    ).read_text(encoding="utf-8")
+    answer = requests.post(
+        oxigraph.url + "/query",
+        data={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=60,
+    ).json()
+    rows = {(b["register"]["value"], b["item"]["value"]) for b in answer["results"]["bindings"]}
+    assert len(rows) == 5 and {item for _, item in rows} <= {"1", "2", "3", "4", "5"}
+    code, output = _publish("--to", store, "--no-quality", "--graph", GRAPH, str(source))
+    assert code == 0 and "quality" not in output, output
+
+
 def test_one_graph_per_catalog(oxigraph: Running, tmp_path: Path) -> None:
     """--graph-per-catalog: each catalog of a per-description build in its own graph, named by
     its IRI; again, nothing is duplicated; a summary line past nine catalogs."""
@@ -113,9 +151,16 @@ def test_one_graph_per_catalog(oxigraph: Running, tmp_path: Path) -> None:
         code, output = _publish("--to", store, "--graph-per-catalog", str(out))
         assert code == 0, output
         total = sum(len(parse_rdf_file(path)) for _, path in catalogs)
-        assert f"replaced 11 graphs, one per catalog, with {total:,} triples in " in output
+        quality = [graph for _, path in catalogs for graph in quality_graphs(CatalogSource([path]))]
+        assert len(quality) == 11
+        assert (
+            f"replaced 11 graphs, one per catalog, with {total:,} triples, and 11 quality "
+            f"graphs with {sum(len(triples) for _, triples in quality):,} triples in "
+        ) in output
         for iri, path in catalogs:
             assert _count(oxigraph, iri) == len(parse_rdf_file(path)), iri
+        for name, triples in quality:
+            assert name.endswith("/quality") and _count(oxigraph, name) == len(triples), name
 
     # A failure part way says how far it got.
     index = out / "index.json"
@@ -463,7 +508,7 @@ def test_publishes_in_order_replace_each_other(oxigraph: Running, tmp_path: Path
     later = tmp_path / "later.nt"
     later.write_text(LATER, encoding="utf-8")
     for source, triples in ((DATA, SEED_TRIPLES), (later, 1), (DATA, SEED_TRIPLES)):
-        code, output = _publish("--to", store, "--graph", GRAPH, str(source))
+        code, output = _publish("--to", store, "--no-quality", "--graph", GRAPH, str(source))
         assert code == 0, output
         assert _count(oxigraph) == triples
         assert _count(oxigraph, ORDER_GRAPH) == 1

@@ -35,7 +35,8 @@ from dcatgen.validation.report import format_grouped, format_text, plural
 from dcatgen.validation.run import DEFAULT_ENGINE, ENGINES, validate_triples
 
 if TYPE_CHECKING:
-    from dcatgen.publish.graph_store import Published  # imports requests: only where it is needed
+    # imports requests: only where it is needed
+    from dcatgen.publish.graph_store import GraphStore, Published
     from dcatgen.server.app import Settings, Site
     from dcatgen.site.serving import Pages  # imports Jinja2: only for serve
 
@@ -755,6 +756,12 @@ def query(query_arg: str, data: Path | None, endpoint: str | None, output: str) 
     show_default=True,
     help="Seconds to wait for the store (or the CKAN portal) to answer a request.",
 )
+@click.option(
+    "--no-quality",
+    is_flag=True,
+    help="Leave out the quality graphs: by default each organisation's quality measurements "
+    "(from the build's quality.trig, or measured now for YAML) replace its graph {base}quality.",
+)
 @click.option("--force", is_flag=True, help="Publish YAML data even with violations.")
 @ckan_options
 def publish(
@@ -764,6 +771,7 @@ def publish(
     update_url: str | None,
     no_staging: bool,
     per_catalog: bool,
+    no_quality: bool,
     user: str | None,
     password_env: str | None,
     auth: str,
@@ -796,8 +804,7 @@ def publish(
     """
     import os
 
-    from dcatgen.publish.graph_store import publish as push
-    from dcatgen.publish.graph_store import update_endpoint
+    from dcatgen.publish.graph_store import GraphStore, update_endpoint
 
     check_options(store_url, graph, per_catalog, **ckan)
     if ckan["ckan_url"] is not None:
@@ -830,13 +837,18 @@ def publish(
         password = os.environ.get(password_env)
         if password is None:
             raise click.UsageError(f"the environment variable {password_env} is not set")
+    target = GraphStore(store_url, user, password, auth, timeout, update)
     if per_catalog:
-        publish_per_catalog(data, store_url, user, password, auth, timeout, update)
+        publish_per_catalog(data, target, quality=not no_quality)
         return
     assert graph is not None
     source = read_data(data, force)
-    done = push(source.triples, store_url, graph, user, password, auth, timeout, update)
-    click.echo(published_line(done))
+    click.echo(published_line(target.replace(source.triples, graph)))
+    if not no_quality and (data.is_dir() or not source.is_rdf):  # one RDF file: just that
+        from dcatgen.sparql.store import quality_graphs
+
+        for name, triples in quality_graphs(source):
+            click.echo(published_line(target.replace(triples, name)))
 
 
 def published_line(done: Published) -> str:
@@ -849,15 +861,7 @@ def published_line(done: Published) -> str:
     )
 
 
-def publish_per_catalog(
-    folder: Path,
-    store_url: str,
-    user: str | None,
-    password: str | None,
-    auth: str,
-    timeout: float,
-    update: str | None = None,
-) -> None:
+def publish_per_catalog(folder: Path, target: GraphStore, quality: bool) -> None:
     """Replace one graph per catalog of a per-description out/ folder (see publish)."""
     import time
 
@@ -877,11 +881,21 @@ def publish_per_catalog(
         if few:
             click.echo(published_line(done))
 
-    done = publish_catalogs(catalogs, store_url, user, password, auth, timeout, update, said)
+    done = publish_catalogs(catalogs, target, said, quality)
     if not few:
+        names = {iri for iri, _ in catalogs}
+        graphs = [d for d in done if d.graph in names]
+        others = [d for d in done if d.graph not in names]
+        extra = (
+            f", and {len(others):,} quality graphs with {sum(d.triples for d in others):,} "
+            "triples"
+            if others
+            else ""
+        )
         click.echo(
-            f"replaced {len(catalogs):,} graphs, one per catalog, with "
-            f"{sum(d.triples for d in done):,} triples in {time.perf_counter() - started:.1f} s"
+            f"replaced {len(graphs):,} graphs, one per catalog, with "
+            f"{sum(d.triples for d in graphs):,} triples{extra} in "
+            f"{time.perf_counter() - started:.1f} s"
         )
 
 

@@ -402,22 +402,46 @@ class _Writer:
             )
 
 
+@dataclass(frozen=True)
+class GraphStore:
+    """A store to publish into: its Graph Store endpoint, login, time limit and (for staged,
+    ordered publishing) its SPARQL Update endpoint."""
+
+    url: str
+    user: str | None = None
+    password: str | None = None
+    auth: str = "auto"
+    timeout: float = 120.0
+    update: str | None = None
+
+    def replace(self, triples: list[ox.Triple], graph: str) -> Published:
+        """Replace one named graph with the triples (see `publish`)."""
+        return publish(
+            triples,
+            self.url,
+            graph,
+            self.user,
+            self.password,
+            self.auth,
+            self.timeout,
+            self.update,
+        )
+
+
 def publish_catalogs(
     catalogs: Sequence[tuple[str, Path]],
-    store: str,
-    user: str | None = None,
-    password: str | None = None,
-    auth: str = "auto",
-    timeout: float = 120.0,
-    update: str | None = None,
+    target: GraphStore,
     each: Callable[[Published], None] | None = None,
+    quality: bool = True,
 ) -> list[Published]:
-    """Replace one graph per catalog (named by the catalog's IRI) with its file's triples.
+    """Replace one graph per catalog (named by the catalog's IRI) with its file's triples,
+    and with ``quality`` the quality graph beside each (``{base}quality``, from its
+    quality.trig) too.
 
     A failure says how far the run got (the graphs before it are replaced; publishing again
     replaces them all).  ``each`` hears of every graph replaced, as it happens.
     """
-    from dcatgen.sparql.store import parse_rdf_file
+    from dcatgen.sparql.store import CatalogSource, parse_rdf_file, quality_graphs
 
     done: list[Published] = []
     for number, (iri, path) in enumerate(catalogs, start=1):
@@ -426,14 +450,16 @@ def publish_catalogs(
             "publishing again replaces them all"
         )
         try:
-            published = publish(
-                parse_rdf_file(path), store, iri, user, password, auth, timeout, update
-            )
+            graphs = [(iri, parse_rdf_file(path))]
+            if quality:
+                graphs += quality_graphs(CatalogSource([path]))
+            for name, triples in graphs:
+                published = target.replace(triples, name)
+                done.append(published)
+                if each is not None:
+                    each(published)
         except InputError as error:
             raise InputError(error.problems, so_far) from None
         except PublishError as error:
             raise PublishError(f"{error}\n{so_far}") from None
-        done.append(published)
-        if each is not None:
-            each(published)
     return done

@@ -115,7 +115,7 @@ def _rdf_format(path: Path) -> ox.RdfFormat:
 _PARSER_POSITION = re.compile(r"at line (\d+) (?:between columns|column) (\d+)")
 
 
-def _unreadable(path: Path, error: SyntaxError | OSError) -> InputError:
+def unreadable(path: Path, error: SyntaxError | OSError) -> InputError:
     """The InputError for an RDF file that cannot be read, at the parser's line and column."""
     if isinstance(error, OSError):
         return InputError([Problem(None, "", f"cannot read {path}: {error}")])
@@ -130,7 +130,7 @@ def parse_rdf_file(path: Path) -> list[ox.Triple]:
     try:
         return [quad.triple for quad in ox.parse(path=str(path), format=rdf_format)]
     except (SyntaxError, OSError) as error:
-        raise _unreadable(path, error) from None
+        raise unreadable(path, error) from None
 
 
 def load_rdf_file(store: ox.Store, path: Path) -> None:
@@ -149,7 +149,7 @@ def load_rdf_file(store: ox.Store, path: Path) -> None:
         else:
             store.load(path=str(path), format=rdf_format, to_graph=ox.DefaultGraph())
     except (SyntaxError, OSError) as error:
-        raise _unreadable(path, error) from None
+        raise unreadable(path, error) from None
 
 
 def read_source(target: Path) -> CatalogSource:
@@ -233,7 +233,7 @@ def load_quality(store: ox.Store, source: CatalogSource) -> None:
             try:
                 store.load(path=str(path), format=_QUALITY_FORMATS[path.suffix])
             except (SyntaxError, OSError) as error:
-                raise _unreadable(path, error) from None
+                raise unreadable(path, error) from None
         return
     from dcatgen.quality.output import quads_for
 
@@ -241,6 +241,18 @@ def load_quality(store: ox.Store, source: CatalogSource) -> None:
     quads = quads_for(source.catalog.sources, source.catalog.triples)
     text = "".join(f"{s} {p} {o} {g} .\n" for s, p, o, g in quads)
     store.load(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+
+
+def quality_graphs(source: CatalogSource) -> list[tuple[str, list[ox.Triple]]]:
+    """The quality graphs of a catalog (as `load_quality` loads them): (graph IRI, its
+    triples) for each organisation, by graph IRI."""
+    store = ox.Store()
+    load_quality(store, source)
+    graphs: dict[str, list[ox.Triple]] = {}
+    for quad in store:
+        if isinstance(quad.graph_name, ox.NamedNode):
+            graphs.setdefault(quad.graph_name.value, []).append(quad.triple)
+    return sorted(graphs.items())
 
 
 _QUALITY_FORMATS = {".nq": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG}
