@@ -19,6 +19,7 @@ from ckanapi import NotFound, RemoteCKAN
 from ckanapi.errors import CKANAPIError
 from click.testing import CliRunner, Result
 
+from dcatgen.build.pipeline import build
 from dcatgen.cli import main
 from dcatgen.model.load import load_file
 from dcatgen.publish.ckan.fields import CATALOG_EXTRA, IRI_EXTRA
@@ -210,11 +211,17 @@ def test_publish_the_seed_read_it_back_and_publish_again(avoindata: Portal, tmp_
 
 
 def test_an_edited_register_is_patched_and_a_removed_one_deleted(
-    avoindata: Portal, tmp_path: Path
+    avoindata: Portal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Only what changed is written; a removed register's dataset is deleted, then restored."""
-    data = seed_copy(tmp_path, "edits")
+    """Only what changed is written; a removed register's dataset is deleted, saying when the
+    register went (from the change ledger beside the data), then restored."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    data = seed_copy(folder, "edits")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764633600")  # 2025-12-02
+    build(folder, tmp_path / "out", site=False)  # starts the ledger, data/history.json
     assert cli(avoindata, "edits", data).exit_code == 0
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767312000")  # 2026-01-02
     before = held(avoindata, "edits")
     original = data.read_text(encoding="utf-8")
     edited = original.replace(
@@ -227,7 +234,10 @@ def test_an_edited_register_is_patched_and_a_removed_one_deleted(
     result = cli(avoindata, "edits", data)
     assert result.exit_code == 0, result.output
     assert "patched edits-kirjastopalvelut (title, title_translated)\n" in result.output
-    assert "deleted edits-liikuntapalvelut\n" in result.output
+    assert (
+        "deleted edits-liikuntapalvelut (register removed from the description on 2026-01-02: "
+        "Liikuntapalveluiden asiarekisterit)\n"
+    ) in result.output
     assert result.output.rstrip().endswith("0 created, 1 patched, 1 deleted, 3 unchanged")
     after = held(avoindata, "edits")
     assert "edits-liikuntapalvelut" not in after

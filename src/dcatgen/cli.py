@@ -814,7 +814,7 @@ def publish(
             raise click.UsageError(f"--ckan publishes YAML descriptions; {data} is RDF")
         publish_to_ckan(
             source.catalog.sources, ckan["ckan_url"], ckan["organization"],
-            ckan["ckan_schema"], token, ckan["dry_run"], timeout,
+            ckan["ckan_schema"], token, ckan["dry_run"], timeout, data,
         )  # fmt: skip
         return
     assert store_url is not None

@@ -365,6 +365,22 @@ def dates_for_sources(target: Path, sources: Iterable[Source]) -> list[Triple]:
     return triples
 
 
+def removed_registers(target: Path, source: Source) -> dict[str, Json]:
+    """Register IRI → {issued, modified, removed, title} of the description's registers that
+    the ledger beside DATA remembers as removed, counting those gone since the last build
+    (removed today, as the next build will record them).  Read only; empty without a ledger."""
+    path = default_path(target)
+    if path is None:
+        return {}
+    ledger = read_ledger(path)
+    description = source.description
+    previous = ledger.organisations.get(str(description.organisation.base_iri))
+    if previous is None:
+        return {}
+    record = update(previous, description, previous.file, today())
+    return {f"{record.base}register/{key}": entry for key, entry in record.removed.items()}
+
+
 def pick(
     records: Iterable[OrganisationRecord], description: Description
 ) -> OrganisationRecord | None:

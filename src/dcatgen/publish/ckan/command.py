@@ -119,8 +119,10 @@ def publish_to_ckan(
     token: str,
     dry_run: bool,
     timeout: float,
+    data: Path | None = None,
 ) -> None:
-    """Publish one description's registers into one CKAN organization and print each change."""
+    """Publish one description's registers into one CKAN organization and print each change
+    (a deleted dataset with what the change ledger beside DATA remembers of its register)."""
 
     if len(sources) != 1:
         raise click.UsageError(
@@ -137,10 +139,13 @@ def publish_to_ckan(
     def report(change: Any) -> None:
         click.echo(change.line(done=not dry_run))
 
+    from dcatgen.history.ledger import removed_registers
+
+    removed = removed_registers(data, sources[0]) if data is not None else {}
     try:
         plan = publish(
             sources[0], url, organization, token, schema,
-            dry_run=dry_run, timeout=timeout, report=report,
+            dry_run=dry_run, timeout=timeout, report=report, removed=removed,
         )  # fmt: skip
     except CkanError as error:
         raise click.ClickException(str(error)) from None

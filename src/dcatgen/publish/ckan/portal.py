@@ -79,6 +79,8 @@ class Change:
     payload: Mapping[str, Any] = field(default_factory=dict)
     again: bool = False
     """A create for a register that is back: it replaces the register's deleted dataset."""
+    note: str = ""
+    """For a delete: what the change ledger remembers of the register (when it went)."""
 
     def line(self, done: bool) -> str:
         """How the change is reported: past tense once made, the plan's words before."""
@@ -88,6 +90,8 @@ class Change:
             detail = f" ({', '.join(self.fields)})"
         elif self.again:
             detail = " (again: its deleted dataset is replaced)"
+        elif self.note:
+            detail = f" ({self.note})"
         return f"{verb} {self.name}{detail}"
 
 
@@ -248,8 +252,18 @@ def _new(
     return None
 
 
-def plan(source: Source, client: Client, organization: str, schema: str) -> Plan:
+def plan(
+    source: Source,
+    client: Client,
+    organization: str,
+    schema: str,
+    removed: Mapping[str, Mapping[str, str]] | None = None,
+) -> Plan:
     """Read the portal and decide every change; nothing is written.
+
+    ``removed`` is what the change ledger remembers of removed registers, by register IRI
+    (dcatgen.history.ledger.removed_registers): a deleted dataset's line says when its
+    register went.
 
     Raises InputError when the description lacks a value the portal requires, CkanError when
     the portal refuses access or holds conflicting datasets.
@@ -281,7 +295,12 @@ def plan(source: Source, client: Client, organization: str, schema: str) -> Plan
     gone = [*held.ours.values(), *held.surplus]
     for dataset in sorted(gone, key=lambda d: str(d["name"])):
         iri = our_extras(dataset)[IRI_EXTRA]
-        changes.append(Change(Action.DELETE, dataset["name"], iri, payload={"id": dataset["id"]}))
+        known = (removed or {}).get(iri)
+        note = f"register removed from the description on {known['removed']}" if known else ""
+        if known and known.get("title"):
+            note += f": {known['title']}"
+        payload = {"id": dataset["id"]}
+        changes.append(Change(Action.DELETE, dataset["name"], iri, payload=payload, note=note))
     if conflicts:
         raise CkanError(
             f"{len(conflicts)} dataset{'s' if len(conflicts) != 1 else ''} in the way; "
@@ -351,10 +370,11 @@ def publish(
     dry_run: bool = False,
     timeout: float = 120.0,
     report: Callable[[Change], None] = lambda change: None,
+    removed: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Plan:
     """Plan the description's datasets in the organisation and (unless dry_run) make them."""
     client = Client(url, token, timeout)
-    planned = plan(source, client, organization, schema)
+    planned = plan(source, client, organization, schema, removed)
     if dry_run:
         for change in planned.changes:
             report(change)
