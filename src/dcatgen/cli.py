@@ -887,8 +887,7 @@ def publish_per_catalog(folder: Path, target: GraphStore, quality: bool) -> None
         graphs = [d for d in done if d.graph in names]
         others = [d for d in done if d.graph not in names]
         extra = (
-            f", and {len(others):,} quality graphs with {sum(d.triples for d in others):,} "
-            "triples"
+            f", and {len(others):,} quality graphs with {sum(d.triples for d in others):,} triples"
             if others
             else ""
         )
