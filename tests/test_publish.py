@@ -502,6 +502,41 @@ def test_a_publish_overtaken_by_a_newer_one_says_so(oxigraph: Running, tmp_path:
     assert _count(oxigraph) == 1
 
 
+def test_an_older_publish_leaves_the_staging_graph_of_a_newer_one(
+    oxigraph: Running, tmp_path: Path
+) -> None:
+    """Two publishes overlap: the older one's move lands while the newer one's graph waits in
+    its staging graph; the older move must not empty that staging graph, or the newer move
+    would then empty the graph itself."""
+    port = int(oxigraph.url.rsplit(":", 1)[1])
+    command = [sys.executable, "-m", "dcatgen", "publish", "--to", oxigraph.url + "/store"]
+    later = tmp_path / "later.nt"
+    later.write_text(LATER, encoding="utf-8")
+    command += ["--no-quality", "--graph", GRAPH]
+    relays = [_HeldRequest(port), _HeldRequest(port)]
+    publishers = []
+    try:
+        for relay, source in zip(relays, (DATA, later), strict=True):  # older, then newer
+            publishers.append(
+                subprocess.Popen(
+                    [*command, "--update", f"{relay.url}/update", str(source)],
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                )
+            )
+            assert relay.taken.wait(120), "a publisher never sent its update"
+        outputs = []
+        for relay, publisher in zip(relays, publishers, strict=True):
+            relay.release(answer_client=True)
+            outputs.append(publisher.communicate(timeout=120)[0].decode("utf-8"))
+    finally:
+        for publisher in publishers:
+            publisher.kill()
+    assert [p.returncode for p in publishers] == [0, 0], outputs
+    assert _count(oxigraph) == 1  # the newer graph, whole
+    assert _total(oxigraph) == 2  # and the order graph's triple: no staging graph left
+
+
 def test_publishes_in_order_replace_each_other(oxigraph: Running, tmp_path: Path) -> None:
     """The order graph holds one number per graph, the latest publish's."""
     store = oxigraph.url + "/store"

@@ -55,7 +55,8 @@ from dcatgen.sparql.engine import has_blank_nodes
 
 SKOLEM_PATH = "/.well-known/genid/dcatgen/"
 STAGING_PREFIX = "urn:dcatgen:staging:"
-"""Staging graphs are named with this prefix, a hash of the target graph and a fresh UUID."""
+"""Staging graphs are named with this prefix, a hash of the target graph, the publish's
+sequence number (20 digits) and a fresh UUID."""
 ORDER_GRAPH = "urn:dcatgen:publish-order"
 """The graph in which each staged publish records its sequence number for its target graph."""
 SEQUENCE = "urn:dcatgen:publish-sequence"
@@ -105,9 +106,10 @@ def move_update(staging: str, graph: str, sequence: int) -> str:
     unless a publish with a larger sequence number has already put its graph there.
 
     Every operation is conditional on that (the number is recorded last), so a late update of
-    an older publish changes nothing.  It also empties the target's staging graphs: those of
-    killed publishes, which may have been committed after their publisher died (a
-    union-default-graph query would see them), and its own.
+    an older publish changes nothing.  It also empties the target's staging graphs of this
+    publish and of older ones: those of killed publishes, which may have been committed after
+    their publisher died (a union-default-graph query would see them).  A newer publish's
+    staging graph stays for its own move (emptied, its move would empty the graph).
     """
     newer = (
         f"FILTER NOT EXISTS {{ GRAPH <{ORDER_GRAPH}> {{ <{graph}> <{SEQUENCE}> ?newer }} "
@@ -123,8 +125,14 @@ def move_update(staging: str, graph: str, sequence: int) -> str:
         f"INSERT {{ GRAPH <{ORDER_GRAPH}> {{ <{graph}> <{SEQUENCE}> {sequence} }} }}\n"
         f"WHERE {{ {newer} OPTIONAL {{ {recorded} }} }} ;\n"
         "DELETE { GRAPH ?staging { ?s ?p ?o } } WHERE { GRAPH ?staging { ?s ?p ?o } "
-        f'FILTER(STRSTARTS(STR(?staging), "{staging_prefix(graph)}")) }}'
+        f'FILTER(STRSTARTS(STR(?staging), "{staging_prefix(graph)}") '
+        f'&& STR(?staging) < "{staging_name(graph, sequence + 1, "")}") }}'
     )
+
+
+def staging_name(graph: str, sequence: int, unique: str) -> str:
+    """A staging graph's name: names of older publishes sort before those of newer ones."""
+    return f"{staging_prefix(graph)}{sequence:020d}:{unique}"
 
 
 def recorded_sequence(turtle: bytes, graph: str) -> int | None:
@@ -264,7 +272,7 @@ def publish(
     body = ox.serialize(body_triples, format=Format.TURTLE.oxigraph, prefixes=PREFIXES)
     assert body is not None
     sequence = time.time_ns()  # taken first: a publish started later is the newer one
-    staging = f"{staging_prefix(graph)}{uuid.uuid4()}" if update is not None else None
+    staging = staging_name(graph, sequence, str(uuid.uuid4())) if update is not None else None
     url = graph_store_url(store, staging or graph)
     writer = _Writer(requests.Session(), user, password, auth, timeout, store, len(body))
     response = writer.send("PUT", url, bytes(body), {"Content-Type": TURTLE})
