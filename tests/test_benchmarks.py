@@ -223,3 +223,19 @@ def test_reliability_serve_runs_and_finds_nothing_wrong() -> None:
     assert half_open.closed_by_server == 20 and half_open.answered_meanwhile == 5, half_open
     kills = publish_kill_run(kills=2, registers=0, staged=True)
     assert kills.newer_kept == 2 and kills.staging_triples_left == 0, kills
+
+
+def test_profile_build_prints_the_stages_and_the_functions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """benchmarks/profile_build.py on the seed: the build's figures, every stage it timed, and
+    both tables (it had broken unseen when the build's result changed shape)."""
+    from benchmarks.profile_build import main as profile
+
+    assert profile([str(ROOT / "data"), "-o", str(tmp_path / "out"), "--top", "5"]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("5 registers, 418 triples, ")
+    for stage in ("load", "map", "validate", "serialize", "site"):
+        assert f"\n  {stage} " in printed, stage
+    assert "dcatgen function" in printed and "function (all libraries)" in printed
+    assert (tmp_path / "out" / "mynamaki" / "catalog.ttl").is_file()
