@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from dcatgen.build.pipeline import PER_DESCRIPTION, build
 from dcatgen.cli import main
 from dcatgen.sparql import persisted
-from dcatgen.sparql.store import VOCABULARY_GRAPH, open_store, read_source
+from dcatgen.sparql.store import VOCABULARY_GRAPH, StoreSpec, open_store, read_source
 from tests.conftest import DATA
 
 MINIMAL = Path(__file__).resolve().parent / "fixtures" / "minimal.yaml"
@@ -166,3 +166,67 @@ def test_a_rebuild_updates_the_previous_store(
     assert _quads(opened[0]) == _quads(parsed)
     assert persisted.quads(opened[1]) == len(parsed)
     persisted.release(opened[1])
+
+
+def test_a_reader_waits_for_the_store_a_build_is_writing(tmp_path: Path) -> None:
+    """While a store is being written (the writer holds its lock), `serve` and `query` wait
+    for it and then open it, instead of parsing the catalogs (at national scale: minutes
+    and gigabytes per process)."""
+    import fcntl
+    import threading
+
+    out = tmp_path / "out"
+    build(_two_descriptions(tmp_path), out, site=False, store=False)
+    assert not persisted.is_current(out)
+    said: list[str] = []
+    opened: list[tuple[ox.Store, StoreSpec] | None] = []
+    with open(out / persisted.WRITER_LOCK, "a+b") as lock:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)  # this test is the writer now
+        assert persisted.writer_running(out)
+        reader = threading.Thread(
+            target=lambda: opened.append(persisted.open_for_reading(out, said.append))
+        )
+        reader.start()
+        reader.join(timeout=1.0)
+        assert reader.is_alive() and said == [
+            "waiting for the query store that a build is writing…"
+        ]
+        assert persisted._write_locked(out, full=True) is True
+    reader.join(timeout=60)
+    assert not reader.is_alive() and opened[0] is not None
+    store, spec = opened[0]
+    assert _quads(store) == _quads(open_store(read_source(out), for_workers=False)[0])
+    persisted.release(spec)
+    assert not persisted.writer_running(out)
+
+
+def test_serve_writes_a_large_missing_store_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large built folder whose store is stale and that nobody is writing: the store is
+    written before serving (each worker would parse the catalogs otherwise); a small one is
+    parsed as before."""
+    out = tmp_path / "out"
+    build(_two_descriptions(tmp_path), out, site=False, store=False)
+    said: list[str] = []
+    assert persisted.open_for_reading(out, said.append, write_if_large=True) is None
+    assert said == [] and not persisted.is_current(out)  # small: parsed by the caller
+    monkeypatch.setattr(persisted, "INLINE_BYTES", 0)
+    opened = persisted.open_for_reading(out, said.append, write_if_large=True)
+    assert opened is not None and persisted.is_current(out)
+    assert said == ["writing the query store first (the build's is missing or stale)…"]
+    persisted.release(opened[1])
+    # Without write_if_large (`query --data`), a stale store is not written.
+    build(DATA, out, site=False, store=False)
+    assert persisted.open_for_reading(out, said.append) is None and not persisted.is_current(out)
+
+
+def test_workers_that_load_the_data_may_take_longer_to_start() -> None:
+    """A worker loading a national build into memory needs minutes; one opening a query
+    store a moment (the pool started at 100,000 registers failed with 'did not start in time'
+    when the store was stale and the workers parsed)."""
+    from dcatgen.server.workers import LOAD_START_TIMEOUT_S, START_TIMEOUT_S, QueryPool
+
+    assert QueryPool(StoreSpec(location="db"), 1, 10).start_timeout == START_TIMEOUT_S
+    loading = QueryPool(StoreSpec(snapshot="snapshot.nq"), 1, 10).start_timeout
+    assert loading == LOAD_START_TIMEOUT_S > START_TIMEOUT_S

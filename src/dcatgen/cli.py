@@ -579,10 +579,15 @@ def _open_site(
     """The served site of DATA: a build's own query store opens in a moment and is shared by
     every process; without one (YAML, an RDF file, --store, --in-memory) the data is parsed."""
     from dcatgen.server.app import Site, default_base
-    from dcatgen.sparql.persisted import open_persisted
+    from dcatgen.sparql.persisted import open_for_reading
     from dcatgen.sparql.store import catalog_iris, open_store, vocabulary_last_modified
 
-    opened = None if store_dir or in_memory else open_persisted(data)
+    def say(line: str) -> None:
+        click.echo(line, err=True)
+
+    opened = None
+    if not store_dir and not in_memory and data.is_dir():
+        opened = open_for_reading(data, say, write_if_large=True)
     store, spec = opened or open_store(source, store_dir)
     chosen_base = settings.base or default_base(catalog_iris(store))
     last_modified = max(source.last_modified, vocabulary_last_modified())
@@ -681,7 +686,7 @@ def query(query_arg: str, data: Path | None, endpoint: str | None, output: str) 
     """
     from dcatgen.sparql.console import EndpointError, check_syntax, render, run_local, run_remote
     from dcatgen.sparql.engine import QueryError
-    from dcatgen.sparql.persisted import open_persisted
+    from dcatgen.sparql.persisted import open_for_reading
     from dcatgen.sparql.store import open_store
 
     if data is not None and endpoint is not None:
@@ -693,7 +698,8 @@ def query(query_arg: str, data: Path | None, endpoint: str | None, output: str) 
         else:
             check_syntax(text, output)  # before loading what may be millions of triples
             folder = data or Path("data")
-            opened = open_persisted(folder)  # a build's query store: nothing to parse
+            # A build's query store: nothing to parse (waited for while a build writes it).
+            opened = open_for_reading(folder, lambda line: click.echo(line, err=True))
             if opened is None:
                 source = read_data(folder, force=True, validate_yaml=False)
                 opened = open_store(source, for_workers=False)

@@ -61,10 +61,6 @@ def pool_for(site: Site) -> QueryPool:
     )
 
 
-MEMORY_START_TIMEOUT_S = 900.0
-"""How long a worker may take to load a national build into memory on a busy machine."""
-
-
 async def upgrade(app: Starlette, site: Site) -> None:
     """With ``--memory-workers N``, start N workers that load the query store's data into
     memory (queries run 4-8 times faster there than in the store) and, once they are ready,
@@ -82,7 +78,6 @@ async def upgrade(app: Starlette, site: Site) -> None:
         size,
         settings.query_timeout,
         memory_mb=settings.query_memory_mb,
-        start_timeout=MEMORY_START_TIMEOUT_S,
     )
     try:
         await pool.start()

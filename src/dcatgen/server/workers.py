@@ -36,6 +36,10 @@ log = logging.getLogger("dcatgen.server.app")
 
 READY = "ready"
 START_TIMEOUT_S = 120.0
+"""How long a worker may take to open a query store (read-only: it opens in a moment)."""
+LOAD_START_TIMEOUT_S = 900.0
+"""How long a worker may take to load its data into memory (a national build on a busy
+machine: minutes)."""
 DEFAULT_QUERY_MEMORY_MB = 1024
 
 
@@ -175,7 +179,9 @@ class QueryPool:
         start_timeout: float = START_TIMEOUT_S,
     ) -> None:
         self.spec = spec
-        self.start_timeout = start_timeout
+        # A worker that loads the data into memory takes as long as parsing it does.
+        loads = spec.location is None
+        self.start_timeout = max(start_timeout, LOAD_START_TIMEOUT_S) if loads else start_timeout
         self.size = max(1, size)
         self.timeout = timeout
         self.memory_mb = memory_mb

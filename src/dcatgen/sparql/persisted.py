@@ -31,7 +31,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO
 
@@ -170,6 +170,52 @@ def open_persisted(out_dir: Path) -> tuple[ox.Store, StoreSpec] | None:
         return None
     _leases.setdefault(location, []).append(lease)
     return store, StoreSpec(location=location)
+
+
+def writer_running(out_dir: Path) -> bool:
+    """True when a process is writing the folder's store now (it holds the writer's lock):
+    the detached writer a large first build starts, or a rebuild's update."""
+    try:
+        handle = open(out_dir / WRITER_LOCK, "rb")  # noqa: SIM115 - closed below
+    except OSError:
+        return False
+    with handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError:
+            return True
+    return False
+
+
+def open_for_reading(
+    out_dir: Path, say: Callable[[str], None], write_if_large: bool = False
+) -> tuple[ox.Store, StoreSpec] | None:
+    """`open_persisted`, but when the store is being written, wait for it (and ``say`` so):
+    parsing the catalogs instead would take longer and, at national scale, gigabytes per
+    process.  With ``write_if_large``, a missing or stale store of more than INLINE_BYTES of
+    catalogs that nobody is writing is written first (what `serve` does: its workers would
+    each parse the catalogs otherwise); a folder that cannot be written is parsed after all.
+    """
+    opened = open_persisted(out_dir)
+    if opened is not None:
+        return opened
+    if writer_running(out_dir):
+        say("waiting for the query store that a build is writing…")
+        with open(out_dir / WRITER_LOCK, "rb") as handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_SH)  # until the writer is done
+        return open_persisted(out_dir)
+    source = _built_files(out_dir)
+    if not write_if_large or source is None:
+        return None
+    if sum(path.stat().st_size for path in source.files) <= INLINE_BYTES:
+        return None
+    say("writing the query store first (the build's is missing or stale)…")
+    try:
+        write(out_dir)
+    except OSError as problem:
+        say(f"cannot write the query store ({problem}); parsing the catalogs instead")
+        return None
+    return open_persisted(out_dir)
 
 
 def _lease(generation: Path) -> IO[bytes] | None:
@@ -329,40 +375,45 @@ def write(out_dir: Path, full: bool = True) -> bool | None:
     not possible)."""
     with open(out_dir / WRITER_LOCK, "a+b") as lock:
         fcntl.flock(lock.fileno(), fcntl.LOCK_EX)  # one writer at a time per folder
-        source = _built_files(out_dir)
-        if source is None or is_current(out_dir):
-            return False
-        # Read from the generation files the links point to now: a build running meanwhile
-        # makes new ones (then this store is stale at once, but the next writer updates it
-        # rather than loading everything again), it never changes these.
-        targets = [path.resolve() for path in source.files]
-        record = fingerprint(out_dir, source.files, targets)
-        fixed = CatalogSource(targets)
-        previous = current_generation(out_dir)
-        generation = Path(tempfile.mkdtemp(prefix=STORE_PREFIX, dir=out_dir))
-        os.chmod(generation, 0o777 & ~_umask())
-        try:
-            count = None
-            if previous is not None:
-                count = _update(previous, generation, out_dir, fixed, record)
-            if count is None:
-                if not full:
-                    shutil.rmtree(generation, ignore_errors=True)
-                    return None
-                shutil.rmtree(generation / DATABASE, ignore_errors=True)
-                count = _fill(generation / DATABASE, fixed, quality_files(source))
-            _keep_sources(generation, targets)
-            text = json.dumps({**record, "quads": count}, indent=1) + "\n"
-            (generation / RECORD).write_text(text, encoding="utf-8")
-            fresh = out_dir / f"{STORE_LINK}.{os.getpid()}.link"
-            fresh.unlink(missing_ok=True)
-            os.symlink(generation.name, fresh)
-            os.replace(fresh, out_dir / STORE_LINK)  # the switch
-        except BaseException:
-            shutil.rmtree(generation, ignore_errors=True)
-            raise
-        remove_old_generations(out_dir)
-        return True
+        return _write_locked(out_dir, full)
+
+
+def _write_locked(out_dir: Path, full: bool) -> bool | None:
+    """`write`, for the holder of the writer's lock."""
+    source = _built_files(out_dir)
+    if source is None or is_current(out_dir):
+        return False
+    # Read from the generation files the links point to now: a build running meanwhile
+    # makes new ones (then this store is stale at once, but the next writer updates it
+    # rather than loading everything again), it never changes these.
+    targets = [path.resolve() for path in source.files]
+    record = fingerprint(out_dir, source.files, targets)
+    fixed = CatalogSource(targets)
+    previous = current_generation(out_dir)
+    generation = Path(tempfile.mkdtemp(prefix=STORE_PREFIX, dir=out_dir))
+    os.chmod(generation, 0o777 & ~_umask())
+    try:
+        count = None
+        if previous is not None:
+            count = _update(previous, generation, out_dir, fixed, record)
+        if count is None:
+            if not full:
+                shutil.rmtree(generation, ignore_errors=True)
+                return None
+            shutil.rmtree(generation / DATABASE, ignore_errors=True)
+            count = _fill(generation / DATABASE, fixed, quality_files(source))
+        _keep_sources(generation, targets)
+        text = json.dumps({**record, "quads": count}, indent=1) + "\n"
+        (generation / RECORD).write_text(text, encoding="utf-8")
+        fresh = out_dir / f"{STORE_LINK}.{os.getpid()}.link"
+        fresh.unlink(missing_ok=True)
+        os.symlink(generation.name, fresh)
+        os.replace(fresh, out_dir / STORE_LINK)  # the switch
+    except BaseException:
+        shutil.rmtree(generation, ignore_errors=True)
+        raise
+    remove_old_generations(out_dir)
+    return True
 
 
 SOURCES = "sources"
