@@ -66,7 +66,7 @@ def test_every_example_has_a_comment_header() -> None:
 def test_searchable_by_personal_identity_code() -> None:
     """All five registers can be searched by henkilötunnus."""
     rows = _rows("searchable-by-personal-identity-code.rq")
-    assert [_local(row["register"]) for row in rows] == REGISTERS
+    assert sorted(_local(row["register"]) for row in rows) == REGISTERS
     assert {row["title"] for row in rows} >= {"Varhaiskasvatuksen tietovaranto"}
 
 

@@ -312,8 +312,13 @@ def _fill(location: Path, source: CatalogSource, quality: list[Path]) -> int:
 
         for path in source.files:
             load_rdf_file(store, path)
-    for path in quality:
-        store.load(path=str(path), format=ox.RdfFormat.TRIG)
+    if quality:
+        # Also one bulk load (TriG documents that state their own prefixes and base
+        # concatenate): loaded file by file in transactions, the 1,000 quality files of a
+        # national build left a store twice the size, uncompacted, with 1.8 GB of write-ahead
+        # log, and every query 2-3 times slower.
+        with io.BufferedReader(_Chained(quality), 1 << 20) as stream:
+            store.bulk_load(stream, format=ox.RdfFormat.TRIG)
     store.load(
         vocabulary_text(),
         format=ox.RdfFormat.TURTLE,
