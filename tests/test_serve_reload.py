@@ -153,16 +153,23 @@ def test_memory_workers_take_over_from_the_store(tmp_path: Path) -> None:
         health = server.url + "/health"
         first = requests.get(health, timeout=60).json()["query_workers"]
         count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+        # The named graphs too: the quality graphs and the vocabulary (in memory, the quality
+        # graphs were once left out, and missing-s28-items answered nothing).
+        graphs = (
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+        )
 
-        def answer() -> str:
+        def answer(query: str = count) -> str:
             response = requests.get(
-                server.url + "/sparql", params={"query": count}, headers={"Accept": "text/csv"}
+                server.url + "/sparql", params={"query": query}, headers={"Accept": "text/csv"}
             )
             assert response.status_code == 200
             return response.text
 
-        before = answer()
+        before, named = answer(), answer(graphs)
+        assert "https://w3id.org/dcatgen/id/mynamaki/quality," in named
         assert _wait_for(lambda: "query workers in memory ready" in server.output())
         after = requests.get(health, timeout=60).json()["query_workers"]
         assert len(after) == 1 and set(after).isdisjoint(first)
         assert answer() == before == f"n\r\n{triples}\r\n"
+        assert answer(graphs) == named

@@ -238,7 +238,11 @@ def in_memory(spec: StoreSpec) -> StoreSpec | None:
         return None
     folder = Path(spec.location).parent / SOURCES
     files = sorted(folder.glob("*.nt"), key=lambda path: int(path.stem))
-    return StoreSpec(ntriples=tuple(map(str, files)))
+    quality = sorted(
+        folder.glob(f"*{QUALITY_SUFFIX}"),
+        key=lambda path: int(path.name.removesuffix(QUALITY_SUFFIX)),
+    )
+    return StoreSpec(ntriples=tuple(map(str, files)), trig=tuple(map(str, quality)))
 
 
 def quads(spec: StoreSpec) -> int | None:
@@ -407,7 +411,7 @@ def _write_locked(out_dir: Path, full: bool) -> bool | None:
                 return None
             shutil.rmtree(generation / DATABASE, ignore_errors=True)
             count = _fill(generation / DATABASE, fixed, quality_files(source))
-        _keep_sources(generation, targets)
+        _keep_sources(generation, targets, quality_files(source))
         text = json.dumps({**record, "quads": count}, indent=1) + "\n"
         (generation / RECORD).write_text(text, encoding="utf-8")
         fresh = out_dir / f"{STORE_LINK}.{os.getpid()}.link"
@@ -421,6 +425,8 @@ def _write_locked(out_dir: Path, full: bool) -> bool | None:
     return True
 
 
+QUALITY_SUFFIX = ".quality.trig"
+"""The quality files' links among a generation's sources (``N.quality.trig``)."""
 SOURCES = "sources"
 """Hard links to the catalog files a generation was made from: the next build's rebuild
 compares the new files with them (a link costs no space, and keeps a replaced file's old
@@ -437,11 +443,15 @@ def _umask() -> int:
     return mask
 
 
-def _keep_sources(generation: Path, files: list[Path]) -> None:
+def _keep_sources(generation: Path, files: list[Path], quality: list[Path]) -> None:
     folder = generation / SOURCES
     folder.mkdir()
     for number, path in enumerate(files):
         os.link(path.resolve(), folder / f"{number}.nt")
+    # The quality files too: workers that load the store's data into memory read them (a
+    # build replaces a quality file by renaming a new one over it: the link keeps this one).
+    for number, path in enumerate(quality):
+        os.link(path.resolve(), folder / f"{number}{QUALITY_SUFFIX}")
 
 
 def _lines(path: Path) -> set[bytes]:

@@ -287,6 +287,8 @@ class StoreSpec:
     ntriples: tuple[str, ...] = ()
     """N-Triples files that never change (a query store's sources), loaded in memory with
     the vocabulary: the data of a query store, held in memory for faster queries."""
+    trig: tuple[str, ...] = ()
+    """With ``ntriples``: the query store's quality files (TriG: the quality graphs)."""
 
     def open(self) -> ox.Store:
         """Open (or load in memory) the store this spec describes."""
@@ -298,6 +300,8 @@ class StoreSpec:
         for path in self.ntriples:
             # Written by dcatgen build, whose IRIs are checked: lenient parses faster.
             store.load(path=path, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+        for path in self.trig:
+            store.load(path=path, format=ox.RdfFormat.TRIG, lenient=True)
         if self.ntriples:
             store.load(
                 vocabulary_text(),
