@@ -291,3 +291,30 @@ def test_diff_of_two_built_folders(tmp_path: Path) -> None:
     assert "  - system added: Vaski-tietokanta" in lines
     assert "  - system removed: Vaski-kirjastojen tietokanta" in lines
     assert lines[-1] == "1 added, 1 removed, 3 changed"
+
+
+def test_an_unchanged_build_does_not_serialise_the_ledger(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing new for the ledger: it is neither written nor even serialised to be compared
+    (a national ledger is 20 MB of JSON: 2.9 s of every build)."""
+    from dcatgen.history.ledger import Ledger
+
+    data = _data(tmp_path / "data")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", DAY_1)
+    build(data, tmp_path / "out", site=False)
+    calls: list[int] = []
+    text = Ledger.text
+
+    def counted(self: Ledger) -> str:
+        calls.append(1)
+        return text(self)
+
+    monkeypatch.setattr(Ledger, "text", counted)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", DAY_2)
+    build(data, tmp_path / "out", site=False)  # nothing changed, reused
+    build(data, tmp_path / "out2", site=False)  # processed again, the same records
+    assert calls == []
+    _edit(data, "          - Kirjaston kokoelmatiedot\n", "          - Kirjaston kokoelmat\n")
+    build(data, tmp_path / "out", site=False)
+    assert calls == [1]

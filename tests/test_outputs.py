@@ -246,3 +246,39 @@ $DCATGEN build {SEED} -o "$T/out"; echo "exit=$?"
     done = _in_private_tmpfs(tmp_path, 400, script)
     assert "exit=2" in done.stdout, (done.stdout, done.stderr)
     assert "read-only" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_leftovers_of_killed_builds_go_and_live_outputs_stay(tmp_path: Path) -> None:
+    """What killed builds leave (stale generation folders at any depth, half-made links,
+    .partial files and site folders) is removed in one walk; current generations, pages and
+    the query store's folders stay."""
+    import os
+
+    from dcatgen.build.writer import remove_stale_generations
+
+    out = tmp_path / "out"
+    live: list[Path] = []
+    stale: list[Path] = []
+    for folder in (out, out / "kunnat" / "mynamaki"):
+        current, old = folder / ".catalog.gen-current", folder / ".catalog.gen-old"
+        for generation in (current, old):
+            generation.mkdir(parents=True)
+            (generation / "catalog.ttl").write_text("", encoding="utf-8")
+        os.symlink(current.name, folder / ".catalog.current")
+        os.symlink(old.name, folder / ".catalog.current.123.link")
+        (folder / ".index.json.123.partial").write_text("", encoding="utf-8")
+        live += [current / "catalog.ttl", folder / ".catalog.current"]
+        stale += [old, folder / ".catalog.current.123.link", folder / ".index.json.123.partial"]
+    site = out / "site"
+    (site / "mynamaki" / "register").mkdir(parents=True)
+    (site / "mynamaki" / "register" / "a.html").write_text("", encoding="utf-8")
+    (site / ".mynamaki.0123456789abcdef.partial" / "register").mkdir(parents=True)
+    (site / ".index.html.9.partial").write_text("", encoding="utf-8")
+    store = out / ".store.gen-abc" / "db"
+    store.mkdir(parents=True)
+    (store / "000001.sst").write_text("", encoding="utf-8")
+    live += [site / "mynamaki" / "register" / "a.html", store / "000001.sst"]
+    stale += [site / ".mynamaki.0123456789abcdef.partial", site / ".index.html.9.partial"]
+    remove_stale_generations(out, "catalog")
+    assert [path for path in live if not path.exists()] == []
+    assert [path for path in stale if path.exists() or path.is_symlink()] == []

@@ -176,17 +176,45 @@ def _delete_generation(folder: Path) -> None:
 
 def remove_stale_generations(out_dir: Path, stem: str) -> None:
     """Delete what killed or failed builds left: generation folders no output points to,
-    half-made links, and the ``.partial`` files of dcatgen before generations."""
+    half-made links, and the ``.partial`` files of dcatgen before generations.
+
+    One walk of OUT that does not enter what cannot hold such leftovers: generation folders,
+    the query store's, and each organisation's pages under ``site/`` (half-written pages are
+    ``.partial`` folders directly in ``site/``).  At 100,000 registers OUT holds half a
+    million site files, and three searches of all of it took 3.4 s of every build.
+    """
     if not out_dir.is_dir():
         return
-    for folder in out_dir.rglob(f".{stem}.gen-*"):
-        if folder.is_dir() and _generation_of(folder.parent / _current_name(stem)) != folder:
-            shutil.rmtree(folder, ignore_errors=True)
-    for leftover in (*out_dir.rglob(".*.link"), *out_dir.rglob(".*.partial")):
-        if leftover.is_dir() and not leftover.is_symlink():  # a site folder being written
-            shutil.rmtree(leftover, ignore_errors=True)
-        else:
-            leftover.unlink(missing_ok=True)
+    generation = f".{stem}.gen-"
+    site = out_dir / "site"
+    for folder, dirs, files in os.walk(out_dir):
+        here = Path(folder)
+        current = _generation_of(here / _current_name(stem))
+        walk_on = []
+        for name in dirs:
+            path = here / name
+            if name.startswith(generation):
+                if path != current:
+                    shutil.rmtree(path, ignore_errors=True)
+            elif _leftover(name):
+                _remove(path)
+            elif not (name.startswith(".store.gen-") or here == site or path.is_symlink()):
+                walk_on.append(name)
+        dirs[:] = walk_on
+        for name in files:
+            if _leftover(name):
+                _remove(here / name)
+
+
+def _leftover(name: str) -> bool:
+    return name.startswith(".") and name.endswith((".link", ".partial"))
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():  # a site folder being written
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def _copy_range(source: IO[bytes], target: IO[bytes], offset: int, length: int) -> None:
