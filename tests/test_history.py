@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, Namespace
 
@@ -318,3 +320,21 @@ def test_an_unchanged_build_does_not_serialise_the_ledger(
     _edit(data, "          - Kirjaston kokoelmatiedot\n", "          - Kirjaston kokoelmat\n")
     build(data, tmp_path / "out", site=False)
     assert calls == [1]
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+@given(_JSON)
+def test_the_ledger_is_indented_as_the_standard_library_would(value: object) -> None:
+    """The ledger's fast writer gives exactly json.dumps(indent=1)'s text (a ledger written by
+    an earlier version stays byte for byte the same)."""
+    from dcatgen.history.ledger import indented
+
+    assert indented(value) == json.dumps(value, ensure_ascii=False, indent=1)
