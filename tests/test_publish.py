@@ -38,8 +38,8 @@ def oxigraph(tmp_path: Path) -> Iterator[Running]:
         yield running
 
 
-def _count(server: Running, graph: str = GRAPH) -> int:
-    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+def _select(server: Running, query: str) -> list[dict[str, dict[str, str]]]:
+    """The bindings of a SELECT query to the store."""
     response = requests.post(
         server.url + "/query",
         data={"query": query},
@@ -47,7 +47,13 @@ def _count(server: Running, graph: str = GRAPH) -> int:
         timeout=60,
     )
     assert response.status_code == 200, response.text
-    return int(response.json()["results"]["bindings"][0]["n"]["value"])
+    bindings: list[dict[str, dict[str, str]]] = response.json()["results"]["bindings"]
+    return bindings
+
+
+def _count(server: Running, graph: str = GRAPH) -> int:
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    return int(_select(server, query)[0]["n"]["value"])
 
 
 def _publish(*args: str) -> tuple[int, str]:
@@ -120,13 +126,7 @@ def test_the_quality_graph_is_published_beside_the_catalog(
     query = (
         Path(__file__).resolve().parents[1] / "examples/queries/missing-s28-items.rq"
     ).read_text(encoding="utf-8")
-    answer = requests.post(
-        oxigraph.url + "/query",
-        data={"query": query},
-        headers={"Accept": "application/sparql-results+json"},
-        timeout=60,
-    ).json()
-    rows = {(b["register"]["value"], b["item"]["value"]) for b in answer["results"]["bindings"]}
+    rows = {(b["register"]["value"], b["item"]["value"]) for b in _select(oxigraph, query)}
     assert len(rows) == 5 and {item for _, item in rows} <= {"1", "2", "3", "4", "5"}
     code, output = _publish("--to", store, "--no-quality", "--graph", GRAPH, str(source))
     assert code == 0 and "quality" not in output, output
@@ -419,16 +419,19 @@ def _killed_publish(held: _HeldRequest, *options: str) -> None:
 
 def _total(server: Running) -> int:
     query = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-    response = requests.post(
-        server.url + "/query",
-        data={"query": query},
-        headers={"Accept": "application/sparql-results+json"},
-        timeout=60,
-    )
-    return int(response.json()["results"]["bindings"][0]["n"]["value"])
+    return int(_select(server, query)[0]["n"]["value"])
 
 
 LATER = '<https://example.org/later> <https://example.org/p> "published later" .\n'
+
+
+def _publish_later(server: Running, folder: Path, *options: str) -> Path:
+    """Publish a one-triple graph (LATER) over GRAPH, as a newer publish; return its file."""
+    later = folder / "later.nt"
+    later.write_text(LATER, encoding="utf-8")
+    code, output = _publish("--to", server.url + "/store", *options, "--graph", GRAPH, str(later))
+    assert code == 0, output
+    return later
 
 
 def test_a_killed_publish_never_lands_over_a_later_one(oxigraph: Running, tmp_path: Path) -> None:
@@ -438,10 +441,7 @@ def test_a_killed_publish_never_lands_over_a_later_one(oxigraph: Running, tmp_pa
     port = int(oxigraph.url.rsplit(":", 1)[1])
     held = _HeldRequest(port)
     _killed_publish(held)
-    later = tmp_path / "later.nt"
-    later.write_text(LATER, encoding="utf-8")
-    code, output = _publish("--to", oxigraph.url + "/store", "--graph", GRAPH, str(later))
-    assert code == 0, output
+    later = _publish_later(oxigraph, tmp_path)
     answer = held.release()
     assert answer.startswith(b"HTTP/1.1 2"), answer  # the store did take the killed request
     assert _count(oxigraph) == 1
@@ -463,10 +463,7 @@ def test_a_publish_killed_after_sending_its_move_never_lands_over_a_later_one(
     held = _HeldRequest(port)  # holds the update; the staging PUT goes straight to the store
     _killed_publish(held, "--to", oxigraph.url + "/store", "--update", held.url + "/update")
     assert b"publish-sequence" in held.held and b"POST /update" in held.held
-    later = tmp_path / "later.nt"
-    later.write_text(LATER, encoding="utf-8")
-    code, output = _publish("--to", oxigraph.url + "/store", "--graph", GRAPH, str(later))
-    assert code == 0, output
+    _publish_later(oxigraph, tmp_path)
     answer = held.release()
     assert answer.startswith(b"HTTP/1.1 2"), answer  # the store did apply the late update
     assert _count(oxigraph) == 1
@@ -488,9 +485,7 @@ def test_a_publish_overtaken_by_a_newer_one_says_so(oxigraph: Running, tmp_path:
     )
     try:
         assert held.taken.wait(120), "the publisher never sent its update"
-        later = tmp_path / "later.nt"
-        later.write_text(LATER, encoding="utf-8")
-        assert _publish("--to", oxigraph.url + "/store", "--graph", GRAPH, str(later))[0] == 0
+        _publish_later(oxigraph, tmp_path)
         held.release(answer_client=True)
         output, _ = older.communicate(timeout=120)
     finally:

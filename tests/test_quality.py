@@ -211,14 +211,20 @@ def _answers(store: ox.Store, query: str) -> list[tuple[str, ...]]:
     )
 
 
+def _generated_store(tmp_path: Path, registers: int, organisations: int, seed: int) -> ox.Store:
+    """Generated descriptions with defects (§28 items missing), built per description and
+    loaded as `serve` loads OUT (catalogs, quality graphs, vocabulary)."""
+    data = tmp_path / "data"
+    generate(registers, data, organisations=organisations, seed=seed, defect_rate=0.3)
+    out = tmp_path / "out"
+    build(data, out, force=True, site=False, layout="per-description")
+    return open_store(read_source(out), for_workers=False)[0]
+
+
 def test_missing_s28_items_gives_the_answers_of_the_direct_query(tmp_path: Path) -> None:
     """On generated data with defects (every §28 item missing somewhere), the query over the
     measurements answers exactly what the earlier query over the registers answered."""
-    data = tmp_path / "data"
-    generate(400, data, organisations=6, seed=15, defect_rate=0.3)
-    out = tmp_path / "out"
-    build(data, out, force=True, site=False, layout="per-description")
-    store, _ = open_store(read_source(out), for_workers=False)
+    store = _generated_store(tmp_path, 400, organisations=6, seed=15)
     new = (ROOT / "examples/queries/missing-s28-items.rq").read_text(encoding="utf-8")
     old = (ROOT / "benchmarks/missing-s28-items-direct.rq").read_text(encoding="utf-8")
     expected = _answers(store, old)
@@ -257,11 +263,7 @@ order): what the rewritten query must still answer, row for row."""
 def test_quality_by_organisation_answers_as_its_first_form(tmp_path: Path) -> None:
     """On generated data with several organisations of different scores, the query (which
     starts from the catalogs) gives the rows of its first form, in the same order."""
-    data = tmp_path / "data"
-    generate(300, data, organisations=7, seed=17, defect_rate=0.3)
-    out = tmp_path / "out"
-    build(data, out, force=True, site=False, layout="per-description")
-    store, _ = open_store(read_source(out), for_workers=False)
+    store = _generated_store(tmp_path, 300, organisations=7, seed=17)
     query = (ROOT / "examples/queries/quality-by-organisation.rq").read_text(encoding="utf-8")
 
     def rows(text: str) -> list[tuple[str, ...]]:
