@@ -861,6 +861,11 @@ def published_line(done: Published) -> str:
     """What one replaced graph is reported as."""
     skolem = f", {done.skolemised} blank nodes skolemised" if done.skolemised else ""
     how = "staged, then moved into place: " if done.staged else ""
+    if done.moves > 1:
+        how = (
+            f"staged, then moved into place {done.moves} times, an older publish's move having "
+            "been committed beside it: "
+        )
     return (
         f"replaced graph <{done.graph}> with {done.triples} triples "
         f"({how}HTTP {done.status}{skolem})"

@@ -25,6 +25,9 @@ store replaces the graph only if no publish with a larger number has moved one i
 before (the numbers are kept in the graph ``urn:dcatgen:publish-order``), and records its
 own number in the same transaction.  An older publish that arrives late changes nothing,
 and its publisher, when still alive, reads the order graph back and says it was superseded.
+Oxigraph 0.5 does not isolate concurrent updates from each other, so an older move running
+at the same moment can be committed beside a newer one (both numbers recorded): a publisher
+that finds an older number beside its own moves its graph in again.
 The order is that of the publishers' clocks: publishers on different machines need
 synchronised clocks (NTP), as any time-ordered write does.  A direct PUT cannot be ordered.
 
@@ -94,6 +97,9 @@ class Published:
     staged: bool = False
     sequence: int | None = None
     """The staged publish's sequence number (the time it started, in nanoseconds)."""
+    moves: int = 1
+    """How often the graph was moved in (more than once when an older publish's move was
+    committed side by side with it)."""
 
 
 def staging_prefix(graph: str) -> str:
@@ -135,20 +141,20 @@ def staging_name(graph: str, sequence: int, unique: str) -> str:
     return f"{staging_prefix(graph)}{sequence:020d}:{unique}"
 
 
-def recorded_sequence(turtle: bytes, graph: str) -> int | None:
-    """The sequence number the order graph (as Turtle or N-Triples) records for a graph."""
+def recorded_sequences(turtle: bytes, graph: str) -> list[int]:
+    """The sequence numbers the order graph (as Turtle or N-Triples) records for a graph
+    (one, unless concurrent moves were committed side by side), in increasing order."""
+    subject, predicate = ox.NamedNode(graph), ox.NamedNode(SEQUENCE)
     try:
-        quads = ox.parse(turtle, format=ox.RdfFormat.TURTLE)
-        for quad in quads:
-            if (
-                quad.subject == ox.NamedNode(graph)
-                and quad.predicate == ox.NamedNode(SEQUENCE)
-                and isinstance(quad.object, ox.Literal)
-            ):
-                return int(quad.object.value)
+        return sorted(
+            int(quad.object.value)
+            for quad in ox.parse(turtle, format=ox.RdfFormat.TURTLE)
+            if quad.subject == subject
+            and quad.predicate == predicate
+            and isinstance(quad.object, ox.Literal)
+        )
     except (SyntaxError, ValueError):
-        return None
-    return None
+        return []
 
 
 def update_endpoint(store: str) -> str | None:
@@ -272,14 +278,55 @@ def publish(
     body = ox.serialize(body_triples, format=Format.TURTLE.oxigraph, prefixes=PREFIXES)
     assert body is not None
     sequence = time.time_ns()  # taken first: a publish started later is the newer one
-    staging = staging_name(graph, sequence, str(uuid.uuid4())) if update is not None else None
-    url = graph_store_url(store, staging or graph)
     writer = _Writer(requests.Session(), user, password, auth, timeout, store, len(body))
-    response = writer.send("PUT", url, bytes(body), {"Content-Type": TURTLE})
-    if response.status_code not in (200, 201, 204):
-        raise PublishError(_explain(response, store, user))
-    if update is None or staging is None:
+    if update is None:
+        url = graph_store_url(store, graph)
+        response = writer.send("PUT", url, bytes(body), {"Content-Type": TURTLE})
+        if response.status_code not in (200, 201, 204):
+            raise PublishError(_explain(response, store, user))
         return Published(url, graph, len(body_triples), response.status_code, skolemised)
+    for moves in range(1, MOVES + 1):
+        status = _staged_move(writer, bytes(body), store, update, graph, sequence)
+        recorded = writer.recorded(graph_store_url(store, ORDER_GRAPH), graph)
+        if recorded and recorded[-1] > sequence:
+            raise PublishError(
+                f"a newer publish of <{graph}> (started {_when(recorded[-1])}) was moved into "
+                f"place before this one (started {_when(sequence)}), so this one changed "
+                "nothing: the newer graph stands"
+            )
+        if not recorded or recorded == [sequence]:
+            return Published(
+                graph_store_url(store, graph),
+                graph,
+                len(body_triples),
+                status,
+                skolemised,
+                staged=True,
+                sequence=sequence,
+                moves=moves,
+            )
+        # An older publish's move was committed side by side with this one (the store does
+        # not isolate concurrent updates from each other): its triples may be in the graph
+        # too. Moved in again, this graph replaces them, and the older number goes.
+    raise PublishError(
+        f"<{graph}> was moved into place {MOVES} times, and each time an older publish's move "
+        "was committed beside it: publish again once the other publishers have finished"
+    )
+
+
+MOVES = 3
+"""How often a publish moves its graph in when older moves keep being committed beside it."""
+
+
+def _staged_move(
+    writer: _Writer, body: bytes, store: str, update: str, graph: str, sequence: int
+) -> int:
+    """PUT the graph into a fresh staging graph, then move it into place; the move's status."""
+    staging = staging_name(graph, sequence, str(uuid.uuid4()))
+    url = graph_store_url(store, staging)
+    response = writer.send("PUT", url, body, {"Content-Type": TURTLE})
+    if response.status_code not in (200, 201, 204):
+        raise PublishError(_explain(response, store, writer.user))
     move = urlencode({"update": move_update(staging, graph, sequence)}).encode("ascii")
     form = {"Content-Type": "application/x-www-form-urlencoded"}
     try:
@@ -291,25 +338,10 @@ def publish(
         writer.discard(url)
         raise PublishError(
             f"the store took the graph, but moving it into place failed, so <{graph}> is "
-            f"unchanged: {_explain(moved, update, user)} (check --update, or publish with "
-            "--no-staging)"
+            f"unchanged: {_explain(moved, update, writer.user)} (check --update, or publish "
+            "with --no-staging)"
         )
-    in_place = writer.recorded(graph_store_url(store, ORDER_GRAPH), graph)
-    if in_place is not None and in_place > sequence:
-        raise PublishError(
-            f"a newer publish of <{graph}> (started {_when(in_place)}) was moved into place "
-            f"before this one (started {_when(sequence)}), so this one changed nothing: the "
-            "newer graph stands"
-        )
-    return Published(
-        graph_store_url(store, graph),
-        graph,
-        len(body_triples),
-        moved.status_code,
-        skolemised,
-        staged=True,
-        sequence=sequence,
-    )
+    return moved.status_code
 
 
 def _when(sequence: int) -> str:
@@ -385,9 +417,9 @@ class _Writer:
             allow_redirects=False,
         )
 
-    def recorded(self, url: str, graph: str) -> int | None:
-        """The sequence number of the publish of ``graph`` now in place, read from the order
-        graph (None when the store does not show it: then nothing more can be said)."""
+    def recorded(self, url: str, graph: str) -> list[int]:
+        """The sequence numbers the order graph records for ``graph``, in increasing order
+        (none when the store does not show them: then nothing more can be said)."""
         try:
             response = self.session.get(
                 url,
@@ -397,10 +429,10 @@ class _Writer:
                 allow_redirects=False,
             )
         except requests.RequestException:
-            return None
+            return []
         if response.status_code != 200:
-            return None
-        return recorded_sequence(response.content, graph)
+            return []
+        return recorded_sequences(response.content, graph)
 
     def discard(self, url: str) -> None:
         """Delete a staging graph after a failed move (best effort: it names nothing real)."""
