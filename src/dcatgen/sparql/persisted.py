@@ -319,8 +319,8 @@ def _fill(location: Path, source: CatalogSource, quality: list[Path]) -> int:
     if quality:
         # Also one bulk load (TriG documents that state their own prefixes and base
         # concatenate): loaded file by file in transactions, the 1,000 quality files of a
-        # national build left a store twice the size, uncompacted, with 1.8 GB of write-ahead
-        # log, and every query 2-3 times slower.
+        # national build took 337 s instead of 116 s and left 5.7 GB on disk instead of
+        # 3.6 GB, 1.8 GB of it write-ahead log (queries were as fast either way).
         with io.BufferedReader(_Chained(quality), 1 << 20) as stream:
             store.bulk_load(stream, format=ox.RdfFormat.TRIG)
     store.load(
