@@ -793,8 +793,9 @@ def publish(
 
     The graph is sent into a staging graph, then moved into place by one SPARQL Update, so
     readers never see it empty or half-replaced; the move is ordered (the publish started
-    last wins), so a publish that is killed can never land over a newer one later. Writes
-    never follow redirects.
+    last wins), so a killed publish that reaches the store late does not land over a newer
+    one (docs/serving.md: the one case a store that does not isolate concurrent updates
+    leaves). Writes never follow redirects.
 
     A national build is too large for one request: build it with --layout per-description
     and publish it with --graph-per-catalog, one request per authority.
