@@ -398,6 +398,7 @@ def _write_locked(out_dir: Path, full: bool) -> bool | None:
     targets = [path.resolve() for path in source.files]
     record = fingerprint(out_dir, source.files, targets)
     fixed = CatalogSource(targets)
+    quality = quality_files(source)
     previous = current_generation(out_dir)
     generation = Path(tempfile.mkdtemp(prefix=STORE_PREFIX, dir=out_dir))
     os.chmod(generation, 0o777 & ~_umask())
@@ -410,8 +411,8 @@ def _write_locked(out_dir: Path, full: bool) -> bool | None:
                 shutil.rmtree(generation, ignore_errors=True)
                 return None
             shutil.rmtree(generation / DATABASE, ignore_errors=True)
-            count = _fill(generation / DATABASE, fixed, quality_files(source))
-        _keep_sources(generation, targets, quality_files(source))
+            count = _fill(generation / DATABASE, fixed, quality)
+        _keep_sources(generation, targets, quality)
         text = json.dumps({**record, "quads": count}, indent=1) + "\n"
         (generation / RECORD).write_text(text, encoding="utf-8")
         fresh = out_dir / f"{STORE_LINK}.{os.getpid()}.link"
